@@ -1,0 +1,22 @@
+"""glassnet: a small, transparent, fast neural-network library in NumPy."""
+
+from .article import NeuralNetwork
+from .datasets import load_tutorial
+from .evaluation import EvaluationResult
+from .gradcheck import check_gradients
+from .network import Network
+from .training import DivergenceWarning, EarlyStopping, History
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NeuralNetwork",
+    "Network",
+    "EvaluationResult",
+    "check_gradients",
+    "EarlyStopping",
+    "History",
+    "DivergenceWarning",
+    "load_tutorial",
+    "__version__",
+]

@@ -1,0 +1,5 @@
+"""``python -m glassnet`` runs the command line."""
+
+from .cli import run
+
+run()

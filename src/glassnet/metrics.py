@@ -1,0 +1,83 @@
+"""Per-epoch monitoring metrics: a registry of name -> :class:`Metric`.
+
+These run once per epoch inside the training loop, on arrays the loop already
+holds, so they are one-line NumPy expressions rather than calls into
+``sklearn.metrics`` (whose input validation costs more than a whole epoch of
+the article's network). The tests check each against ``sklearn.metrics``.
+Reports after training (``test_evaluation``, the CLI) use ``sklearn.metrics``.
+
+Each metric takes ``Y`` (targets) and ``A`` (network outputs), both of shape
+(n_samples, n_outputs), and the decision threshold ``limit`` used by
+``accuracy`` on single-output networks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ._registry import Registry
+
+__all__ = ["Metric", "METRICS", "get_metric"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    compute: Callable[[np.ndarray, np.ndarray, float], float]
+    greater_is_better: bool = False
+
+    def __call__(self, Y, A, limit=0.5) -> float:
+        return float(self.compute(Y, A, limit))
+
+
+METRICS: Registry[Metric] = Registry("metric")
+
+
+def get_metric(name: str | Metric) -> Metric:
+    if isinstance(name, Metric):
+        return name
+    return METRICS.get(name)
+
+
+def _mae(Y, A, limit):
+    # the article's np.mean(np.abs(y - o)): the mean over every output of every row
+    return np.mean(np.abs(Y - A))
+
+
+def _mse(Y, A, limit):
+    R = Y - A
+    return np.mean(R * R)
+
+
+def _rmse(Y, A, limit):
+    return np.sqrt(_mse(Y, A, limit))
+
+
+def _log_loss(Y, A, limit):
+    # probabilities are clipped away from 0 and 1 by the dtype's epsilon, as
+    # sklearn.metrics.log_loss does, so log never sees 0
+    eps = np.finfo(A.dtype).eps if A.dtype.kind == "f" else np.finfo(float).eps
+    P = np.clip(A, eps, 1 - eps)
+    if A.shape[1] == 1:
+        # one sigmoid output: the Bernoulli log-likelihood of each row
+        return -np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P))
+    # several outputs: one-hot targets against a probability row (softmax)
+    return -np.sum(Y * np.log(P)) / A.shape[0]
+
+
+def _accuracy(Y, A, limit):
+    if A.shape[1] == 1:
+        # an output exactly at the limit counts as positive (the article's
+        # strict comparisons left it uncounted)
+        return np.mean((A >= limit) == (Y >= 0.5))
+    return np.mean(A.argmax(axis=1) == Y.argmax(axis=1))
+
+
+METRICS.register("mae", Metric("mae", _mae))
+METRICS.register("mse", Metric("mse", _mse))
+METRICS.register("rmse", Metric("rmse", _rmse))
+METRICS.register("log_loss", Metric("log_loss", _log_loss))
+METRICS.register("accuracy", Metric("accuracy", _accuracy, greater_is_better=True))

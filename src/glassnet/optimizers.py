@@ -1,0 +1,199 @@
+"""Optimisers that update one flat parameter vector in place.
+
+The network keeps every weight and bias in a single contiguous array, and its
+gradient in another of the same shape, so an optimiser step is a handful of
+whole-array passes with no Python loop over layers. The update rules are
+scikit-learn's MLP rules, operation for operation, so the same gradients give
+the same parameters to the last bit.
+
+Learning-rate schedules (``constant``, ``invscaling``, ``adaptive``) are small
+objects registered by name; the training loop tells the optimiser when an
+epoch ends and when the monitored figure stops improving.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._registry import Registry
+
+__all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS", "SCHEDULES", "make_optimizer"]
+
+
+# --- learning-rate schedules -----------------------------------------------
+class Constant:
+    """Keep the initial learning rate; stop when progress stalls."""
+
+    name = "constant"
+
+    def epoch_end(self, optimizer, samples_seen):
+        pass
+
+    def on_plateau(self, optimizer) -> bool:
+        return True
+
+
+class InvScaling(Constant):
+    """``lr = lr0 / (t + 1) ** power_t`` with t the number of samples seen."""
+
+    name = "invscaling"
+
+    def epoch_end(self, optimizer, samples_seen):
+        optimizer.learning_rate = optimizer.learning_rate_init / (samples_seen + 1) ** optimizer.power_t
+
+
+class Adaptive(Constant):
+    """Divide the learning rate by 5 each time progress stalls; stop below 1e-6."""
+
+    name = "adaptive"
+    floor = 1e-6
+    factor = 5.0
+
+    def on_plateau(self, optimizer) -> bool:
+        if optimizer.learning_rate <= self.floor:
+            return True
+        optimizer.learning_rate /= self.factor
+        return False
+
+
+SCHEDULES: Registry[type] = Registry("learning-rate schedule")
+for _schedule in (Constant, InvScaling, Adaptive):
+    SCHEDULES.register(_schedule.name, _schedule)
+
+
+# --- optimisers --------------------------------------------------------------
+class Optimizer:
+    """Base class: holds the learning rate and its schedule.
+
+    ``step(params, grads)`` updates ``params`` in place. ``epoch_end`` and
+    ``on_plateau`` are called by the training loop; ``on_plateau`` returns True
+    when training should stop.
+    """
+
+    name = "optimizer"
+
+    def __init__(self, learning_rate=0.001, schedule="constant", power_t=0.5):
+        self.learning_rate_init = float(learning_rate)
+        self.learning_rate = float(learning_rate)
+        self.power_t = float(power_t)
+        self.schedule = SCHEDULES.get(schedule)()
+        self.steps = 0
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def epoch_end(self, samples_seen: int) -> None:
+        self.schedule.epoch_end(self, samples_seen)
+
+    def on_plateau(self) -> bool:
+        return self.schedule.on_plateau(self)
+
+    def _buffers(self, params, count):
+        """``count`` zeroed work arrays shaped like ``params``, made once."""
+        state = getattr(self, "_state", None)
+        if state is None or state[0].shape != params.shape or state[0].dtype != params.dtype:
+            state = [np.zeros_like(params) for _ in range(count)]
+            self._state = state
+        return state
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(learning_rate={self.learning_rate_init!r}, schedule={self.schedule.name!r})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    velocity ← momentum·velocity − lr·g; the step is the velocity, or with
+    Nesterov momentum·velocity − lr·g. With momentum 0 and lr 1 this is the
+    article's plain ``W += −g``.
+    """
+
+    name = "sgd"
+
+    def __init__(self, learning_rate=0.1, momentum=0.0, nesterov=False, schedule="constant", power_t=0.5):
+        super().__init__(learning_rate, schedule, power_t)
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+
+    def step(self, params, grads):
+        self.steps += 1
+        if self.momentum == 0.0:
+            scaled, = self._buffers(params, 1)
+            np.multiply(grads, self.learning_rate, out=scaled)
+            params -= scaled
+            return
+        velocity, scaled, nesterov_step = self._buffers(params, 3)
+        np.multiply(grads, self.learning_rate, out=scaled)
+        velocity *= self.momentum
+        velocity -= scaled
+        if self.nesterov:
+            np.multiply(velocity, self.momentum, out=nesterov_step)
+            nesterov_step -= scaled
+            params += nesterov_step
+        else:
+            params += velocity
+
+    def __repr__(self) -> str:
+        return (
+            f"SGD(learning_rate={self.learning_rate_init!r}, momentum={self.momentum!r}, "
+            f"nesterov={self.nesterov!r}, schedule={self.schedule.name!r})"
+        )
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2014) with the bias correction folded into the rate:
+    lr_t = lr·sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ), step = −lr_t·m/(sqrt(v) + ε)."""
+
+    name = "adam"
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, schedule="constant", power_t=0.5):
+        super().__init__(learning_rate, schedule, power_t)
+        for label, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"{label} must be in [0, 1), got {beta!r}")
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+
+    def step(self, params, grads):
+        self.steps += 1
+        m, v, work, update = self._buffers(params, 4)
+        b1, b2 = self.beta_1, self.beta_2
+        m *= b1
+        np.multiply(grads, 1 - b1, out=work)
+        m += work
+        v *= b2
+        np.multiply(grads, grads, out=work)
+        work *= 1 - b2
+        v += work
+        rate = self.learning_rate * np.sqrt(1 - b2**self.steps) / (1 - b1**self.steps)
+        np.sqrt(v, out=work)
+        work += self.epsilon
+        # grouped as (−rate·m)/(sqrt(v) + ε), scikit-learn's order, so equal
+        # gradients give bit-equal parameters
+        np.multiply(m, -rate, out=update)
+        update /= work
+        params += update
+
+    def __repr__(self) -> str:
+        return (
+            f"Adam(learning_rate={self.learning_rate_init!r}, beta_1={self.beta_1!r}, "
+            f"beta_2={self.beta_2!r}, epsilon={self.epsilon!r})"
+        )
+
+
+OPTIMIZERS: Registry[type] = Registry("optimizer")
+OPTIMIZERS.register("sgd", SGD)
+OPTIMIZERS.register("adam", Adam)
+
+
+def make_optimizer(optimizer, learning_rate=None, **options) -> Optimizer:
+    """An :class:`Optimizer` from a name (with options) or an instance as is."""
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    cls = OPTIMIZERS.get(optimizer)
+    if learning_rate is not None:
+        options["learning_rate"] = learning_rate
+    return cls(**options)

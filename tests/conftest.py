@@ -1,0 +1,4 @@
+import matplotlib
+
+# tests never need a display
+matplotlib.use("Agg")

@@ -1,18 +1,12 @@
-"""Pictures, drawn with matplotlib.
-
-Figures are built with ``matplotlib.figure.Figure`` directly rather than
-``pyplot``, so they need no display and leave pyplot's global state alone.
-Each function returns the Figure and, given a path, saves it (PNG or SVG by
-the file's extension).
-"""
+"""Curves over training epochs."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from matplotlib.figure import Figure
 
-__all__ = ["error_development", "save_figure"]
+from ._common import save_figure
+
+__all__ = ["error_development"]
 
 _METRIC_TITLES = {
     "mae": "Mean absolute error",
@@ -21,16 +15,6 @@ _METRIC_TITLES = {
     "log_loss": "Log loss",
     "accuracy": "Accuracy",
 }
-
-
-def save_figure(figure: Figure, path) -> Figure:
-    """Save ``figure`` to ``path`` (format from the extension) when a path is given."""
-    if path is not None:
-        path = Path(path)
-        if path.suffix.lower() not in (".png", ".svg", ".pdf"):
-            raise ValueError(f"plot path must end in .png, .svg or .pdf, got {str(path)!r}")
-        figure.savefig(path, dpi=120, bbox_inches="tight")
-    return figure
 
 
 def error_development(values, metric: str, path=None) -> Figure:

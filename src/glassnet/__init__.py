@@ -2,6 +2,7 @@
 
 from .article import NeuralNetwork
 from .datasets import load_tutorial
+from .estimators import MLPClassifier, MLPRegressor
 from .evaluation import EvaluationResult
 from .gradcheck import check_gradients
 from .network import Network
@@ -11,6 +12,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "NeuralNetwork",
+    "MLPClassifier",
+    "MLPRegressor",
     "Network",
     "EvaluationResult",
     "check_gradients",

@@ -76,8 +76,28 @@ def _accuracy(Y, A, limit):
     return np.mean(A.argmax(axis=1) == Y.argmax(axis=1))
 
 
+def _subset_accuracy(Y, A, limit):
+    # several independent yes/no outputs (multilabel): a row counts when every
+    # output is on the right side of the limit, sklearn's accuracy_score on
+    # label-indicator rows
+    return np.mean(((A > limit) == (Y >= 0.5)).all(axis=1))
+
+
+def _r2(Y, A, limit):
+    # 1 − SS_res/SS_tot per output, then the plain mean over outputs, as
+    # sklearn.metrics.r2_score; a constant target scores 1 when predicted
+    # exactly and 0 otherwise (sklearn's force_finite) instead of ±inf/nan
+    residual = ((Y - A) ** 2).sum(axis=0)
+    total = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
+    constant = total == 0
+    scores = np.where(constant, (residual == 0).astype(float), 1 - residual / np.where(constant, 1, total))
+    return scores.mean()
+
+
 METRICS.register("mae", Metric("mae", _mae))
 METRICS.register("mse", Metric("mse", _mse))
 METRICS.register("rmse", Metric("rmse", _rmse))
 METRICS.register("log_loss", Metric("log_loss", _log_loss))
 METRICS.register("accuracy", Metric("accuracy", _accuracy, greater_is_better=True))
+METRICS.register("subset_accuracy", Metric("subset_accuracy", _subset_accuracy, greater_is_better=True))
+METRICS.register("r2", Metric("r2", _r2, greater_is_better=True))

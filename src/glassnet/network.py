@@ -264,6 +264,10 @@ class Network:
         self._cache = (X, ws)
         return A_prev
 
+    def release(self) -> None:
+        """Forget the last forward pass (and so the input it keeps alive)."""
+        self._cache = None
+
     @property
     def cached_input(self):
         """The ``X`` of the last :meth:`forward`, or None."""

@@ -306,6 +306,8 @@ class _Loop:
         result.samples_seen += n
         self.previous_good, self.last_good = self.last_good, self.previous_good
         np.copyto(self.last_good, params)
+        # every recorded epoch reaches the callbacks, the last one too
+        stop_requested = any([callback(record) for callback in self.callbacks])
         if plateau:
             if self.optimizer.on_plateau():
                 result.stop_reason = "plateau"
@@ -315,7 +317,7 @@ class _Loop:
                 )
                 return True
             self.stopping.wait = 0
-        if any(callback(record) for callback in self.callbacks):
+        if stop_requested:
             result.stop_reason = "callback"
             result.message = f"a callback stopped training after epoch {record['epoch']}"
             return True

@@ -1,0 +1,277 @@
+"""What the classifier and the regressor share: scikit-learn's MLP API
+translated onto glassnet's engine.
+
+The fitted estimator keeps one :class:`~glassnet.network.Network` in
+``network_``; ``coefs_`` and ``intercepts_`` are views into its flat parameter
+vector, so the engine, scikit-learn's attribute names and glassnet's tools
+(``check_gradients``, ``trace``, model files) all see the same numbers.
+
+How scikit-learn's model maps onto the engine:
+
+* ``Network(layer_sizes, activation, output_activation, loss, l2=alpha,
+  reduction="mean", init="glorot")``: the loss is a (weighted) mean over
+  samples plus ``½·alpha·Σ‖W‖²`` divided by the number of samples (or the sum
+  of sample weights), scikit-learn's objective;
+* the initial weights are drawn by glassnet's Glorot initialiser from the
+  RandomState that ``random_state`` gives, in scikit-learn's order, so the
+  same ``random_state`` starts from the same weights;
+* sgd and adam run in :func:`glassnet.training.train` (see
+  :mod:`._stochastic`), lbfgs in scipy's L-BFGS-B on the engine's loss and
+  gradient (see :mod:`.lbfgs`).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted, validate_data
+
+from .._registry import Registry
+from ..network import Network
+from ..training import DivergenceWarning, History
+from ._params import validate_parameters
+from ._state import estimator_from_state, estimator_state
+
+__all__ = ["BaseMLP", "SOLVER_FUNCTIONS", "stochastic_solver"]
+
+# name -> fit function(estimator, X, Y, sample_weight, validation, incremental, random_state)
+SOLVER_FUNCTIONS: Registry = Registry("solver")
+
+
+def stochastic_solver(estimator) -> bool:
+    """Whether ``partial_fit`` exists: only sgd and adam learn batch by batch."""
+    if estimator.solver not in ("sgd", "adam"):
+        raise AttributeError(
+            f"partial_fit is only available for stochastic optimizers. {estimator.solver} is not stochastic."
+        )
+    return True
+
+
+class BaseMLP(BaseEstimator):
+    """Base of :class:`MLPClassifier` and :class:`MLPRegressor` (not for direct use)."""
+
+    # --- what each subclass defines ---------------------------------------------
+    def _validate_targets(self, y, incremental, reset):
+        """``y`` -> float target matrix Y of shape (n_samples, n_outputs)."""
+        raise NotImplementedError
+
+    def _output_and_loss(self, Y) -> tuple[str, str]:
+        """The engine's output activation and loss for targets ``Y``."""
+        raise NotImplementedError
+
+    def _score_metric(self) -> str:
+        """The engine metric equal to :meth:`score` on the network outputs."""
+        raise NotImplementedError
+
+    def _class_sample_weight(self, y):
+        """Per-row weights from ``class_weight`` (None for the regressor)."""
+        return None
+
+    # --- fitting -------------------------------------------------------------------
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Fit the network to ``X`` (n_samples, n_features) and ``y``.
+
+        y : (n_samples,) or (n_samples, n_outputs): class labels, a label
+            indicator matrix (multilabel), or real targets.
+        sample_weight : (n_samples,), optional.
+        X_val, y_val, sample_weight_val : optional validation data (glassnet).
+            Every solver records the validation loss and score per epoch
+            (``validation_loss_curve_``, ``validation_scores_``); with
+            ``early_stopping`` they replace the held-out split.
+        Returns self.
+        """
+        validation = None if X_val is None and y_val is None else (X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
+
+    def _fit(self, X, y, sample_weight, incremental, validation=None):
+        validate_parameters(self)
+        first_pass = not hasattr(self, "network_") or (not self.warm_start and not incremental)
+        dtype = self._fit_dtype(first_pass)
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True, dtype=dtype,
+            y_numeric=not self._is_classifier_type, reset=first_pass,
+        )
+        Y = self._validate_targets(y, incremental, reset=first_pass)
+        sample_weight = self._weights(sample_weight, X, y)
+        if validation is not None:
+            validation = self._validation_data(validation, X.dtype)
+        random_state = check_random_state(self.random_state)
+        if first_pass:
+            self._initialize(X, Y, random_state)
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(f"y has {Y.shape[1]} outputs, the fitted network has {self.n_outputs_}")
+        Y = Y.astype(self.network_.dtype, copy=False)
+        X = X.astype(self.network_.dtype, copy=False)
+        fit_solver = SOLVER_FUNCTIONS.get(self.solver)
+        fit_solver(self, X, Y, sample_weight, validation, incremental, random_state)
+        self.network_.release()
+        return self
+
+    @property
+    def _is_classifier_type(self) -> bool:
+        return is_classifier(self)
+
+    def _fit_dtype(self, first_pass):
+        if not first_pass:
+            return self.network_.dtype
+        if self.dtype is not None:
+            return np.dtype(self.dtype).type
+        # scikit-learn's rule: float32 stays float32, anything else is float64
+        return (np.float64, np.float32)
+
+    def _weights(self, sample_weight, X, y):
+        class_weights = self._class_sample_weight(y)
+        if sample_weight is None and class_weights is None:
+            return None
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        if class_weights is not None:
+            sample_weight = sample_weight * class_weights.astype(X.dtype)
+        if not sample_weight.sum() > 0:
+            raise ValueError("the sample weights (times class weights) sum to zero; expected a positive total")
+        return sample_weight
+
+    def _validation_data(self, validation, dtype):
+        """``(X_val, Y_val, sample_weight_val)`` checked like the training data."""
+        X_val, y_val, sample_weight_val = validation
+        if X_val is None or y_val is None:
+            raise ValueError("validation data needs both X_val and y_val")
+        X_val = validate_data(self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False)
+        check_consistent_length(X_val, y_val)
+        Y_val = self._encode_validation_targets(y_val, X_val.shape[0])
+        if sample_weight_val is not None:
+            sample_weight_val = _check_sample_weight(sample_weight_val, X_val, dtype=dtype)
+        return X_val, Y_val, sample_weight_val
+
+    def _initialize(self, X, Y, random_state):
+        """Build the network; draw the weights from ``random_state``."""
+        output_activation, loss = self._output_and_loss(Y)
+        hidden = self._hidden_layer_sizes()
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = len(hidden) + 2
+        self.out_activation_ = output_activation
+        self.network_ = Network(
+            [X.shape[1], *hidden, Y.shape[1]],
+            activation=self.activation,
+            output_activation=output_activation,
+            loss=loss,
+            init="glorot",
+            reduction="mean",
+            l2=self.alpha,
+            dtype=X.dtype,
+            rng=random_state,
+        )
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_ = None
+        self._history = History()
+        self._optimizer = None
+        self._stopping = None
+
+    def _hidden_layer_sizes(self) -> list[int]:
+        sizes = self.hidden_layer_sizes
+        return [int(s) for s in (sizes if hasattr(sizes, "__iter__") else [sizes])]
+
+    # --- outcome of a solver ---------------------------------------------------------
+    def _report(self, result) -> None:
+        """Warn as scikit-learn does about how training ended."""
+        if result.stop_reason == "interrupted":
+            warnings.warn("Training interrupted by user.", stacklevel=4)
+        elif result.stop_reason == "diverged":
+            warnings.warn(
+                f"{type(self).__name__}: {result.message} Lower learning_rate_init "
+                f"(it is {self.learning_rate_init:g}) or scale the inputs.",
+                DivergenceWarning,
+                stacklevel=4,
+            )
+
+    # --- prediction --------------------------------------------------------------------
+    def _forward(self, X) -> np.ndarray:
+        """Output activation for ``X``: shape (n_samples, n_outputs)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        return self.network_.predict(X.astype(self.network_.dtype, copy=False))
+
+    # --- scikit-learn's fitted attributes, read from the engine ------------------------
+    @property
+    def coefs_(self):
+        """Weight matrices, ``coefs_[i]`` of shape (units of layer i, units of layer i+1)."""
+        return self.network_.weights
+
+    @coefs_.setter
+    def coefs_(self, values):
+        self.network_.weights = values
+
+    @property
+    def intercepts_(self):
+        """Bias vectors, ``intercepts_[i]`` of shape (units of layer i+1,)."""
+        return self.network_.biases
+
+    @intercepts_.setter
+    def intercepts_(self, values):
+        self.network_.biases = values
+
+    @property
+    def loss_curve_(self) -> list[float]:
+        """Training loss per epoch (lbfgs: per iteration), across warm starts."""
+        return self._history["loss"]
+
+    @property
+    def validation_loss_curve_(self) -> list[float] | None:
+        """Validation loss per epoch when validation data is used, else None (glassnet)."""
+        return self._history["val_loss"] if "val_loss" in self._history else None
+
+    @property
+    def validation_scores_(self) -> list[float] | None:
+        """Validation score (accuracy or R²) per epoch when validation data is used, else None."""
+        key = f"val_{self._score_metric()}"
+        return self._history[key] if key in self._history else None
+
+    @property
+    def best_validation_score_(self) -> float | None:
+        scores = self.validation_scores_
+        return max(scores) if scores else None
+
+    @property
+    def best_loss_(self) -> float | None:
+        """Lowest training loss; None with early stopping, as in scikit-learn."""
+        if self.early_stopping and self.solver != "lbfgs":
+            return None
+        curve = self.loss_curve_
+        return min(curve) if curve else self.loss_
+
+    # --- model files (see ._state) ------------------------------------------------------
+    def _glassnet_state(self) -> tuple[dict, dict]:
+        """``(meta, arrays)``: JSON-ready metadata and numeric arrays that rebuild this estimator."""
+        check_is_fitted(self)
+        return estimator_state(self)
+
+    @classmethod
+    def _from_glassnet_state(cls, meta: dict, arrays: dict):
+        """The fitted estimator that :meth:`_glassnet_state` described."""
+        return estimator_from_state(cls, meta, arrays)
+
+    # --- pickling --------------------------------------------------------------------
+    def __getstate__(self):
+        # the engine's weight views and work buffers do not survive pickling
+        # as views, so the network travels as its configuration and parameters
+        # a copy: object.__getstate__ may return the live __dict__
+        state = dict(super().__getstate__())
+        network = state.pop("network_", None)
+        if network is not None:
+            state["_network_state"] = (network.config(), network.params.copy())
+        return state
+
+    def __setstate__(self, state):
+        network_state = state.pop("_network_state", None)
+        super().__setstate__(state)
+        if network_state is not None:
+            config, params = network_state
+            self.network_ = Network.from_config(config, params)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

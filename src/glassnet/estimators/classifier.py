@@ -1,0 +1,218 @@
+"""MLPClassifier: scikit-learn's MLP classifier on glassnet's engine.
+
+Targets are encoded by scikit-learn's ``LabelBinarizer``, as scikit-learn
+does: two classes give one logistic output with binary cross-entropy, more
+classes a softmax output with categorical cross-entropy, and a label
+indicator matrix (multilabel) one logistic output per label. Both losses
+are computed from the logits by the engine, so no probability is ever
+clipped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import column_or_1d
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets, type_of_target, unique_labels
+from sklearn.utils.validation import check_array
+
+from ._base import BaseMLP, stochastic_solver
+from ._state import classifier_labels_from_state, classifier_labels_state
+
+__all__ = ["MLPClassifier"]
+
+
+class MLPClassifier(ClassifierMixin, BaseMLP):
+    """Multilayer perceptron classifier, a drop-in for scikit-learn's.
+
+    The parameters are scikit-learn 1.9's, with the same names, defaults and
+    meanings, plus glassnet's ``class_weight``, ``restore_best_weights``,
+    ``callbacks``, ``progress`` and ``dtype``; all are described once in
+    :data:`glassnet.estimators.PARAMETERS`.
+
+    Fitted attributes are scikit-learn's (``classes_``, ``coefs_``,
+    ``intercepts_``, ``loss_``, ``best_loss_``, ``loss_curve_``,
+    ``validation_scores_``, ``best_validation_score_``, ``t_``,
+    ``n_features_in_``, ``feature_names_in_``, ``n_iter_``, ``n_layers_``,
+    ``n_outputs_``, ``out_activation_``) plus ``network_`` (the engine's
+    :class:`~glassnet.network.Network`, whose parameters ``coefs_`` and
+    ``intercepts_`` are views of) and ``validation_loss_curve_``.
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        class_weight=None,
+        restore_best_weights=None,
+        callbacks=None,
+        progress=False,
+        dtype=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.class_weight = class_weight
+        self.restore_best_weights = restore_best_weights
+        self.callbacks = callbacks
+        self.progress = progress
+        self.dtype = dtype
+
+    # --- targets -------------------------------------------------------------------
+    def _validate_targets(self, y, incremental, reset):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = LabelBinarizer().fit(y)
+            self.classes_ = self._label_binarizer.classes_
+        elif self.warm_start and not incremental:
+            classes = unique_labels(y)
+            if set(classes) != set(self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as in the previous call "
+                    f"to fit. Previously got {self.classes_}, `y` has {classes}"
+                )
+        else:
+            self._check_known_classes(y)
+        return self._label_binarizer.transform(y).astype(np.float64)
+
+    def _check_known_classes(self, y):
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            return
+        classes = unique_labels(y)
+        if len(np.setdiff1d(classes, self.classes_)):
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`. `self.classes_` has {self.classes_}. 'y' has {classes}."
+            )
+
+    def _encode_validation_targets(self, y_val, n_rows):
+        y_val = check_array(y_val, ensure_2d=False, dtype=None)
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val)
+        self._check_known_classes(y_val)
+        return self._label_binarizer.transform(y_val).astype(np.float64)
+
+    def _class_sample_weight(self, y):
+        if self.class_weight is None:
+            return None
+        return compute_sample_weight(self.class_weight, y)
+
+    def _output_and_loss(self, Y):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return "softmax", "categorical_crossentropy"
+        # two classes (one output) and multilabel (one output per label)
+        return "logistic", "binary_crossentropy"
+
+    def _score_metric(self):
+        # score() is accuracy_score on the decoded labels: for multilabel that
+        # is the share of rows with every label right
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            return "subset_accuracy"
+        return "accuracy"
+
+    # --- scikit-learn's methods ----------------------------------------------------------
+    @available_if(stochastic_solver)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch of sgd/adam on ``(X, y)``; ``classes`` is required on the first call.
+
+        classes : array of shape (n_classes,), every class that any call will see.
+        """
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' needs every label at once, so partial_fit cannot use it; "
+                "pass class_weight as a dict {class: weight} instead"
+            )
+        if _check_partial_fit_first_call(self, classes):
+            self._label_binarizer = LabelBinarizer()
+            if type_of_target(y).startswith("multilabel"):
+                self._label_binarizer.fit(y)
+            else:
+                self._label_binarizer.fit(classes)
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Class labels, shape (n_samples,), or (n_samples, n_labels) for multilabel."""
+        output = self._forward(X)
+        if self.n_outputs_ == 1:
+            output = output.ravel()
+        return self._label_binarizer.inverse_transform(output)
+
+    def predict_proba(self, X):
+        """Probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
+        output = self._forward(X)
+        if self.n_outputs_ == 1:
+            p = output.ravel()
+            return np.vstack([1 - p, p]).T
+        return output
+
+    def predict_log_proba(self, X):
+        """``log(predict_proba(X))``; a probability of exactly 0 gives -inf."""
+        probabilities = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(probabilities, out=probabilities)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    # --- model files -----------------------------------------------------------------------
+    def _glassnet_state(self):
+        meta, arrays = super()._glassnet_state()
+        labels_meta, labels_arrays = classifier_labels_state(self)
+        meta["labels"] = labels_meta
+        arrays.update(labels_arrays)
+        return meta, arrays
+
+    @classmethod
+    def _from_glassnet_state(cls, meta, arrays):
+        estimator = super()._from_glassnet_state(meta, arrays)
+        estimator._label_binarizer = classifier_labels_from_state(meta["labels"], arrays)
+        estimator.classes_ = estimator._label_binarizer.classes_
+        return estimator

@@ -1,0 +1,147 @@
+"""MLPRegressor: scikit-learn's MLP regressor on glassnet's engine.
+
+``loss`` picks the engine's loss and output activation: squared_error and,
+glassnet only, absolute_error and huber with an identity output; poisson with
+the exp output (the log link), as scikit-learn.
+
+The reported loss (``loss_``, ``loss_curve_``) of squared_error with several
+outputs: scikit-learn reports ½·mean over samples *and outputs* of (y−ŷ)²,
+but trains on the gradient of ½·mean over samples of Σ_outputs (y−ŷ)², a
+value n_outputs times larger, so its reported loss is not the function its
+gradient belongs to (and its lbfgs receives the mismatched pair). glassnet
+reports the function it trains on: ½·Σ_outputs (y−ŷ)², averaged over samples,
+plus the L2 term, for every solver. With one output, and for every other
+loss, the two conventions agree, so ``loss_`` equals scikit-learn's. The
+n_iter_no_change/tol rule reads this same value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.utils import column_or_1d
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_array
+
+from ._base import BaseMLP, stochastic_solver
+
+__all__ = ["MLPRegressor"]
+
+# loss -> (output activation, engine loss)
+_OUTPUTS = {
+    "squared_error": ("identity", "squared_error"),
+    "poisson": ("exp", "poisson"),
+    "absolute_error": ("identity", "absolute_error"),
+    "huber": ("identity", "huber"),
+}
+
+
+class MLPRegressor(RegressorMixin, BaseMLP):
+    """Multilayer perceptron regressor, a drop-in for scikit-learn's.
+
+    The parameters are scikit-learn 1.9's, with the same names, defaults and
+    meanings (``loss`` also takes "absolute_error" and "huber"), plus
+    glassnet's ``restore_best_weights``, ``callbacks``, ``progress`` and
+    ``dtype``; all are described once in :data:`glassnet.estimators.PARAMETERS`.
+
+    Fitted attributes are scikit-learn's (``coefs_``, ``intercepts_``,
+    ``loss_``, ``best_loss_``, ``loss_curve_``, ``validation_scores_``,
+    ``best_validation_score_``, ``t_``, ``n_features_in_``,
+    ``feature_names_in_``, ``n_iter_``, ``n_layers_``, ``n_outputs_``,
+    ``out_activation_``) plus ``network_`` and ``validation_loss_curve_``.
+    """
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        restore_best_weights=None,
+        callbacks=None,
+        progress=False,
+        dtype=None,
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.restore_best_weights = restore_best_weights
+        self.callbacks = callbacks
+        self.progress = progress
+        self.dtype = dtype
+
+    def _validate_targets(self, y, incremental, reset):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return self._as_target_matrix(y, "y")
+
+    def _encode_validation_targets(self, y_val, n_rows):
+        y_val = check_array(y_val, ensure_2d=False, dtype="numeric")
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val)
+        return self._as_target_matrix(y_val, "y_val")
+
+    def _as_target_matrix(self, y, name):
+        Y = np.asarray(y, dtype=np.float64)
+        Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y
+        if self.loss == "poisson" and (Y < 0).any():
+            raise ValueError(f"loss='poisson' needs {name} >= 0 (counts or rates), got a minimum of {Y.min():g}")
+        return Y
+
+    def _output_and_loss(self, Y):
+        return _OUTPUTS[self.loss]
+
+    def _score_metric(self):
+        return "r2"
+
+    @available_if(stochastic_solver)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch of sgd/adam on ``(X, y)``, continuing from the current weights."""
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predictions, shape (n_samples,) for one output, else (n_samples, n_outputs)."""
+        output = self._forward(X)
+        return output.ravel() if output.shape[1] == 1 else output

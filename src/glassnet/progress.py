@@ -1,0 +1,78 @@
+"""A training progress bar (rich) usable as a training-loop callback.
+
+:class:`ProgressBar` is called with each epoch's record, the dict that
+:func:`glassnet.training.train` passes to its callbacks (``epoch``, ``loss``
+and, with validation data, ``val_loss`` and ``val_<metric>``). It shows the
+epoch out of the total, the training loss and the validation figures::
+
+    with ProgressBar(total=200) as bar:
+        train(network, optimizer, X, Y, epochs=200, callbacks=[bar])
+
+The estimators use it for ``progress=True``; ``glassnet train`` can use it
+the same way. It never stops training (it returns None).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+__all__ = ["ProgressBar", "format_figures"]
+
+
+def format_figures(record: dict) -> str:
+    """``loss 0.1234  val_loss 0.2345  val_accuracy 0.9500`` from one record."""
+    names = ["loss"] + sorted(key for key in record if key.startswith("val_"))
+    return "  ".join(f"{name} {record[name]:.4g}" for name in names if name in record)
+
+
+class ProgressBar:
+    """A live bar: ``epoch n/total``, elapsed time, loss and validation figures.
+
+    total : the number of epochs planned (training may stop earlier; the bar
+        then ends where training ended).
+    description : the text in front of the bar.
+    console : a ``rich.console.Console`` (default: standard error).
+    transient : remove the bar when training ends.
+    """
+
+    def __init__(self, total: int, description: str = "training", console: Console | None = None, transient: bool = False):
+        self.total = int(total)
+        self.description = description
+        self.console = console if console is not None else Console(stderr=True)
+        self.transient = transient
+        self.last_record: dict | None = None
+        self._progress = None
+        self._task = None
+
+    def start(self) -> "ProgressBar":
+        if self._progress is None:
+            self._progress = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                TextColumn("epoch"),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[figures]}"),
+                console=self.console,
+                transient=self.transient,
+            )
+            self._task = self._progress.add_task(self.description, total=self.total, figures="")
+            self._progress.start()
+        return self
+
+    def __call__(self, record: dict) -> None:
+        self.start()
+        self.last_record = record
+        self._progress.update(self._task, advance=1, figures=format_figures(record))
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def __enter__(self) -> "ProgressBar":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -7,8 +7,10 @@ the article's network). The tests check each against ``sklearn.metrics``.
 Reports after training (``test_evaluation``, the CLI) use ``sklearn.metrics``.
 
 Each metric takes ``Y`` (targets) and ``A`` (network outputs), both of shape
-(n_samples, n_outputs), and the decision threshold ``limit`` used by
-``accuracy`` on single-output networks.
+(n_samples, n_outputs), the decision threshold ``limit`` used by ``accuracy``
+on single-output networks, and optional per-row weights ``sample_weight`` of
+shape (n_samples,), which turn every mean over rows into a weighted mean (as
+``sample_weight`` does in ``sklearn.metrics``).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ __all__ = ["Metric", "METRICS", "get_metric"]
 @dataclass(frozen=True)
 class Metric:
     name: str
-    compute: Callable[[np.ndarray, np.ndarray, float], float]
+    compute: Callable[[np.ndarray, np.ndarray, float, np.ndarray | None], float]
     greater_is_better: bool = False
 
-    def __call__(self, Y, A, limit=0.5) -> float:
-        return float(self.compute(Y, A, limit))
+    def __call__(self, Y, A, limit=0.5, sample_weight=None) -> float:
+        return float(self.compute(Y, A, limit, sample_weight))
 
 
 METRICS: Registry[Metric] = Registry("metric")
@@ -42,53 +44,69 @@ def get_metric(name: str | Metric) -> Metric:
     return METRICS.get(name)
 
 
-def _mae(Y, A, limit):
+def _mean(values, sample_weight):
+    """Mean of every entry; with ``sample_weight``, each row's entries weigh
+    as much as that row does."""
+    if sample_weight is None:
+        return np.mean(values)
+    return np.average(values, axis=0, weights=sample_weight).mean()
+
+
+def _row_mean(values, sample_weight):
+    """Mean over rows (axis 0), weighted by ``sample_weight`` when given."""
+    return np.average(values, axis=0, weights=sample_weight)
+
+
+def _mae(Y, A, limit, sample_weight=None):
     # the article's np.mean(np.abs(y - o)): the mean over every output of every row
-    return np.mean(np.abs(Y - A))
+    return _mean(np.abs(Y - A), sample_weight)
 
 
-def _mse(Y, A, limit):
+def _mse(Y, A, limit, sample_weight=None):
     R = Y - A
-    return np.mean(R * R)
+    return _mean(R * R, sample_weight)
 
 
-def _rmse(Y, A, limit):
-    return np.sqrt(_mse(Y, A, limit))
+def _rmse(Y, A, limit, sample_weight=None):
+    return np.sqrt(_mse(Y, A, limit, sample_weight))
 
 
-def _log_loss(Y, A, limit):
+def _log_loss(Y, A, limit, sample_weight=None):
     # probabilities are clipped away from 0 and 1 by the dtype's epsilon, as
     # sklearn.metrics.log_loss does, so log never sees 0
     eps = np.finfo(A.dtype).eps if A.dtype.kind == "f" else np.finfo(float).eps
     P = np.clip(A, eps, 1 - eps)
     if A.shape[1] == 1:
         # one sigmoid output: the Bernoulli log-likelihood of each row
-        return -np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P))
+        return -_mean(Y * np.log(P) + (1 - Y) * np.log(1 - P), sample_weight)
     # several outputs: one-hot targets against a probability row (softmax)
-    return -np.sum(Y * np.log(P)) / A.shape[0]
+    if sample_weight is None:
+        return -np.sum(Y * np.log(P)) / A.shape[0]
+    return -np.average(np.sum(Y * np.log(P), axis=1), weights=sample_weight)
 
 
-def _accuracy(Y, A, limit):
+def _accuracy(Y, A, limit, sample_weight=None):
     if A.shape[1] == 1:
         # an output exactly at the limit counts as positive (the article's
         # strict comparisons left it uncounted)
-        return np.mean((A >= limit) == (Y >= 0.5))
-    return np.mean(A.argmax(axis=1) == Y.argmax(axis=1))
+        return _mean((A >= limit) == (Y >= 0.5), sample_weight)
+    return _mean(A.argmax(axis=1) == Y.argmax(axis=1), sample_weight)
 
 
-def _subset_accuracy(Y, A, limit):
+def _subset_accuracy(Y, A, limit, sample_weight=None):
     # several independent yes/no outputs (multilabel): a row counts when every
     # output is on the right side of the limit, sklearn's accuracy_score on
     # label-indicator rows
-    return np.mean(((A > limit) == (Y >= 0.5)).all(axis=1))
+    return _mean(((A > limit) == (Y >= 0.5)).all(axis=1), sample_weight)
 
 
-def _r2(Y, A, limit):
+def _r2(Y, A, limit, sample_weight=None):
     # 1 − SS_res/SS_tot per output, then the plain mean over outputs, as
     # sklearn.metrics.r2_score; a constant target scores 1 when predicted
-    # exactly and 0 otherwise (sklearn's force_finite) instead of ±inf/nan
-    residual = ((Y - A) ** 2).sum(axis=0)
-    total = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
+    # exactly and 0 otherwise (sklearn's force_finite) instead of ±inf/nan.
+    # Both sums use the same weights, so the weighted means serve as sums.
+    residual = _row_mean((Y - A) ** 2, sample_weight)
+    total = _row_mean((Y - _row_mean(Y, sample_weight)) ** 2, sample_weight)
     constant = total == 0
     scores = np.where(constant, (residual == 0).astype(float), 1 - residual / np.where(constant, 1, total))
     return scores.mean()

@@ -362,8 +362,9 @@ class _Loop:
 
 def _validate(network, validation, metric, limit) -> dict:
     X_val, Y_val, *rest = validation
-    loss, A = network.loss_and_output(X_val, Y_val, rest[0] if rest else None)
+    sample_weight = rest[0] if rest else None
+    loss, A = network.loss_and_output(X_val, Y_val, sample_weight)
     figures = {"val_loss": loss}
     if metric is not None:
-        figures[f"val_{metric.name}"] = metric(Y_val, A, limit)
+        figures[f"val_{metric.name}"] = metric(Y_val, A, limit, sample_weight)
     return figures

@@ -142,7 +142,7 @@ def test_pipeline_grid_search_and_cross_validation():
     assert search.best_params_["mlpclassifier__alpha"] in (1e-4, 1.0)
     assert set(search.predict(X)) <= {0, 1, 2}
     # the search's refit model is the one a direct fit gives
-    direct = make_pipeline(StandardScaler(), quick(alpha=search.best_params_["mlpclassifier__alpha"])).fit(X, y)
+    direct = clone(pipeline).set_params(**search.best_params_).fit(X, y)
     np.testing.assert_array_equal(search.predict_proba(X), direct.predict_proba(X))
 
 

@@ -180,9 +180,11 @@ class BaseMLP(BaseEstimator):
         if result.stop_reason == "interrupted":
             warnings.warn("Training interrupted by user.", stacklevel=4)
         elif result.stop_reason == "diverged":
+            # the engine's message already recommends a lower learning rate,
+            # which the estimators set with learning_rate_init
+            hint = "" if self.solver == "lbfgs" else " (the learning rate is learning_rate_init)"
             warnings.warn(
-                f"{type(self).__name__}: {result.message} Lower learning_rate_init "
-                f"(it is {self.learning_rate_init:g}) or scale the inputs.",
+                f"{type(self).__name__}: {result.message}{hint}",
                 DivergenceWarning,
                 stacklevel=4,
             )

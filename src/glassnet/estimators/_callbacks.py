@@ -4,11 +4,21 @@ user's ``callbacks``, each called with the epoch's record."""
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 
 from ..progress import ProgressBar
+from ..training import EarlyStopping
 
-__all__ = ["epoch_callbacks"]
+__all__ = ["epoch_callbacks", "best_weights_tracker"]
+
+
+def best_weights_tracker(monitor: str, restore: bool) -> EarlyStopping:
+    """An EarlyStopping rule that never stops and only remembers the weights
+    of the best epoch by ``monitor`` (restored with ``.restore(params)``)."""
+    tracker = EarlyStopping(monitor, patience=math.inf, restore_best=restore)
+    tracker.reset()
+    return tracker
 
 
 def _verbose_printer(estimator):
@@ -34,9 +44,14 @@ def _user_callback(estimator, callback):
 
 
 @contextmanager
-def epoch_callbacks(estimator, total_epochs: int):
-    """Yield the list of callbacks ``record -> stop?`` for one training run."""
+def epoch_callbacks(estimator, total_epochs: int, tracker: EarlyStopping | None = None):
+    """Yield the list of callbacks ``record -> stop?`` for one training run;
+    ``tracker`` (first, so it sees the weights before any user code) is
+    updated with every epoch."""
     callbacks = []
+    if tracker is not None:
+        params = estimator.network_.params
+        callbacks.append(lambda record: tracker.update(record, params))
     if estimator.verbose:
         callbacks.append(_verbose_printer(estimator))
     bar = ProgressBar(total_epochs, description=type(estimator).__name__) if estimator.progress else None

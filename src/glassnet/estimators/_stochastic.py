@@ -25,7 +25,7 @@ from sklearn.model_selection import train_test_split
 from ..optimizers import SGD, Adam
 from ..training import EarlyStopping, train
 from ._base import SOLVER_FUNCTIONS
-from ._callbacks import epoch_callbacks
+from ._callbacks import best_weights_tracker, epoch_callbacks
 
 __all__ = ["fit_stochastic"]
 
@@ -117,10 +117,16 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
             warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is going to be clipped")
         batch_size = min(estimator.batch_size, n_samples)
     metric = estimator._score_metric()
+    # the tol rule watches scikit-learn's figure; the best weights are those
+    # of the best validation score whenever there is validation data
     monitor = f"val_{metric}" if estimator.early_stopping else "loss"
+    best_by = f"val_{metric}" if validation is not None else "loss"
     restore = estimator.early_stopping if estimator.restore_best_weights is None else estimator.restore_best_weights
-    stopping = _stopping(estimator, monitor, restore and not incremental)
-    with epoch_callbacks(estimator, estimator.max_iter if not incremental else 1) as callbacks:
+    restore = restore and not incremental
+    tracker = best_weights_tracker(best_by, True) if restore and best_by != monitor else None
+    stopping = _stopping(estimator, monitor, restore and tracker is None)
+    total = estimator.max_iter if not incremental else 1
+    with epoch_callbacks(estimator, total, tracker) as callbacks:
         result = train(
             estimator.network_,
             estimator._optimizer,
@@ -138,6 +144,8 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
             history=estimator._history,
             samples_seen=estimator.t_,
         )
+    if tracker is not None:
+        tracker.restore(estimator.network_.params)
     estimator.n_iter_ = result.epochs
     estimator.t_ = result.samples_seen
     if result.epochs:

@@ -122,20 +122,21 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self._check_known_classes(y)
         return self._label_binarizer.transform(y).astype(np.float64)
 
-    def _check_known_classes(self, y):
+    def _check_known_classes(self, y, name="y"):
         if self._label_binarizer.y_type_.startswith("multilabel"):
             return
         classes = unique_labels(y)
         if len(np.setdiff1d(classes, self.classes_)):
             raise ValueError(
-                f"`y` has classes not in `self.classes_`. `self.classes_` has {self.classes_}. 'y' has {classes}."
+                f"`{name}` has classes not in `self.classes_`. `self.classes_` has {self.classes_}. "
+                f"'{name}' has {classes}."
             )
 
     def _encode_validation_targets(self, y_val, n_rows):
         y_val = check_array(y_val, ensure_2d=False, dtype=None)
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val)
-        self._check_known_classes(y_val)
+        self._check_known_classes(y_val, "y_val")
         return self._label_binarizer.transform(y_val).astype(np.float64)
 
     def _class_sample_weight(self, y):

@@ -27,9 +27,9 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from ..metrics import get_metric
-from ..training import DivergenceWarning, EarlyStopping, TrainingResult, _validate
+from ..training import TrainingResult, _validate
 from ._base import SOLVER_FUNCTIONS
-from ._callbacks import epoch_callbacks
+from ._callbacks import best_weights_tracker, epoch_callbacks
 
 __all__ = ["fit_lbfgs"]
 
@@ -54,8 +54,7 @@ class _Iterations:
         monitor = f"val_{self.metric.name}" if validation is not None else "loss"
         # scikit-learn's lbfgs never stops on a plateau (early_stopping applies
         # to sgd and adam only), so the rule only tracks the best weights
-        self.stopping = EarlyStopping(monitor, patience=math.inf, restore_best=bool(estimator.restore_best_weights))
-        self.stopping.reset()
+        self.stopping = best_weights_tracker(monitor, bool(estimator.restore_best_weights))
 
     @property
     def count(self) -> int:
@@ -121,7 +120,8 @@ def fit_lbfgs(estimator, X, Y, sample_weight, validation, incremental, random_st
                 outcome.stop_reason = "diverged"
                 outcome.message = (
                     f"training diverged: L-BFGS reached non-finite values; the weights of iteration "
-                    f"{run.count}, the last finite one, were kept."
+                    f"{run.count}, the last finite one, were kept. Scale the inputs and targets, or "
+                    "train with solver='adam' and a lower learning_rate_init."
                 )
             elif result.status not in (0, _STOPPED_BY_CALLBACK):
                 warnings.warn(

@@ -49,7 +49,7 @@ class ProgressBar:
         if self._progress is None:
             self._progress = Progress(
                 TextColumn("[bold]{task.description}"),
-                BarColumn(),
+                BarColumn(bar_width=24),
                 TextColumn("epoch"),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),

@@ -167,7 +167,7 @@ def test_joblib_round_trip_and_training_continues():
 
 
 def test_pandas_feature_names_are_kept_and_checked():
-    pandas = pytest.importorskip("pandas")
+    import pandas
     frame = pandas.DataFrame(X, columns=[f"f{i}" for i in range(8)])
     model = quick().fit(frame, y)
     assert list(model.feature_names_in_) == list(frame.columns)

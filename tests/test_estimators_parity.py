@@ -166,3 +166,12 @@ def test_constructor_defaults_are_scikit_learns_and_the_tables(name):
         return [p.name for p in kinds if p.kind == p.POSITIONAL_OR_KEYWORD][1:]
 
     assert positional(getattr(glassnet, name)) == positional(getattr(sk, name))
+
+
+def test_the_parameter_table_describes_each_estimators_parameters():
+    from glassnet.estimators import describe
+
+    for name, text in (("MLPClassifier", describe()), ("MLPRegressor", describe(regressor=True))):
+        documented = [line.split("=")[0] for line in text.splitlines() if not line.startswith(" ")]
+        assert sorted(documented) == sorted(getattr(glassnet, name)().get_params())
+    assert "class_weight=None [glassnet]" in describe() and "loss='squared_error'" in describe(regressor=True)

@@ -64,7 +64,7 @@ def test_multilabel_and_regressor_round_trips():
 
 
 def test_loaded_estimator_keeps_feature_names_and_can_train_on():
-    pandas = pytest.importorskip("pandas")
+    import pandas
     frame = pandas.DataFrame(X, columns=list("abcde"))
     model = MLPClassifier(solver="sgd", max_iter=5, random_state=0).fit(frame, y)
     loaded = round_trip(model)

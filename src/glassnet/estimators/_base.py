@@ -35,10 +35,17 @@ from ..training import DivergenceWarning, History
 from ._params import validate_parameters
 from ._state import estimator_from_state, estimator_state
 
-__all__ = ["BaseMLP", "SOLVER_FUNCTIONS", "stochastic_solver"]
+__all__ = ["BaseMLP", "SOLVER_FUNCTIONS", "stochastic_solver", "store_parameters"]
 
 # name -> fit function(estimator, X, Y, sample_weight, validation, incremental, random_state)
 SOLVER_FUNCTIONS: Registry = Registry("solver")
+
+
+def store_parameters(estimator, arguments: dict) -> None:
+    """Set each constructor argument (``locals()`` of ``__init__``) as an attribute."""
+    for name, value in arguments.items():
+        if name != "self":
+            setattr(estimator, name, value)
 
 
 def stochastic_solver(estimator) -> bool:

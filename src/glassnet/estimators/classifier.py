@@ -19,7 +19,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import check_array
 
-from ._base import BaseMLP, stochastic_solver
+from ._base import BaseMLP, stochastic_solver, store_parameters
 from ._state import classifier_labels_from_state, classifier_labels_state
 
 __all__ = ["MLPClassifier"]
@@ -74,34 +74,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         progress=False,
         dtype=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.class_weight = class_weight
-        self.restore_best_weights = restore_best_weights
-        self.callbacks = callbacks
-        self.progress = progress
-        self.dtype = dtype
+        # __init__ only stores its arguments, as scikit-learn requires
+        store_parameters(self, locals())
 
     # --- targets -------------------------------------------------------------------
     def _validate_targets(self, y, incremental, reset):

@@ -183,9 +183,12 @@ class BaseMLP(BaseEstimator):
 
     # --- outcome of a solver ---------------------------------------------------------
     def _report(self, result) -> None:
-        """Warn as scikit-learn does about how training ended."""
+        """Warn as scikit-learn does about how training ended.
+
+        Called by a solver, itself called by ``_fit`` from ``fit`` or
+        ``partial_fit``: stacklevel 5 names the user's line."""
         if result.stop_reason == "interrupted":
-            warnings.warn("Training interrupted by user.", stacklevel=4)
+            warnings.warn("Training interrupted by user.", stacklevel=5)
         elif result.stop_reason == "diverged":
             # the engine's message already recommends a lower learning rate,
             # which the estimators set with learning_rate_init
@@ -193,7 +196,7 @@ class BaseMLP(BaseEstimator):
             warnings.warn(
                 f"{type(self).__name__}: {result.message}{hint}",
                 DivergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
 
     # --- prediction --------------------------------------------------------------------

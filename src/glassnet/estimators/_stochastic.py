@@ -156,7 +156,7 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
             f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) reached and the "
             "optimization hasn't converged yet.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 

@@ -127,7 +127,7 @@ def fit_lbfgs(estimator, X, Y, sample_weight, validation, incremental, random_st
                 warnings.warn(
                     _convergence_message(result, estimator.n_iter_, estimator.max_iter),
                     ConvergenceWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
     run.stopping.restore(params)
     outcome.epochs = run.count

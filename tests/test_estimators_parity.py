@@ -175,3 +175,17 @@ def test_the_parameter_table_describes_each_estimators_parameters():
         documented = [line.split("=")[0] for line in text.splitlines() if not line.startswith(" ")]
         assert sorted(documented) == sorted(getattr(glassnet, name)().get_params())
     assert "class_weight=None [glassnet]" in describe() and "loss='squared_error'" in describe(regressor=True)
+
+
+def test_parameters_changed_between_warm_starts_take_effect_as_in_scikit_learn():
+    settings = dict(hidden_layer_sizes=(6,), random_state=0, max_iter=5, warm_start=True, batch_size=40)
+    models = [glassnet.MLPRegressor(**settings), sk.MLPRegressor(**settings)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for model in models:
+            model.fit(X_reg, y_reg[:, 0])
+            model.set_params(alpha=5.0)
+            model.fit(X_reg, y_reg[:, 0])
+    ours, theirs = models
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-12)
+    np.testing.assert_allclose(ours.coefs_[0], theirs.coefs_[0], rtol=0, atol=1e-12)

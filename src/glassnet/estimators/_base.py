@@ -61,8 +61,12 @@ class BaseMLP(BaseEstimator):
     """Base of :class:`MLPClassifier` and :class:`MLPRegressor` (not for direct use)."""
 
     # --- what each subclass defines ---------------------------------------------
-    def _validate_targets(self, y, incremental, reset):
+    def _validate_targets(self, y, incremental):
         """``y`` -> float target matrix Y of shape (n_samples, n_outputs)."""
+        raise NotImplementedError
+
+    def _encode_validation_targets(self, y_val):
+        """``y_val`` -> target matrix, encoded as the training targets were."""
         raise NotImplementedError
 
     def _output_and_loss(self, Y) -> tuple[str, str]:
@@ -101,7 +105,7 @@ class BaseMLP(BaseEstimator):
             self, X, y, accept_sparse=["csr", "csc"], multi_output=True, dtype=dtype,
             y_numeric=not self._is_classifier_type, reset=first_pass,
         )
-        Y = self._validate_targets(y, incremental, reset=first_pass)
+        Y = self._validate_targets(y, incremental)
         sample_weight = self._weights(sample_weight, X, y)
         if validation is not None:
             validation = self._validation_data(validation, X.dtype)
@@ -112,6 +116,9 @@ class BaseMLP(BaseEstimator):
             raise ValueError(f"y has {Y.shape[1]} outputs, the fitted network has {self.n_outputs_}")
         Y = Y.astype(self.network_.dtype, copy=False)
         X = X.astype(self.network_.dtype, copy=False)
+        # scikit-learn reads alpha at every step, so set_params(alpha=...)
+        # between warm-started fits takes effect
+        self.network_.l2 = float(self.alpha)
         fit_solver = SOLVER_FUNCTIONS.get(self.solver)
         fit_solver(self, X, Y, sample_weight, validation, incremental, random_state)
         self.network_.release()
@@ -147,7 +154,7 @@ class BaseMLP(BaseEstimator):
             raise ValueError("validation data needs both X_val and y_val")
         X_val = validate_data(self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False)
         check_consistent_length(X_val, y_val)
-        Y_val = self._encode_validation_targets(y_val, X_val.shape[0])
+        Y_val = self._encode_validation_targets(y_val).astype(dtype, copy=False)
         if sample_weight_val is not None:
             sample_weight_val = _check_sample_weight(sample_weight_val, X_val, dtype=dtype)
         return X_val, Y_val, sample_weight_val

@@ -78,7 +78,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         store_parameters(self, locals())
 
     # --- targets -------------------------------------------------------------------
-    def _validate_targets(self, y, incremental, reset):
+    def _validate_targets(self, y, incremental):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -106,7 +106,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 f"'{name}' has {classes}."
             )
 
-    def _encode_validation_targets(self, y_val, n_rows):
+    def _encode_validation_targets(self, y_val):
         y_val = check_array(y_val, ensure_2d=False, dtype=None)
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val)

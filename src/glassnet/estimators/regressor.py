@@ -86,12 +86,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         # __init__ only stores its arguments, as scikit-learn requires
         store_parameters(self, locals())
 
-    def _validate_targets(self, y, incremental, reset):
+    def _validate_targets(self, y, incremental):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return self._as_target_matrix(y, "y")
 
-    def _encode_validation_targets(self, y_val, n_rows):
+    def _encode_validation_targets(self, y_val):
         y_val = check_array(y_val, ensure_2d=False, dtype="numeric")
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val)

@@ -302,6 +302,24 @@ class NeuralNetwork:
             return output.item() if output.size == 1 else output[0]
         return output
 
+    def trace(self, x, y=None, *, verbose: bool = True):
+        """Every number of one sample's forward pass, and backward pass with ``y``.
+
+        ``x`` : a vector of ``input_size`` numbers (or one row); ``y`` : its
+        target. Returns a :class:`~glassnet.trace.Trace`, a list with one
+        :class:`~glassnet.trace.LayerTrace` per layer (``z``, ``a`` and, with
+        ``y``, ``delta``, ``grad_weights``, ``grad_bias``), and prints it as a
+        table unless ``verbose=False``. The last layer's ``a`` is
+        ``predict(x)``; with ``y`` the gradients are
+        ``gradients(x[None], y[None])``.
+        """
+        from .trace import trace_network
+
+        trace = trace_network(self.network, x, y)
+        if verbose:
+            trace.print()
+        return trace
+
     def loss(self, X, y) -> float:
         """The training loss (penalty included) at the current weights."""
         X, Y = self._XY(X, y)

@@ -67,18 +67,22 @@ class Trace(list):
         return self[-1].a
 
     def table(self):
-        """The trace as a rich Table: a section of rows per layer."""
+        """The trace as a rich renderable: a table with a section of rows per layer, and its legend."""
+        from rich.console import Group
         from rich.table import Table
+        from rich.text import Text
 
         backward = self.y is not None
         title = "Trace of one sample"
         if backward:
-            title += f": target {array_text(self.y).strip()}, loss {number(self.loss).strip()}"
+            title += f", loss {number(self.loss).strip()}"
         table = Table(title=title, title_justify="left")
         table.add_column("layer", no_wrap=True)
         table.add_column("", no_wrap=True)
         table.add_column("values")
-        table.add_row("input", "x", array_text(self.x), end_section=True)
+        table.add_row("input", "x", array_text(self.x), end_section=not backward)
+        if backward:
+            table.add_row("target", "y", array_text(self.y), end_section=True)
         widths = [self.x.size] + [record.a.size for record in self]
         for record, n_in in zip(self, widths):
             rows = [("z", record.z), ("a", record.a)]
@@ -90,12 +94,12 @@ class Trace(list):
             for i, (name, values) in enumerate(rows):
                 label = labels[i] if i < len(labels) else ""
                 table.add_row(label, name, array_text(values), end_section=i == len(rows) - 1)
-        table.caption = "z = a_prev·W + b, a = f(z)"
+        legend = ["z = a_prev·W + b", "a = f(z)"]
         if backward:
-            table.caption += ", delta = ∂loss/∂z, ∂loss/∂W = a_prevᵀ·delta (a row per input)"
+            legend += ["delta = ∂loss/∂z", "∂loss/∂W = a_prevᵀ·delta (a row per input)"]
             if self.bias:
-                table.caption += ", ∂loss/∂b = delta"
-        return table
+                legend.append("∂loss/∂b = delta")
+        return Group(table, Text(", ".join(legend), style="dim"))
 
     def print(self, console=None) -> None:
         """Print :meth:`table` (on a new rich Console unless one is given)."""

@@ -121,9 +121,17 @@ def test_the_table_shows_the_numbers(capsys):
 
 
 def test_large_layers_are_summarized():
-    nn = glassnet.NeuralNetwork(layers=[20, 16, 2], activation="relu", bias=True, init="he", seed=0)
+    nn = glassnet.NeuralNetwork(layers=[20, 32, 2], activation="relu", bias=True, init="he", seed=0)
     x = np.linspace(-1, 1, 20)
     text = str(nn.trace(x, [0.0, 1.0], verbose=False))
-    assert "320 values (20×16)" in text and "∂loss/∂b" in text
+    assert "640 values (20×32)" in text and "∂loss/∂b" in text
     zeros = int(np.count_nonzero(nn.trace(x, verbose=False)[0].a == 0))
-    assert "16 values: min 0.0000" in text and f"{zeros} exactly zero" in text
+    assert "32 values: min 0.0000" in text and f"{zeros} exactly zero" in text
+
+
+def test_vectors_up_to_twenty_values_are_shown_in_full_by_slices():
+    nn = glassnet.NeuralNetwork(layers=[12, 2], activation="tanh", bias=True, init="glorot", seed=0)
+    x = np.arange(12) / 10
+    text = str(nn.trace(x, verbose=False))
+    assert "[0:5]    0.0000  0.1000  0.2000  0.3000  0.4000" in text
+    assert "[10:12]  1.0000  1.1000" in text

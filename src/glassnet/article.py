@@ -84,6 +84,10 @@ class NeuralNetwork:
     dtype : "float64" or "float32"
     """
 
+    # the per-feature range of every input trained on (None before training);
+    # a class-level default so that instances built without __init__ have it too
+    training_range: TrainingRange | None = None
+
     def __init__(
         self,
         input_size: int = 3,
@@ -138,8 +142,6 @@ class NeuralNetwork:
             learning_rate = _DEFAULT_LEARNING_RATE.get(optimizer)
         self.optimizer = make_optimizer(optimizer, learning_rate)
         self.history = History()
-        # per-feature range of every input trained on; predict warns beyond it
-        self.training_range: TrainingRange | None = None
         self._last_output = None
         self._samples_seen = 0
 

@@ -150,8 +150,12 @@ def trace_network(network, x, y=None) -> Trace:
         return Trace(layers, X[0], bias=network.bias)
     Y = _check_target(y, network.n_outputs, network.dtype)
     loss, values, deltas = network.backpropagation(X, Y)
+    # copies: the engine keeps these arrays as its cache and may write into them later
     layers = [
-        LayerTrace(l + 1, names[l], Z[0], A[0], dZ[0], network.weight_grads[l].copy(), network.bias_grads[l].copy())
+        LayerTrace(
+            l + 1, names[l], Z[0].copy(), A[0].copy(), dZ[0].copy(),
+            network.weight_grads[l].copy(), network.bias_grads[l].copy(),
+        )
         for l, ((Z, A), dZ) in enumerate(zip(values, deltas))
     ]
     return Trace(layers, X[0], Y[0], loss, network.bias)

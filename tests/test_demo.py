@@ -3,10 +3,12 @@ import sys
 
 import numpy as np
 import pytest
+from scipy.special import expit
 from sklearn.preprocessing import MinMaxScaler
 
 import glassnet
 from glassnet.cli.demo import tutorial_run
+from glassnet.cli.explain import first_epoch
 
 
 def glassnet_cli(*args):
@@ -70,3 +72,49 @@ def test_demo_bad_plot_path_is_an_error_line(tmp_path):
     done = glassnet_cli("demo", "--plot", str(tmp_path / "error.gif"))
     assert done.returncode == 1
     assert done.stderr.strip() == f"error: plot path must end in .png, .svg or .pdf, got {str(tmp_path / 'error.gif')!r}"
+
+
+# --- demo --explain -----------------------------------------------------------
+def test_first_epoch_holds_the_articles_numbers():
+    data = glassnet.load_tutorial()
+    scaler = MinMaxScaler(clip=True).fit(data.X_train)
+    X, y = scaler.transform(data.X_train), data.y_train
+    network = glassnet.NeuralNetwork(seed=2)
+    epoch = first_epoch(network, data.X_train, X, y)
+    W1, W2 = epoch.weights
+    # the article's formulas, by hand
+    z2 = expit(X @ W1)
+    o = expit(z2 @ W2)
+    o_delta = (y[:, None] - o) * o * (1 - o)
+    z2_delta = (o_delta @ W2.T) * z2 * (1 - z2)
+    np.testing.assert_allclose(epoch.values[1][1], o, rtol=1e-14)
+    np.testing.assert_allclose(-epoch.deltas[1], o_delta, rtol=1e-13)
+    np.testing.assert_allclose(-epoch.deltas[0], z2_delta, rtol=1e-13)
+    # the update shown is exactly what one training epoch did
+    np.testing.assert_array_equal(epoch.weights_after[0], W1 - epoch.gradients[0])
+    np.testing.assert_array_equal(epoch.weights_after[1], W2 - epoch.gradients[1])
+    np.testing.assert_allclose(epoch.weights_after[0], W1 + X.T @ z2_delta, rtol=1e-13)
+    assert network.error_list == [pytest.approx(np.abs(y[:, None] - o).mean(), rel=1e-14)]
+
+
+def test_demo_explain_prints_the_engines_numbers():
+    done = glassnet_cli("demo", "--explain", "--seed", "3")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    out = done.stdout
+    data = glassnet.load_tutorial()
+    X = MinMaxScaler(clip=True).fit_transform(data.X_train)
+    network = glassnet.NeuralNetwork(seed=3)
+    W1 = network.weights[0].copy()
+    o = network.forward(X)
+    network.train(X, data.y_train, 1)
+    for step in ("Step 3", "Step 4.1", "Step 4.2", "Step 4.3", "Step 4.4", "Step 5"):
+        assert step in out
+    assert " ".join(f"{v: .4f}" for v in W1[0]).strip() in out
+    assert " ".join(f"{v: .4f}" for v in network.weights[0][1]).strip() in out  # W1 after one epoch
+    for value in o[:, 0]:
+        assert f"{value: .4f}".strip() in out
+    network.train(X, data.y_train, 199)
+    errors = network.error_list
+    assert f"fell from {errors[0]:.4f} to {errors[-1]:.4f}" in out
+    assert f"│   100 │ {errors[99]:.4f} │" in out

@@ -3,9 +3,10 @@ finite differences, relative error below 1e-6 in float64."""
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator
 
 import glassnet
-from glassnet.activations import ACTIVATIONS
+from glassnet.activations import ACTIVATIONS, Activation
 from glassnet.gradcheck import check_gradients, numerical_gradient, relative_error
 from glassnet.network import Network
 
@@ -74,3 +75,29 @@ def test_check_gradients_accepts_neural_network_and_float32():
 def test_check_gradients_rejects_foreign_objects():
     with pytest.raises(ValueError, match="check_gradients needs a glassnet model"):
         check_gradients(object(), np.zeros((1, 1)), np.zeros(1))
+
+
+def test_check_gradients_catches_a_broken_backward(monkeypatch):
+    # logistic with a wrong derivative (a instead of a(1 − a)): the check must see it
+    logistic = ACTIVATIONS.get("logistic")
+    broken = Activation("broken_logistic", logistic.forward, lambda dA, Z, A, out: np.multiply(dA, A, out=out))
+    monkeypatch.setitem(ACTIVATIONS._items, "broken_logistic", broken)
+    net = Network([3, 4, 1], "broken_logistic", "identity", rng=np.random.default_rng(0))
+    X, Y = data("squared_error", n_in=3, n_out=1)
+    assert check_gradients(net, X, Y) > 0.1
+    assert check_gradients(Network([3, 4, 1], "logistic", "identity", rng=np.random.default_rng(0)), X, Y) < 1e-6
+
+
+class _Estimator(BaseEstimator):
+    """The shape of a scikit-learn-style glassnet estimator: the engine in network_ after fit."""
+
+    def fit(self, X, y):
+        self.network_ = Network([X.shape[1], 4, 1], "tanh", "identity", rng=np.random.default_rng(0))
+        return self
+
+
+def test_check_gradients_on_an_unfitted_estimator_is_a_value_error():
+    X, Y = data("squared_error", n_in=3, n_out=1)
+    with pytest.raises(ValueError, match="this _Estimator is not fitted yet: call fit before check_gradients"):
+        check_gradients(_Estimator(), X, Y)
+    assert check_gradients(_Estimator().fit(X, Y), X, Y) < 1e-6

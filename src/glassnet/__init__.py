@@ -4,6 +4,7 @@ from .article import NeuralNetwork
 from .datasets import load_tutorial
 from .estimators import MLPClassifier, MLPRegressor
 from .evaluation import EvaluationResult
+from .extrapolation import ExtrapolationWarning
 from .gradcheck import check_gradients
 from .network import Network
 from .training import DivergenceWarning, EarlyStopping, History
@@ -20,6 +21,7 @@ __all__ = [
     "EarlyStopping",
     "History",
     "DivergenceWarning",
+    "ExtrapolationWarning",
     "load_tutorial",
     "__version__",
 ]

@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from .evaluation import EvaluationResult, evaluate_outputs
+from .extrapolation import TrainingRange
 from .metrics import get_metric
 from .network import Network
 from .optimizers import make_optimizer
@@ -82,6 +83,10 @@ class NeuralNetwork:
         and validation splits: the same seed gives bit-identical results.
     dtype : "float64" or "float32"
     """
+
+    # the per-feature range of every input trained on (None before training);
+    # a class-level default so that instances built without __init__ have it too
+    training_range: TrainingRange | None = None
 
     def __init__(
         self,
@@ -206,6 +211,7 @@ class NeuralNetwork:
         values are reused; otherwise the forward pass is run again.
         """
         X, Y = self._XY(X, y)
+        self._remember_range(X)
         cached = o is not None and o is self._last_output and np.array_equal(self.network.cached_input, X)
         if not cached:
             self.network.forward(X)
@@ -253,6 +259,7 @@ class NeuralNetwork:
             validation = (X_val, check_y(y_val, X_val.shape[0], self.output_size, self.dtype, "y_val"))
         elif validation_split is not None:
             X, Y, validation = self._split(X, Y, validation_split)
+        self._remember_range(X)
         if early_stopping and validation is None:
             raise ValueError("early_stopping needs validation_split or validation_data")
         stopping = EarlyStopping("val_loss", patience=check_positive_int(patience, "patience", 0), tol=tol) if early_stopping else None
@@ -280,6 +287,13 @@ class NeuralNetwork:
         result.raise_if_interrupted()
         return self
 
+    def _remember_range(self, X) -> None:
+        # repeated training widens the range: the weights are fitted to all of it
+        if self.training_range is None:
+            self.training_range = TrainingRange.of(X)
+        else:
+            self.training_range = self.training_range.widened(X)
+
     def _split(self, X, Y, fraction):
         if not 0.0 < fraction < 1.0:
             raise ValueError(f"validation_split must be between 0 and 1, got {fraction!r}")
@@ -294,13 +308,38 @@ class NeuralNetwork:
         return X[fit], Y[fit], (X[val], Y[val])
 
     def predict(self, x):
-        """Output for one vector (a float when there is one output) or for rows."""
+        """Output for one vector (a float when there is one output) or for rows.
+
+        Warns with an :class:`~glassnet.ExtrapolationWarning` when rows lie
+        outside :attr:`training_range`, the range of the inputs trained on.
+        """
         x_array = np.asarray(x)
         single = x_array.ndim == 1
-        output = self.network.predict(self._X(x))
+        X = self._X(x)
+        if self.training_range is not None:
+            self.training_range.warn(X, stacklevel=2)
+        output = self.network.predict(X)
         if single:
             return output.item() if output.size == 1 else output[0]
         return output
+
+    def trace(self, x, y=None, *, verbose: bool = True):
+        """Every number of one sample's forward pass, and backward pass with ``y``.
+
+        ``x`` : a vector of ``input_size`` numbers (or one row); ``y`` : its
+        target. Returns a :class:`~glassnet.trace.Trace`, a list with one
+        :class:`~glassnet.trace.LayerTrace` per layer (``z``, ``a`` and, with
+        ``y``, ``delta``, ``grad_weights``, ``grad_bias``), and prints it as a
+        table unless ``verbose=False``. The last layer's ``a`` is
+        ``predict(x)``; with ``y`` the gradients are
+        ``gradients(x[None], y[None])``.
+        """
+        from .trace import trace_network
+
+        trace = trace_network(self.network, x, y)
+        if verbose:
+            trace.print()
+        return trace
 
     def loss(self, X, y) -> float:
         """The training loss (penalty included) at the current weights."""

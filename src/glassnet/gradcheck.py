@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._models import engine_of
+
 __all__ = ["check_gradients", "numerical_gradient", "relative_error"]
 
 
@@ -47,29 +49,20 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     return float(np.max(np.abs(analytic - numeric)) / scale)
 
 
-def _engine(model):
-    """The :class:`~glassnet.network.Network` behind a model, with its dtype."""
-    network = getattr(model, "network", model)
-    if not hasattr(network, "loss_and_gradient"):
-        raise ValueError(
-            f"check_gradients needs a glassnet model (NeuralNetwork, a fitted estimator or Network), "
-            f"got {type(model).__name__}"
-        )
-    return network
-
-
 def check_gradients(model, X, y, step: float = 1e-6) -> float:
     """Largest relative error between analytic and finite-difference gradients.
 
-    ``model`` is a :class:`~glassnet.NeuralNetwork` or a
-    :class:`~glassnet.network.Network`. ``X`` has shape (n_samples,
-    n_inputs) and ``y`` shape (n_samples,) or (n_samples, n_outputs). The
-    check runs in float64 on a copy, so it works for float32 models too and
-    leaves the model untouched. Below 1e-6 means the gradients agree.
+    ``model`` is a :class:`~glassnet.NeuralNetwork` (trained or not: its
+    initial weights have gradients too), a fitted estimator or a
+    :class:`~glassnet.network.Network`; an unfitted estimator raises
+    ``ValueError``. ``X`` has shape (n_samples, n_inputs) and ``y`` shape
+    (n_samples,) or (n_samples, n_outputs). The check runs in float64 on a
+    copy, so it works for float32 models too and leaves the model untouched.
+    Below 1e-6 means the gradients agree.
     """
     from .validation import check_X, check_y
 
-    network = _engine(model)
+    network = engine_of(model, "check_gradients")
     X = check_X(X, network.n_inputs, np.float64)
     Y = check_y(y, X.shape[0], network.n_outputs, np.float64)
     probe = network.copy(dtype="float64")

@@ -73,6 +73,15 @@ class _Workspace:
         # dZ for each layer; the output layer's doubles as the loss gradient
         self.dZ = [np.empty((n, size), dtype) for size in sizes]
 
+    @classmethod
+    def holding(cls, values) -> "_Workspace":
+        """A one-off workspace over given ``(Z, A)`` arrays, with fresh dZ."""
+        workspace = cls.__new__(cls)
+        workspace.Z = [Z for Z, _ in values]
+        workspace.A = [A for _, A in values]
+        workspace.dZ = [np.empty_like(A) for _, A in values]
+        return workspace
+
 
 class Network:
     """A multilayer perceptron: dense layers, activations, a loss.
@@ -369,6 +378,24 @@ class Network:
         per_sample = self.loss.per_sample(Y, Z, A)
         loss = reduce_per_sample(per_sample, self.reduction, sample_weight)
         return loss + self.penalty(X.shape[0], sample_weight), A
+
+    def backpropagation(self, X, Y, sample_weight=None):
+        """One forward and backward pass with every value kept, for tracing.
+
+        Returns ``(loss, values, deltas)``: ``values`` is :meth:`layer_values`
+        and ``deltas[l]`` is layer l's ``dZ``, the gradient of the loss with
+        respect to its pre-activation, shape (n_samples, width). All are fresh
+        arrays; ``grad`` then holds the gradient, as after
+        :meth:`loss_and_gradient`. The same :meth:`backward` runs, over a
+        workspace holding these arrays instead of the reused buffers, so a
+        trace shows exactly what training computes.
+        """
+        values = self.layer_values(X)
+        workspace = _Workspace.holding(values)
+        self._cache = (X, workspace)
+        loss = self.output_loss(Y, sample_weight)
+        self.backward(Y, sample_weight)
+        return loss, values, workspace.dZ
 
     def loss_value(self, X, Y, sample_weight=None) -> float:
         """Loss (penalty included) at the current parameters."""

@@ -12,6 +12,7 @@ from ..datasets import load_tutorial
 from ..evaluation import EvaluationResult
 from ..preprocessing import SCALERS, OutOfRange, make_scaler, out_of_range
 from . import COMMANDS, Command
+from .explain import print_explanation
 
 EPOCHS = 200
 
@@ -26,6 +27,15 @@ class TutorialRun:
     prediction: float
 
 
+def fitted_scaler(name: str, X_train):
+    """``(scaler, transform)``: the named scaler fitted on ``X_train`` (None and asarray for "none")."""
+    transformer = make_scaler(name)
+    if transformer is None:
+        return None, np.asarray
+    transformer.fit(X_train)
+    return transformer, transformer.transform
+
+
 def tutorial_run(seed: int = 0, scaler: str = "minmax", epochs: int = EPOCHS) -> TutorialRun:
     """The article's experiment: scale, train 200 epochs, evaluate, predict.
 
@@ -33,12 +43,7 @@ def tutorial_run(seed: int = 0, scaler: str = "minmax", epochs: int = EPOCHS) ->
     on the test rows, which leaks test information into preprocessing.
     """
     data = load_tutorial()
-    transformer = make_scaler(scaler)
-    if transformer is None:
-        scale = np.asarray
-    else:
-        transformer.fit(data.X_train)
-        scale = transformer.transform
+    transformer, scale = fitted_scaler(scaler, data.X_train)
     network = NeuralNetwork(seed=seed)
     network.train(scale(data.X_train), data.y_train, epochs)
     evaluation = network.test_evaluation(scale(data.X_test), data.y_test, verbose=False)
@@ -76,10 +81,22 @@ def _add_arguments(parser):
         help="scaler fitted on the training rows (default: minmax, clipped to the training range)",
     )
     parser.add_argument("--plot", metavar="PATH", help="save the error development plot (.png or .svg)")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="walk through the first epoch with every number (forward pass, error, deltas, update), then train",
+    )
 
 
 def _run(args) -> int:
     console = Console(highlight=False)
+    if args.explain:
+        scaler, scale = fitted_scaler(args.scaler, load_tutorial().X_train)
+        network = print_explanation(console, args.seed, scaler, scale, EPOCHS)
+        if args.plot:
+            network.view_error_development(args.plot)
+            console.print(f"Error development plot saved to {args.plot}")
+        return 0
     run = tutorial_run(args.seed, args.scaler)
     data = load_tutorial()
     console.print("[bold]glassnet demo[/bold]: the article's network on the article's data\n")

@@ -3,10 +3,18 @@
 Figures are built with ``matplotlib.figure.Figure`` directly rather than
 ``pyplot``, so they need no display and leave pyplot's global state alone.
 Each function returns the Figure and, given a path, saves it (PNG, SVG or
-PDF by the file's extension). One module per kind of picture.
+PDF by the file's extension). One module per kind of picture:
+
+- :func:`error_development` (curves): the per-epoch error
+- :func:`network` (diagram): nodes and edges, weights by colour and width
+- :func:`decision_boundary` (boundary): a model's output over 2-feature data
+- :func:`activations` (histograms): each layer's activations, dead and saturated units
 """
 
 from ._common import save_figure
+from .boundary import decision_boundary
 from .curves import error_development
+from .diagram import network
+from .histograms import activation_health, activations
 
-__all__ = ["error_development", "save_figure"]
+__all__ = ["error_development", "network", "decision_boundary", "activations", "activation_health", "save_figure"]

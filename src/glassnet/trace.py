@@ -1,0 +1,161 @@
+"""Tracing one sample through the network: every number of its forward pass
+and, given its target, of its backward pass.
+
+The numbers come from the engine (:meth:`Network.backpropagation`), the very
+code that trains; this module only checks the sample, takes its row out of
+the engine's arrays and lays them out as a table.
+
+For layer l, with ``a₀ = x``:
+
+    z_l = a_{l−1} · W_l + b_l        a_l = f_l(z_l)
+    delta_l = ∂loss/∂z_l             (the output layer's from the loss,
+                                      the others via delta_l = f'(z_l) ⊙ delta_{l+1} · W_{l+1}ᵀ)
+    ∂loss/∂W_l = a_{l−1}ᵀ · delta_l  ∂loss/∂b_l = delta_l
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._format import array_text, number
+from .validation import check_X, check_y
+
+__all__ = ["LayerTrace", "Trace", "trace_network", "check_sample"]
+
+
+@dataclass(frozen=True, eq=False)
+class LayerTrace:
+    """The numbers of one layer for one sample.
+
+    ``z`` and ``a`` have shape (width,). With a target, ``delta`` (shape
+    (width,)) is the gradient of the loss with respect to ``z``, and
+    ``grad_weights`` (n_in, width) and ``grad_bias`` (width,) are the
+    gradients of the loss with respect to the layer's parameters (the bias
+    gradient is zero when the network has no biases, as in ``gradients``).
+    """
+
+    layer: int
+    activation: str
+    z: np.ndarray
+    a: np.ndarray
+    delta: np.ndarray | None = None
+    grad_weights: np.ndarray | None = None
+    grad_bias: np.ndarray | None = None
+
+
+class Trace(list):
+    """One :class:`LayerTrace` per layer, input to output, plus the sample.
+
+    ``x`` is the input vector, ``y`` the target (or None), ``loss`` the
+    sample's loss (or None) and ``bias`` whether the network has biases. ``print()`` shows the table; ``str()`` gives
+    the same as plain text.
+    """
+
+    def __init__(self, layers, x, y=None, loss=None, bias=True):
+        super().__init__(layers)
+        self.bias = bias
+        self.x = x
+        self.y = y
+        self.loss = loss
+
+    @property
+    def output(self) -> np.ndarray:
+        """The network's output for the sample, shape (n_outputs,)."""
+        return self[-1].a
+
+    def table(self):
+        """The trace as a rich renderable: a table with a section of rows per layer, and its legend."""
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        backward = self.y is not None
+        title = "Trace of one sample"
+        if backward:
+            title += f", loss {number(self.loss).strip()}"
+        table = Table(title=title, title_justify="left")
+        table.add_column("layer", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        table.add_column("values")
+        table.add_row("input", "x", array_text(self.x), end_section=not backward)
+        if backward:
+            table.add_row("target", "y", array_text(self.y), end_section=True)
+        widths = [self.x.size] + [record.a.size for record in self]
+        for record, n_in in zip(self, widths):
+            rows = [("z", record.z), ("a", record.a)]
+            if backward:
+                rows += [("delta", record.delta), ("∂loss/∂W", record.grad_weights)]
+                if self.bias:
+                    rows.append(("∂loss/∂b", record.grad_bias))
+            labels = [f"{record.layer}: {n_in} → {record.a.size}", record.activation]
+            for i, (name, values) in enumerate(rows):
+                label = labels[i] if i < len(labels) else ""
+                table.add_row(label, name, array_text(values), end_section=i == len(rows) - 1)
+        legend = ["z = a_prev·W + b", "a = f(z)"]
+        if backward:
+            legend += ["delta = ∂loss/∂z", "∂loss/∂W = a_prevᵀ·delta (a row per input)"]
+            if self.bias:
+                legend.append("∂loss/∂b = delta")
+        return Group(table, Text(", ".join(legend), style="dim"))
+
+    def print(self, console=None) -> None:
+        """Print :meth:`table` (on a new rich Console unless one is given)."""
+        from rich.console import Console
+
+        (console or Console(highlight=False)).print(self.table())
+
+    def __str__(self) -> str:
+        from rich.console import Console
+
+        console = Console(file=io.StringIO(), width=160, highlight=False)
+        console.print(self.table())
+        return console.file.getvalue()
+
+    def __repr__(self) -> str:
+        return f"Trace({len(self)} layers, target={'yes' if self.y is not None else 'no'})"
+
+
+def check_sample(x, n_inputs: int, dtype, name: str = "x") -> np.ndarray:
+    """One sample as a (1, n_inputs) array: a vector, or a single row."""
+    X = check_X(x, n_inputs, dtype, name)
+    if X.shape[0] != 1:
+        raise ValueError(
+            f"{name} has {X.shape[0]} rows; expected one sample: a vector of {n_inputs} numbers or a single row"
+        )
+    return X
+
+
+def _check_target(y, n_outputs: int, dtype) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[0] != 1:
+        raise ValueError(f"y has {y.shape[0]} rows; expected the target of one sample ({n_outputs} number(s))")
+    return check_y(np.reshape(y, (1, -1)), 1, n_outputs, dtype)
+
+
+def trace_network(network, x, y=None) -> Trace:
+    """Trace one sample ``x`` (and target ``y``) through an engine Network.
+
+    ``x`` : a vector of ``n_inputs`` numbers or an array of shape
+    (1, n_inputs); ``y`` : a number, a vector of ``n_outputs`` numbers or an
+    array of shape (1, n_outputs). Returns a :class:`Trace`.
+    """
+    X = check_sample(x, network.n_inputs, network.dtype)
+    names = [act.name for act in network.activations]
+    if y is None:
+        values = network.layer_values(X)
+        layers = [LayerTrace(l + 1, names[l], Z[0], A[0]) for l, (Z, A) in enumerate(values)]
+        return Trace(layers, X[0], bias=network.bias)
+    Y = _check_target(y, network.n_outputs, network.dtype)
+    loss, values, deltas = network.backpropagation(X, Y)
+    # copies: the engine keeps these arrays as its cache and may write into them later
+    layers = [
+        LayerTrace(
+            l + 1, names[l], Z[0].copy(), A[0].copy(), dZ[0].copy(),
+            network.weight_grads[l].copy(), network.bias_grads[l].copy(),
+        )
+        for l, ((Z, A), dZ) in enumerate(zip(values, deltas))
+    ]
+    return Trace(layers, X[0], Y[0], loss, network.bias)

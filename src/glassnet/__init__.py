@@ -7,6 +7,7 @@ from .evaluation import EvaluationResult
 from .extrapolation import ExtrapolationWarning
 from .gradcheck import check_gradients
 from .network import Network
+from .persistence import load, save
 from .training import DivergenceWarning, EarlyStopping, History
 
 __version__ = "0.1.0"
@@ -23,5 +24,7 @@ __all__ = [
     "DivergenceWarning",
     "ExtrapolationWarning",
     "load_tutorial",
+    "save",
+    "load",
     "__version__",
 ]

@@ -375,6 +375,61 @@ class NeuralNetwork:
 
         return error_development(self.error_list, self.metric, path)
 
+    # --- model files (see glassnet.persistence) -----------------------------------
+    def _glassnet_state(self) -> tuple[dict, dict]:
+        """``(state, arrays)``: everything to continue exactly where this one is,
+        except the optimiser's moments (a loaded model starts them afresh)."""
+        from .persistence._json import records_to_json
+
+        state = {
+            "network": self.network.config(),
+            "optimizer": {"name": self.optimizer.name, **self.optimizer.config()},
+            "metric": self.metric,
+            "limit": self.limit,
+            "batch_size": self.batch_size,
+            "shuffle": self.shuffle,
+            "seed": self.seed,
+            # the generator's position, so shuffles after loading continue the sequence
+            "rng": self.rng.bit_generator.state,
+            "samples_seen": self._samples_seen,
+            "history": records_to_json(self.history.records),
+            "training_range": None,
+        }
+        arrays = {"params": self.network.params.copy()}
+        if self.training_range is not None:
+            names = self.training_range.names
+            state["training_range"] = {"names": None if names is None else list(names)}
+            arrays["training_low"] = self.training_range.low.copy()
+            arrays["training_high"] = self.training_range.high.copy()
+        return state, arrays
+
+    @classmethod
+    def _from_glassnet_state(cls, state: dict, arrays: dict) -> "NeuralNetwork":
+        from .persistence._json import records_from_json
+
+        model = cls.__new__(cls)
+        model.network = Network._from_glassnet_state({"config": state["network"]}, arrays)
+        options = dict(state["optimizer"])
+        model.optimizer = make_optimizer(options.pop("name"), **options)
+        model.metric = get_metric(state["metric"]).name
+        model.limit = float(state["limit"])
+        batch_size = state["batch_size"]
+        model.batch_size = None if batch_size is None else check_positive_int(batch_size, "batch_size")
+        model.shuffle = bool(state["shuffle"])
+        model.seed = state["seed"]
+        model.rng = np.random.default_rng()
+        model.rng.bit_generator.state = state["rng"]
+        model._samples_seen = int(state["samples_seen"])
+        model.history = History()
+        for record in records_from_json(state["history"]):
+            model.history.append(record)
+        model._last_output = None
+        if state["training_range"] is not None:
+            names = state["training_range"]["names"]
+            model.training_range = TrainingRange(arrays["training_low"], arrays["training_high"],
+                                                 None if names is None else tuple(map(str, names)))
+        return model
+
     def __repr__(self) -> str:
         net = self.network
         hidden = net.activations[0].name if net.n_layers > 1 else "none"

@@ -429,6 +429,18 @@ class Network:
             network.params[...] = params
         return network
 
+    # --- model files (see glassnet.persistence) -----------------------------------
+    def _glassnet_state(self) -> tuple[dict, dict]:
+        return {"config": self.config()}, {"params": self.params.copy()}
+
+    @classmethod
+    def _from_glassnet_state(cls, state: dict, arrays: dict) -> "Network":
+        params = arrays["params"]
+        dtype = np.dtype(state["config"]["dtype"])
+        if params.dtype != dtype:
+            raise ValueError(f"the parameters are {params.dtype}; the network's dtype is {dtype}")
+        return cls.from_config(state["config"], params)
+
     def copy(self, dtype=None) -> "Network":
         """An independent copy, optionally in another dtype."""
         config = self.config()

@@ -88,6 +88,10 @@ class Optimizer:
     def on_plateau(self) -> bool:
         return self.schedule.on_plateau(self)
 
+    def config(self) -> dict:
+        """The constructor arguments, as plain JSON-ready values."""
+        return {"learning_rate": self.learning_rate_init, "schedule": self.schedule.name, "power_t": self.power_t}
+
     def _buffers(self, params, count):
         """``count`` zeroed work arrays shaped like ``params``, made once."""
         state = getattr(self, "_state", None)
@@ -116,6 +120,9 @@ class SGD(Optimizer):
             raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
+
+    def config(self) -> dict:
+        return {**super().config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
     def step(self, params, grads):
         self.steps += 1
@@ -156,6 +163,9 @@ class Adam(Optimizer):
         self.beta_1 = float(beta_1)
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
+
+    def config(self) -> dict:
+        return {**super().config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
 
     def step(self, params, grads):
         self.steps += 1

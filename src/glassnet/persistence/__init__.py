@@ -1,0 +1,75 @@
+"""Model files: :func:`save` and :func:`load`.
+
+One file holds a model's arrays as ``.npy`` members and everything else as
+JSON (see :mod:`.archive`). Saving is atomic (see :mod:`._atomic`); loading
+validates the whole file before building anything and never unpickles or
+executes code from it. Which classes can be saved is a registry
+(see :mod:`.kinds`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ._atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from .archive import FORMAT, MAX_BYTES, VERSION, pack, unpack
+from .kinds import KINDS, embed_state, embedded_object, kind_class, kind_of, register_kind
+
+__all__ = [
+    "save",
+    "load",
+    "register_kind",
+    "embed_state",
+    "embedded_object",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "FORMAT",
+    "VERSION",
+    "MAX_BYTES",
+    "KINDS",
+]
+
+
+def save(model, path) -> Path:
+    """Write ``model`` to ``path`` atomically; returns the path.
+
+    ``model`` is a :class:`~glassnet.NeuralNetwork`, a
+    :class:`~glassnet.Network`, a fitted :class:`~glassnet.MLPClassifier` or
+    :class:`~glassnet.MLPRegressor`, or any registered kind. The file is
+    complete or absent: an existing file at ``path`` is replaced only once the
+    new one is fully written.
+    """
+    kind = kind_of(model)
+    state, arrays = model._glassnet_state()
+    data = pack(kind, state, arrays)
+    atomic_write_bytes(path, data)
+    return Path(path)
+
+
+def load(path, *, max_bytes: int | None = None):
+    """The model saved at ``path``.
+
+    Raises ``ValueError`` for a file that is not a glassnet model, is
+    truncated or altered, was written by a newer glassnet, or is larger than
+    ``max_bytes`` (default :data:`MAX_BYTES`, 2 GiB); ``FileNotFoundError``
+    or ``IsADirectoryError`` when ``path`` is not a file.
+    """
+    path = Path(path)
+    limit = MAX_BYTES if max_bytes is None else int(max_bytes)
+    source = f"model file {str(path)!r}"
+    with open(path, "rb") as handle:  # FileNotFoundError / IsADirectoryError as usual
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise ValueError(f"{source} is {size} bytes, over the limit of {limit} bytes; pass max_bytes to allow it")
+        data = handle.read(limit + 1)
+    kind, state, arrays = unpack(data, source=source)
+    cls = kind_class(kind)
+    try:
+        return cls._from_glassnet_state(state, arrays)
+    except ValueError as error:
+        raise ValueError(f"{source} holds an invalid {kind}: {error}") from None
+    except (KeyError, TypeError, IndexError, AttributeError) as error:
+        # a state missing an entry or holding the wrong type: the JSON was edited
+        raise ValueError(f"{source} holds a malformed {kind} state ({type(error).__name__}: {error})") from None

@@ -1,0 +1,81 @@
+"""Which classes a model file may rebuild, by the name written in the file.
+
+A savable class has two methods:
+
+* ``_glassnet_state(self) -> (state, arrays)``: ``state`` is JSON-ready
+  (str, int, float, bool, None, lists, dicts with string keys; no NaN or
+  infinity), ``arrays`` maps names to numeric NumPy arrays;
+* ``_from_glassnet_state(cls, state, arrays)`` (a classmethod): the object
+  those describe.
+
+``register_kind("name", cls)`` lets :func:`glassnet.load` rebuild it. A
+class holding another savable object embeds it with :func:`embed_state` and
+gets it back with :func:`embedded_object`. Loading only ever calls a
+registered class's ``_from_glassnet_state``; nothing in a file names code.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .._registry import Registry
+
+__all__ = ["KINDS", "register_kind", "kind_class", "kind_of", "embed_state", "embedded_object"]
+
+KINDS: Registry[type] = Registry("model kind")
+
+# the library's own kinds, imported on first use so that importing
+# glassnet.persistence stays light and free of import cycles
+_BUILTIN = {
+    "NeuralNetwork": ("glassnet.article", "NeuralNetwork"),
+    "Network": ("glassnet.network", "Network"),
+    "MLPClassifier": ("glassnet.estimators", "MLPClassifier"),
+    "MLPRegressor": ("glassnet.estimators", "MLPRegressor"),
+}
+
+
+def register_kind(name: str, cls: type) -> type:
+    """Let model files of kind ``name`` be rebuilt by ``cls``; returns ``cls``."""
+    for method in ("_glassnet_state", "_from_glassnet_state"):
+        if not callable(getattr(cls, method, None)):
+            raise ValueError(f"{cls.__name__} cannot be a model kind: it has no {method} method")
+    KINDS.register(name, cls)
+    return cls
+
+
+def _load_builtins() -> None:
+    for name, (module, attribute) in _BUILTIN.items():
+        if name not in KINDS:
+            register_kind(name, getattr(import_module(module), attribute))
+
+
+def kind_class(name: str) -> type:
+    """The class registered for ``name`` (ValueError naming the known kinds)."""
+    _load_builtins()
+    return KINDS.get(name)
+
+
+def kind_of(model) -> str:
+    """The registered name of ``model``'s class (exact class, not a subclass)."""
+    _load_builtins()
+    for name in KINDS:
+        if type(model) is KINDS.get(name):
+            return name
+    raise ValueError(
+        f"glassnet cannot save a {type(model).__name__}; expected one of: {', '.join(KINDS.names())}"
+    )
+
+
+def embed_state(model, prefix: str) -> tuple[dict, dict]:
+    """``(state, arrays)`` for ``model`` inside another state: its arrays are
+    renamed ``prefix + name`` and the state records its kind."""
+    state, arrays = model._glassnet_state()
+    return {"kind": kind_of(model), "state": state}, {prefix + name: array for name, array in arrays.items()}
+
+
+def embedded_object(entry: dict, arrays: dict, prefix: str):
+    """The object :func:`embed_state` described."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
+        raise ValueError(f"the embedded model entry {entry!r} is malformed; expected a kind and a state")
+    own = {name[len(prefix):]: array for name, array in arrays.items() if name.startswith(prefix)}
+    return kind_class(entry["kind"])._from_glassnet_state(entry.get("state"), own)

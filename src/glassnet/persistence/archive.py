@@ -24,7 +24,9 @@ import io
 import json
 import math
 import re
+import struct
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -75,8 +77,9 @@ def unpack(data: bytes, *, source: str = "the file") -> tuple[str, dict, dict[st
             document = _read_document(archive, source)
             arrays = {name: _read_array(archive, members, name, spec, source)
                       for name, spec in _declared_arrays(document, members, source).items()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as error:
-        # CRC mismatch, truncated member, unsupported compression ...
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, EOFError, OSError,
+            NotImplementedError) as error:
+        # CRC mismatch, corrupt deflate stream, truncated member, unsupported compression ...
         raise ValueError(f"{source} is damaged or truncated: {error}") from None
     return document["kind"], document["state"], arrays
 

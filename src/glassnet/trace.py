@@ -78,7 +78,7 @@ class Trace(list):
         backward = self.y is not None
         title = "Trace of one sample"
         if backward:
-            title += f", loss {number(self.loss).strip()}"
+            title += f", loss {number(self.loss).strip()}" + (" (L2 penalty included)" if self.l2 else "")
         table = Table(title=title, title_justify="left")
         table.add_column("layer", no_wrap=True)
         table.add_column("", no_wrap=True)
@@ -100,7 +100,7 @@ class Trace(list):
         legend = ["z = a_prev·W + b", "a = f(z)"]
         if backward:
             penalty = f" + {self.l2:g}·W (the L2 penalty)" if self.l2 else ""
-            legend += ["delta = ∂loss/∂z", f"∂loss/∂W = a_prevᵀ·delta{penalty} (a row per input)"]
+            legend += ["delta = ∂loss/∂z", f"∂loss/∂W = a_prevᵀ·delta (a row per input){penalty}"]
             if self.bias:
                 legend.append("∂loss/∂b = delta")
         return Group(table, Text(", ".join(legend), style="dim"))

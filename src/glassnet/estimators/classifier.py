@@ -125,7 +125,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         if labels.size != 1:
             raise ValueError(f"y has {labels.size} values; expected the class label of one sample")
         if labels[0] not in self.classes_:
-            raise ValueError(f"y = {labels[0]!r} is not a class of this classifier; expected one of {list(self.classes_)}")
+            raise ValueError(
+                f"y = {labels[0].item()!r} is not a class of this classifier; expected one of {self.classes_.tolist()}"
+            )
         return self._label_binarizer.transform(labels).astype(np.float64)
 
     def _class_sample_weight(self, y):

@@ -48,7 +48,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     ``loss_``, ``best_loss_``, ``loss_curve_``, ``validation_scores_``,
     ``best_validation_score_``, ``t_``, ``n_features_in_``,
     ``feature_names_in_``, ``n_iter_``, ``n_layers_``, ``n_outputs_``,
-    ``out_activation_``) plus ``network_`` and ``validation_loss_curve_``.
+    ``out_activation_``) plus ``network_``, ``validation_loss_curve_`` and
+    ``training_range_`` (per-feature lows and highs of the rows trained on,
+    shape (2, n_features); ``predict`` warns beyond them). ``trace(x, y)``
+    shows every number of one sample's forward and backward pass.
     """
 
     def __init__(

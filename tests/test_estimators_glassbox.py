@@ -200,6 +200,18 @@ def test_rows_outside_warn_at_the_users_line(binary, method):
     assert (record.message.n_rows, record.message.n_total) == (2, 4)
 
 
+def test_through_scikit_learns_model_selection_the_warning_still_names_the_users_line():
+    from sklearn.model_selection import cross_val_predict
+
+    X = np.linspace(0, 1, 12)[:, None]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cross_val_predict(MLPRegressor(hidden_layer_sizes=(2,), solver="lbfgs", max_iter=5), X, X.ravel(), cv=2)
+    extrapolations = [record for record in caught if record.category is ExtrapolationWarning]
+    assert len(extrapolations) == 2  # each fold predicts the half it never saw
+    assert {record.filename for record in extrapolations} == {__file__}
+
+
 def test_the_warning_names_dataframe_columns(regressor):
     _, X, Y = regressor
     frame = pd.DataFrame(X, columns=["age", "height", "weight"])

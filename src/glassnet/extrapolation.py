@@ -21,7 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["ExtrapolationWarning", "TrainingRange", "Excursion"]
+from ._stack import user_stacklevel
+
+__all__ = ["ExtrapolationWarning", "TrainingRange", "Excursion", "training_range_of"]
 
 # how many features a warning names before summing up the rest
 _NAMED_FEATURES = 5
@@ -96,6 +98,16 @@ class TrainingRange:
     names: tuple[str, ...] | None = None
 
     @classmethod
+    def from_array(cls, bounds, names=None) -> "TrainingRange":
+        """The range held as an estimator's ``training_range_``: shape (2, n_features), lows then highs."""
+        bounds = np.asarray(bounds, dtype=np.float64)
+        return cls(bounds[0], bounds[1], None if names is None else tuple(map(str, names)))
+
+    def as_array(self) -> np.ndarray:
+        """Lows and highs stacked, shape (2, n_features), as estimators keep them."""
+        return np.vstack([self.low, self.high])
+
+    @classmethod
     def of(cls, X, names=None) -> "TrainingRange":
         """The range of ``X`` (n_samples, n_features), dense or sparse."""
         low, high = _column_extremes(X)
@@ -140,11 +152,12 @@ class TrainingRange:
         ]
         return n_rows, found
 
-    def warn(self, X, stacklevel: int = 2) -> ExtrapolationWarning | None:
+    def warn(self, X, stacklevel: int | None = None) -> ExtrapolationWarning | None:
         """Warn (and return the warning) when rows of ``X`` leave the range.
 
         ``stacklevel`` counts from the caller of ``warn``, as in
-        :func:`warnings.warn`.
+        :func:`warnings.warn`; by default the warning names the first line
+        outside glassnet and scikit-learn, the user's call.
         """
         n_rows, found = self.excursions(X)
         if not found:
@@ -159,7 +172,8 @@ class TrainingRange:
             f"are extrapolations: {named}"
         )
         warning = ExtrapolationWarning(message, n_rows, n_total, found)
-        warnings.warn(warning, stacklevel=stacklevel + 1)
+        level = user_stacklevel() if stacklevel is None else stacklevel + 1
+        warnings.warn(warning, stacklevel=level)
         return warning
 
     def as_dict(self) -> dict:
@@ -170,3 +184,16 @@ class TrainingRange:
     def from_dict(cls, data: dict) -> "TrainingRange":
         names = data.get("names")
         return cls(np.asarray(data["low"], np.float64), np.asarray(data["high"], np.float64), None if names is None else tuple(names))
+
+
+def training_range_of(model) -> TrainingRange | None:
+    """The training range of any glassnet model, or None before training.
+
+    A :class:`~glassnet.NeuralNetwork` keeps a :class:`TrainingRange` in
+    ``training_range``; an estimator keeps the plain array
+    ``training_range_`` (lows, then highs) and its ``feature_names_in_``.
+    """
+    bounds = getattr(model, "training_range_", None)
+    if bounds is not None:
+        return TrainingRange.from_array(bounds, getattr(model, "feature_names_in_", None))
+    return getattr(model, "training_range", None)

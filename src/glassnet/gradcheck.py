@@ -56,15 +56,23 @@ def check_gradients(model, X, y, step: float = 1e-6) -> float:
     initial weights have gradients too), a fitted estimator or a
     :class:`~glassnet.network.Network`; an unfitted estimator raises
     ``ValueError``. ``X`` has shape (n_samples, n_inputs) and ``y`` shape
-    (n_samples,) or (n_samples, n_outputs). The check runs in float64 on a
+    (n_samples,) or (n_samples, n_outputs): for an estimator, the ``X`` and
+    ``y`` that ``fit`` takes (class labels are encoded as in training), and
+    the loss is its training loss, the L2 term ``alpha`` included. The check runs in float64 on a
     copy, so it works for float32 models too and leaves the model untouched.
     Below 1e-6 means the gradients agree.
     """
     from .validation import check_X, check_y
 
     network = engine_of(model, "check_gradients")
-    X = check_X(X, network.n_inputs, np.float64)
-    Y = check_y(y, X.shape[0], network.n_outputs, np.float64)
+    encode = getattr(model, "_engine_data", None)
+    if encode is not None:
+        # an estimator validates its rows and encodes its labels as fit does
+        X, Y = encode(X, y)
+        X, Y = X.astype(np.float64), np.asarray(Y, dtype=np.float64)
+    else:
+        X = check_X(X, network.n_inputs, np.float64)
+        Y = check_y(y, X.shape[0], network.n_outputs, np.float64)
     probe = network.copy(dtype="float64")
     _, analytic = probe.loss_and_gradient(X, Y)
     analytic = analytic.copy()

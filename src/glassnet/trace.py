@@ -50,13 +50,16 @@ class Trace(list):
     """One :class:`LayerTrace` per layer, input to output, plus the sample.
 
     ``x`` is the input vector, ``y`` the target (or None), ``loss`` the
-    sample's loss (or None) and ``bias`` whether the network has biases. ``print()`` shows the table; ``str()`` gives
+    sample's loss (or None), ``bias`` whether the network has biases and
+    ``l2`` the L2 penalty's weight (its gradient ``l2·W`` is part of
+    ``grad_weights``, as in training). ``print()`` shows the table; ``str()`` gives
     the same as plain text.
     """
 
-    def __init__(self, layers, x, y=None, loss=None, bias=True):
+    def __init__(self, layers, x, y=None, loss=None, bias=True, l2=0.0):
         super().__init__(layers)
         self.bias = bias
+        self.l2 = l2
         self.x = x
         self.y = y
         self.loss = loss
@@ -75,7 +78,7 @@ class Trace(list):
         backward = self.y is not None
         title = "Trace of one sample"
         if backward:
-            title += f", loss {number(self.loss).strip()}"
+            title += f", loss {number(self.loss).strip()}" + (" (L2 penalty included)" if self.l2 else "")
         table = Table(title=title, title_justify="left")
         table.add_column("layer", no_wrap=True)
         table.add_column("", no_wrap=True)
@@ -96,7 +99,8 @@ class Trace(list):
                 table.add_row(label, name, array_text(values), end_section=i == len(rows) - 1)
         legend = ["z = a_prev·W + b", "a = f(z)"]
         if backward:
-            legend += ["delta = ∂loss/∂z", "∂loss/∂W = a_prevᵀ·delta (a row per input)"]
+            penalty = f" + {self.l2:g}·W (the L2 penalty)" if self.l2 else ""
+            legend += ["delta = ∂loss/∂z", f"∂loss/∂W = a_prevᵀ·delta (a row per input){penalty}"]
             if self.bias:
                 legend.append("∂loss/∂b = delta")
         return Group(table, Text(", ".join(legend), style="dim"))
@@ -158,4 +162,5 @@ def trace_network(network, x, y=None) -> Trace:
         )
         for l, ((Z, A), dZ) in enumerate(zip(values, deltas))
     ]
-    return Trace(layers, X[0], Y[0], loss, network.bias)
+    # for one unweighted sample the penalty's gradient is l2·W under either reduction
+    return Trace(layers, X[0], Y[0], loss, network.bias, network.l2)

@@ -25,11 +25,13 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted, validate_data
 
 from .._registry import Registry
+from ..extrapolation import TrainingRange, training_range_of
 from ..network import Network
 from ..training import DivergenceWarning, History
 from ._params import validate_parameters
@@ -65,7 +67,7 @@ class BaseMLP(BaseEstimator):
         """``y`` -> float target matrix Y of shape (n_samples, n_outputs)."""
         raise NotImplementedError
 
-    def _encode_validation_targets(self, y_val):
+    def _encode_validation_targets(self, y_val, name="y_val"):
         """``y_val`` -> target matrix, encoded as the training targets were."""
         raise NotImplementedError
 
@@ -80,6 +82,10 @@ class BaseMLP(BaseEstimator):
     def _class_sample_weight(self, y):
         """Per-row weights from ``class_weight`` (None for the regressor)."""
         return None
+
+    def _sample_target(self, y) -> np.ndarray:
+        """The target of one sample -> engine target row, shape (1, n_outputs)."""
+        raise NotImplementedError
 
     # --- fitting -------------------------------------------------------------------
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
@@ -180,6 +186,8 @@ class BaseMLP(BaseEstimator):
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_ = None
+        # set by the solver from the rows it trains on (see _remember_range)
+        self.training_range_ = None
         self._history = History()
         self._optimizer = None
         self._stopping = None
@@ -187,6 +195,19 @@ class BaseMLP(BaseEstimator):
     def _hidden_layer_sizes(self) -> list[int]:
         sizes = self.hidden_layer_sizes
         return [int(s) for s in (sizes if hasattr(sizes, "__iter__") else [sizes])]
+
+    def _remember_range(self, X) -> None:
+        """Record the per-feature range of the rows about to be trained on.
+
+        Called by each solver after any early-stopping split, so held-out
+        rows are not part of it. ``training_range_`` is a plain array of
+        shape (2, n_features), lows then highs; continued training (warm
+        start, ``partial_fit``) widens it to the union, since the weights
+        have then been fitted to all of it.
+        """
+        previous = getattr(self, "training_range_", None)
+        seen = TrainingRange.of(X) if previous is None else TrainingRange.from_array(previous).widened(X)
+        self.training_range_ = seen.as_array()
 
     # --- outcome of a solver ---------------------------------------------------------
     def _report(self, result) -> None:
@@ -208,10 +229,66 @@ class BaseMLP(BaseEstimator):
 
     # --- prediction --------------------------------------------------------------------
     def _forward(self, X) -> np.ndarray:
-        """Output activation for ``X``: shape (n_samples, n_outputs)."""
+        """Output activation for ``X``: shape (n_samples, n_outputs).
+
+        Warns with an :class:`~glassnet.ExtrapolationWarning`, pointing at
+        the user's call, when rows lie outside ``training_range_``.
+        """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        return self.network_.predict(X.astype(self.network_.dtype, copy=False))
+        # compared in the network's dtype, the one the range was measured in:
+        # a float32 model's own training rows, given in float64, are inside it
+        X = X.astype(self.network_.dtype, copy=False)
+        training_range = training_range_of(self)
+        if training_range is not None:
+            training_range.warn(X)
+        return self.network_.predict(X)
+
+    # --- the glass box -------------------------------------------------------------------
+    def trace(self, x, y=None, *, verbose: bool = True):
+        """Every number of one sample's forward pass, and backward pass with ``y``.
+
+        ``x`` : one sample (a vector of ``n_features_in_`` numbers, one row,
+        or a pandas row); ``y`` : its class label (classifier) or target
+        values (regressor). Returns a :class:`~glassnet.trace.Trace` with one
+        record per layer (``z``, ``a`` and, with ``y``, ``delta``,
+        ``grad_weights``, ``grad_bias``) and prints it as a table unless
+        ``verbose=False``. The last ``a`` is the network's output for ``x``
+        (``predict_proba`` of a classifier, ``predict`` of a regressor); the
+        gradients are those of the training loss, L2 term (``alpha``)
+        included, on this one sample, as training computes them.
+        """
+        from ..trace import trace_network
+
+        check_is_fitted(self)
+        X = self._one_sample(x)
+        Y = None if y is None else self._sample_target(y)
+        trace = trace_network(self.network_, X, Y)
+        if verbose:
+            trace.print()
+        return trace
+
+    def _one_sample(self, x) -> np.ndarray:
+        """One sample, validated as ``predict`` validates rows: shape (1, n_features_in_)."""
+        if hasattr(x, "to_frame") and getattr(x, "ndim", 0) == 1:
+            x = x.to_frame().T  # a pandas row keeps its feature names
+        elif not hasattr(x, "columns") and not sp.issparse(x):
+            x = np.asarray(x)
+            x = x.reshape(1, -1) if x.ndim == 1 else x
+        X = validate_data(self, x, accept_sparse=["csr", "csc"], reset=False)
+        if X.shape[0] != 1:
+            raise ValueError(
+                f"x has {X.shape[0]} rows; expected one sample: a vector of {self.n_features_in_} numbers or a single row"
+            )
+        X = X.toarray() if sp.issparse(X) else X
+        return X.astype(self.network_.dtype, copy=False)
+
+    def _engine_data(self, X, y) -> tuple:
+        """``(X, Y)`` as the engine trains on them: validated rows and encoded targets."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        check_consistent_length(X, y)
+        return X, self._encode_validation_targets(y, "y")
 
     # --- scikit-learn's fitted attributes, read from the engine ------------------------
     @property

@@ -10,6 +10,8 @@ estimator whose predictions are bit-identical:
 * ``meta["params"]``: the constructor arguments (``callbacks`` and a
   RandomState ``random_state`` cannot be written and come back as None);
 * ``meta["fitted"]``: the other fitted attributes, the training history;
+* ``arrays["training_range"]``: ``training_range_`` (lows, then highs),
+  when the estimator has one;
 * classifiers: ``meta["labels"]`` with string class labels, or
   ``arrays["classes"]`` with numeric ones, in their original dtype.
 
@@ -84,7 +86,10 @@ def estimator_state(estimator) -> tuple[dict, dict]:
         "network": network.config(),
         "fitted": fitted,
     }
-    return meta, {"params": network.params.copy()}
+    arrays = {"params": network.params.copy()}
+    if getattr(estimator, "training_range_", None) is not None:
+        arrays["training_range"] = np.array(estimator.training_range_, dtype=np.float64)
+    return meta, arrays
 
 
 def estimator_from_state(cls, meta: dict, arrays: dict):
@@ -107,6 +112,8 @@ def estimator_from_state(cls, meta: dict, arrays: dict):
     for record in fitted["history"]:
         history.append({key: _from_json(key, value) for key, value in record.items()})
     estimator._history = history
+    bounds = arrays.get("training_range")
+    estimator.training_range_ = None if bounds is None else np.array(bounds, dtype=np.float64)
     estimator._optimizer = None
     estimator._stopping = None
     return estimator

@@ -109,6 +109,7 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
         estimator._optimizer = _optimizer(estimator)
     if estimator.early_stopping and validation is None:
         X, Y, sample_weight, validation = _split(estimator, X, Y, sample_weight, random_state)
+    estimator._remember_range(X)
     n_samples = X.shape[0]
     if estimator.batch_size == "auto":
         batch_size = min(200, n_samples)

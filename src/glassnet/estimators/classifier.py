@@ -39,7 +39,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     ``n_features_in_``, ``feature_names_in_``, ``n_iter_``, ``n_layers_``,
     ``n_outputs_``, ``out_activation_``) plus ``network_`` (the engine's
     :class:`~glassnet.network.Network`, whose parameters ``coefs_`` and
-    ``intercepts_`` are views of) and ``validation_loss_curve_``.
+    ``intercepts_`` are views of), ``validation_loss_curve_`` and
+    ``training_range_`` (per-feature lows and highs of the rows trained on,
+    shape (2, n_features); ``predict`` warns beyond them). ``trace(x, y)``
+    shows every number of one sample's forward and backward pass.
     """
 
     def __init__(
@@ -106,12 +109,29 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 f"'{name}' has {classes}."
             )
 
-    def _encode_validation_targets(self, y_val):
-        y_val = check_array(y_val, ensure_2d=False, dtype=None)
+    def _encode_validation_targets(self, y_val, name="y_val"):
+        y_val = check_array(y_val, ensure_2d=False, dtype=None, input_name=name)
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val)
-        self._check_known_classes(y_val, "y_val")
+        self._check_known_classes(y_val, name)
         return self._label_binarizer.transform(y_val).astype(np.float64)
+
+    def _sample_target(self, y):
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            Y = np.asarray(y).reshape(1, -1)
+            if Y.shape[1] != len(self.classes_):
+                raise ValueError(
+                    f"y has {Y.shape[1]} labels; expected the indicator row of one sample ({len(self.classes_)} labels)"
+                )
+            return self._label_binarizer.transform(Y).astype(np.float64)
+        labels = np.asarray(y).reshape(-1)
+        if labels.size != 1:
+            raise ValueError(f"y has {labels.size} values; expected the class label of one sample")
+        if labels[0] not in self.classes_:
+            raise ValueError(
+                f"y = {labels[0].item()!r} is not a class of this classifier; expected one of {self.classes_.tolist()}"
+            )
+        return self._label_binarizer.transform(labels).astype(np.float64)
 
     def _class_sample_weight(self, y):
         if self.class_weight is None:

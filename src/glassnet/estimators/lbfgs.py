@@ -89,6 +89,7 @@ def _convergence_message(result, n_iter, max_iter):
 
 
 def fit_lbfgs(estimator, X, Y, sample_weight, validation, incremental, random_state):
+    estimator._remember_range(X)
     network = estimator.network_
     params = network.params
     with epoch_callbacks(estimator, estimator.max_iter) as callbacks:

@@ -48,7 +48,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     ``loss_``, ``best_loss_``, ``loss_curve_``, ``validation_scores_``,
     ``best_validation_score_``, ``t_``, ``n_features_in_``,
     ``feature_names_in_``, ``n_iter_``, ``n_layers_``, ``n_outputs_``,
-    ``out_activation_``) plus ``network_`` and ``validation_loss_curve_``.
+    ``out_activation_``) plus ``network_``, ``validation_loss_curve_`` and
+    ``training_range_`` (per-feature lows and highs of the rows trained on,
+    shape (2, n_features); ``predict`` warns beyond them). ``trace(x, y)``
+    shows every number of one sample's forward and backward pass.
     """
 
     def __init__(
@@ -91,11 +94,19 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             y = column_or_1d(y, warn=True)
         return self._as_target_matrix(y, "y")
 
-    def _encode_validation_targets(self, y_val):
-        y_val = check_array(y_val, ensure_2d=False, dtype="numeric")
+    def _encode_validation_targets(self, y_val, name="y_val"):
+        y_val = check_array(y_val, ensure_2d=False, dtype="numeric", input_name=name)
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val)
-        return self._as_target_matrix(y_val, "y_val")
+        return self._as_target_matrix(y_val, name)
+
+    def _sample_target(self, y):
+        Y = check_array(np.reshape(np.asarray(y), (1, -1)), dtype=np.float64, input_name="y")
+        if Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} values; expected the target of one sample ({self.n_outputs_} number(s))"
+            )
+        return Y
 
     def _as_target_matrix(self, y, name):
         Y = np.asarray(y, dtype=np.float64)

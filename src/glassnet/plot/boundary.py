@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..extrapolation import ExtrapolationWarning
+from ..extrapolation import ExtrapolationWarning, training_range_of
 from ..network import Network
 from ..validation import check_X
 from ._common import save_figure
@@ -128,7 +128,7 @@ def decision_boundary(model, X, y, path=None, *, resolution: int = 200, feature_
         handles.append(Line2D([], [], marker="o", ls="", markersize=7, markeredgecolor="#222222",
                               color=CLASS_COLOURS[index % len(CLASS_COLOURS)], label=f"class {name}"))
 
-    training_range = getattr(model, "training_range", None) or getattr(model, "training_range_", None)
+    training_range = training_range_of(model)
     if training_range is not None and len(training_range.low) == 2:
         low, high = training_range.low, training_range.high
         axes.add_patch(Rectangle(low, *(high - low), fill=False, ls="--", lw=1.2, ec="#444444", zorder=2))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ._common import save_figure
 
-__all__ = ["error_development"]
+__all__ = ["error_development", "learning_curves"]
 
 _METRIC_TITLES = {
     "mae": "Mean absolute error",
@@ -34,4 +36,56 @@ def error_development(values, metric: str, path=None) -> Figure:
     axes.set_xlabel("Epoch")
     axes.set_ylabel(label)
     axes.grid(alpha=0.3)
+    return save_figure(figure, path)
+
+
+# history keys that are bookkeeping or drawn in the loss panel
+_NOT_METRICS = ("epoch", "loss", "val_loss", "learning_rate")
+
+
+def _history_of(model):
+    """The per-epoch History of a NeuralNetwork or a fitted estimator."""
+    if isinstance(model, BaseEstimator):
+        check_is_fitted(model, "network_", msg="this %(name)s is not fitted yet: call fit before plot.learning_curves")
+        return model._history
+    history = getattr(model, "history", None)
+    if history is None or not hasattr(history, "records"):
+        raise ValueError(
+            f"plot.learning_curves needs a NeuralNetwork or a fitted estimator (they keep a training history), "
+            f"got {type(model).__name__}"
+        )
+    return history
+
+
+def learning_curves(model, path=None) -> Figure:
+    """Training loss per epoch, with the validation loss and the metrics.
+
+    ``model`` is a :class:`~glassnet.NeuralNetwork` or a fitted estimator.
+    The left panel shows the training loss (and ``val_loss`` when validation
+    data was used); the right panel, when there is one, each recorded metric
+    (e.g. ``mae`` and ``val_mae``, or an estimator's ``val_accuracy``).
+    Saves to ``path`` (.png, .svg or .pdf) when given; returns the Figure.
+    """
+    history = _history_of(model)
+    if not len(history):
+        raise ValueError("there is nothing to plot: train the model for at least one epoch first")
+    keys = history.keys()
+    losses = [key for key in ("loss", "val_loss") if key in keys]
+    metrics = [key for key in keys if key not in _NOT_METRICS]
+    figure = Figure(figsize=(11 if metrics else 6, 4))
+    panels = figure.subplots(1, 2 if metrics else 1, squeeze=False)[0]
+    for axes, names, label in ((panels[0], losses, "loss"), (panels[-1], metrics, "metric")):
+        if not names:
+            continue
+        for name in names:
+            values = history[name]
+            axes.plot(range(1, len(values) + 1), values, label=name, gid=name,
+                      ls="--" if name.startswith("val_") else "-")
+        axes.set_xlabel("Epoch")
+        axes.set_ylabel(label)
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=8)
+    panels[0].set_title("Loss per epoch" + (" (training and validation)" if "val_loss" in losses else ""), loc="left")
+    if metrics:
+        panels[-1].set_title("Metrics per epoch", loc="left")
     return save_figure(figure, path)

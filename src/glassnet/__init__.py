@@ -1,30 +1,43 @@
-"""glassnet: a small, transparent, fast neural-network library in NumPy."""
+"""glassnet: a small, transparent, fast neural-network library in NumPy.
 
-from .article import NeuralNetwork
-from .datasets import load_tutorial
-from .estimators import MLPClassifier, MLPRegressor
-from .evaluation import EvaluationResult
-from .extrapolation import ExtrapolationWarning
-from .gradcheck import check_gradients
-from .network import Network
-from .persistence import load, save
-from .training import DivergenceWarning, EarlyStopping, History
+The public names are imported on first use (PEP 562), so that
+``python -m glassnet --help`` and the command line's error paths start
+without loading scikit-learn or matplotlib.
+"""
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "NeuralNetwork",
-    "MLPClassifier",
-    "MLPRegressor",
-    "Network",
-    "EvaluationResult",
-    "check_gradients",
-    "EarlyStopping",
-    "History",
-    "DivergenceWarning",
-    "ExtrapolationWarning",
-    "load_tutorial",
-    "save",
-    "load",
-    "__version__",
-]
+# public name -> the module that defines it
+_EXPORTS = {
+    "NeuralNetwork": ".article",
+    "MLPClassifier": ".estimators",
+    "MLPRegressor": ".estimators",
+    "Network": ".network",
+    "EvaluationResult": ".evaluation",
+    "check_gradients": ".gradcheck",
+    "EarlyStopping": ".training",
+    "History": ".training",
+    "DivergenceWarning": ".training",
+    "ExtrapolationWarning": ".extrapolation",
+    "load_tutorial": ".datasets",
+    "save": ".persistence",
+    "load": ".persistence",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'glassnet' has no attribute {name!r}") from None
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_EXPORTS])

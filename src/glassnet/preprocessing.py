@@ -9,19 +9,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler, StandardScaler
 
 from ._registry import Registry
 
 __all__ = ["SCALERS", "make_scaler", "OutOfRange", "out_of_range"]
 
 SCALERS: Registry = Registry("scaler")
+
+
+def _sklearn_scaler(name: str, **options):
+    """A factory importing scikit-learn only when a scaler is made, so that
+    the scaler names are known to the command line without loading it."""
+
+    def make():
+        from sklearn import preprocessing
+
+        return getattr(preprocessing, name)(**options)
+
+    return make
+
+
 # clip=True: a value beyond the training range maps to the edge of [0, 1]
 # instead of far outside anything the network has seen
-SCALERS.register("minmax", lambda: MinMaxScaler(clip=True))
-SCALERS.register("standard", StandardScaler)
-SCALERS.register("robust", RobustScaler)
-SCALERS.register("maxabs", MaxAbsScaler)
+SCALERS.register("minmax", _sklearn_scaler("MinMaxScaler", clip=True))
+SCALERS.register("standard", _sklearn_scaler("StandardScaler"))
+SCALERS.register("robust", _sklearn_scaler("RobustScaler"))
+SCALERS.register("maxabs", _sklearn_scaler("MaxAbsScaler"))
 SCALERS.register("none", lambda: None)
 
 

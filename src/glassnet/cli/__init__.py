@@ -54,7 +54,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import demo  # noqa: F401  (registers its command)
+    from . import commands  # noqa: F401  (registers the commands)
 
     parser = _Parser(
         prog="glassnet",
@@ -90,6 +90,11 @@ def main(argv=None) -> int:
         if error.hint:
             print(f"hint: {error.hint}", file=sys.stderr)
         return error.code
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
+        if args.debug:
+            raise
+        print(f"error: {_os_error(error)}", file=sys.stderr)
+        return EXIT_DATA
     except ValueError as error:
         # the library's own checks name the problem; show that, not a traceback
         if args.debug:
@@ -97,8 +102,19 @@ def main(argv=None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_DATA
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("error: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _os_error(error: OSError) -> str:
+    """``no such file: 'x.csv'`` rather than ``[Errno 2] No such file or directory: 'x.csv'``."""
+    if error.filename is None:
+        return str(error)
+    name = repr(str(error.filename))
+    if isinstance(error, IsADirectoryError):
+        return f"{name} is a directory; expected a file"
+    reason = "no such file" if isinstance(error, FileNotFoundError) else error.strerror.lower()
+    return f"{reason}: {name}"
 
 
 def run() -> None:

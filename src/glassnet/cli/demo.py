@@ -10,8 +10,7 @@ from rich.console import Console
 from ..article import NeuralNetwork
 from ..datasets import load_tutorial
 from ..evaluation import EvaluationResult
-from ..preprocessing import SCALERS, OutOfRange, make_scaler, out_of_range
-from . import COMMANDS, Command
+from ..preprocessing import OutOfRange, make_scaler, out_of_range
 from .explain import print_explanation
 
 EPOCHS = 200
@@ -72,23 +71,7 @@ def _describe_outside(run: TutorialRun, scaler: str) -> list[str]:
     return lines
 
 
-def _add_arguments(parser):
-    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
-    parser.add_argument(
-        "--scaler",
-        choices=SCALERS.names(),
-        default="minmax",
-        help="scaler fitted on the training rows (default: minmax, clipped to the training range)",
-    )
-    parser.add_argument("--plot", metavar="PATH", help="save the error development plot (.png or .svg)")
-    parser.add_argument(
-        "--explain",
-        action="store_true",
-        help="walk through the first epoch with every number (forward pass, error, deltas, update), then train",
-    )
-
-
-def _run(args) -> int:
+def run(args) -> int:
     console = Console(highlight=False)
     if args.explain:
         scaler, scale = fitted_scaler(args.scaler, load_tutorial().X_train)
@@ -121,14 +104,3 @@ def _run(args) -> int:
         run.network.view_error_development(args.plot)
         console.print(f"Error development plot saved to {args.plot}")
     return 0
-
-
-COMMANDS.register(
-    "demo",
-    Command(
-        "demo",
-        "run the article's example: train on its six vectors and evaluate on its test set",
-        _add_arguments,
-        _run,
-    ),
-)

@@ -31,6 +31,7 @@ _BUILTIN = {
     "Network": ("glassnet.network", "Network"),
     "MLPClassifier": ("glassnet.estimators", "MLPClassifier"),
     "MLPRegressor": ("glassnet.estimators", "MLPRegressor"),
+    "tabular": ("glassnet.tabular", "TabularModel"),
 }
 
 

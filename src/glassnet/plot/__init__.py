@@ -7,6 +7,7 @@ PDF by the file's extension). One module per kind of picture:
 
 - :func:`error_development` (curves): the per-epoch error
 - :func:`learning_curves` (curves): training and validation loss and metrics per epoch
+- :func:`confusion_matrix` (confusion): true against predicted classes
 - :func:`network` (diagram): nodes and edges, weights by colour and width
 - :func:`decision_boundary` (boundary): a model's output over 2-feature data
 - :func:`activations` (histograms): each layer's activations, dead and saturated units
@@ -14,8 +15,9 @@ PDF by the file's extension). One module per kind of picture:
 
 from ._common import save_figure
 from .boundary import decision_boundary
+from .confusion import confusion_matrix
 from .curves import error_development, learning_curves
 from .diagram import network
 from .histograms import activation_health, activations
 
-__all__ = ["error_development", "learning_curves", "network", "decision_boundary", "activations", "activation_health", "save_figure"]
+__all__ = ["error_development", "learning_curves", "confusion_matrix", "network", "decision_boundary", "activations", "activation_health", "save_figure"]

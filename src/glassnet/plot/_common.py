@@ -6,6 +6,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from ..persistence import atomic_path
+
 FORMATS = (".png", ".svg", ".pdf")
 
 
@@ -15,5 +17,8 @@ def save_figure(figure: Figure, path) -> Figure:
         path = Path(path)
         if path.suffix.lower() not in FORMATS:
             raise ValueError(f"plot path must end in .png, .svg or .pdf, got {str(path)!r}")
-        figure.savefig(path, dpi=120, bbox_inches="tight")
+        # written under a temporary name and renamed: a failed save never
+        # leaves a half-written picture or destroys the previous one
+        with atomic_path(path) as temporary:
+            figure.savefig(temporary, dpi=120, bbox_inches="tight", format=path.suffix.lower()[1:])
     return figure

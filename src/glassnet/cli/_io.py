@@ -1,0 +1,66 @@
+"""What the data-handling commands share: reading a table or a model with
+the command line's errors, and turning warnings into ``note:`` lines."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import warnings
+from pathlib import Path
+
+from . import EXIT_USAGE, CliError
+
+__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "check_output_path", "PLOT_SUFFIXES"]
+
+
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def check_output_path(path: str, suffixes=None) -> None:
+    """Refuse, before any work, an output path that could not be written."""
+    target = Path(path)
+    if target.is_dir():
+        raise CliError(f"{path!r} is a directory; expected a file name")
+    if not target.parent.is_dir():
+        raise CliError(f"the folder of {path!r} does not exist")
+    if suffixes and target.suffix.lower() not in suffixes:
+        raise CliError(f"{path!r} must end in {', '.join(suffixes)}", code=EXIT_USAGE)
+
+
+def note(message: str) -> None:
+    print(f"note: {message}", file=sys.stderr)
+
+
+def read_data(path: str):
+    from ..tabular.reading import read_table
+
+    return read_table(path)
+
+
+def read_model(path: str):
+    """The TabularModel in ``path``; CliError for any other kind of file."""
+    from ..persistence import load
+    from ..tabular import TabularModel
+
+    model = load(path)
+    if not isinstance(model, TabularModel):
+        raise CliError(
+            f"{path!r} holds a glassnet {type(model).__name__}, not a model written by 'glassnet train'",
+            hint="load it in Python with glassnet.load",
+        )
+    return model
+
+
+@contextlib.contextmanager
+def notes_on_stderr(ignore=()):
+    """Show each distinct warning raised inside as one ``note:`` line."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    seen = set()
+    for warning in caught:
+        message = str(warning.message).strip()
+        if message in seen or any(text in message for text in ignore):
+            continue
+        seen.add(message)
+        note(message)

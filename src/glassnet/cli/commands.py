@@ -1,0 +1,150 @@
+"""The command table: each command's name, help and arguments.
+
+Only the arguments live here. A command's code is imported when it runs,
+so ``glassnet --help`` and usage errors answer at once, without loading
+scikit-learn, pandas or matplotlib.
+"""
+
+from __future__ import annotations
+
+import argparse
+from importlib import import_module
+
+from ..preprocessing import SCALERS
+from . import COMMANDS, Command
+
+DATASETS = ("iris", "digits", "wine", "breast_cancer", "diabetes", "tutorial")
+TASKS = ("classify", "regress")
+ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "leaky_relu")
+SOLVERS = ("adam", "sgd", "lbfgs")
+
+
+def _runs(module: str):
+    """The ``run(args)`` of ``glassnet.cli.<module>``, imported on call."""
+
+    def run(args):
+        return import_module(f"{__package__}.{module}").run(args)
+
+    return run
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (exclusive), got {text!r}")
+    return value
+
+
+def layer_sizes(text: str) -> tuple[int, ...]:
+    """``"64,32"`` -> (64, 32): positive sizes of the hidden layers."""
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated positive layer sizes such as 64,32, got {text!r}"
+        )
+    return tuple(int(part) for part in parts)
+
+
+def _demo_arguments(parser):
+    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
+    parser.add_argument("--scaler", choices=SCALERS.names(), default="minmax",
+                        help="scaler fitted on the training rows (default: minmax, clipped to the training range)")
+    parser.add_argument("--plot", metavar="PATH", help="save the error development plot (.png or .svg)")
+    parser.add_argument("--explain", action="store_true",
+                        help="walk through the first epoch with every number (forward pass, error, deltas, "
+                             "update), then train")
+
+
+def _train_arguments(parser):
+    source = parser.add_argument_group("data")
+    source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
+    source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
+    source.add_argument("--target", metavar="COLUMN", help="the column to predict (a dataset's default: its target)")
+    source.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
+    model = parser.add_argument_group("model")
+    model.add_argument("--task", choices=TASKS, help="classify or regress (default: inferred from the target)")
+    model.add_argument("--hidden", type=layer_sizes, default=(64, 32), metavar="SIZES",
+                       help="hidden layer sizes (default: 64,32)")
+    model.add_argument("--activation", choices=ACTIVATIONS, default="relu", help="hidden activation (default: relu)")
+    model.add_argument("--solver", choices=SOLVERS, default="adam", help="optimiser (default: adam)")
+    model.add_argument("--epochs", type=positive_int, default=200, help="epochs (lbfgs: iterations; default: 200)")
+    model.add_argument("--batch-size", type=positive_int, default=None, help="rows per step (default: min(200, rows))")
+    model.add_argument("--learning-rate", type=positive_float, default=0.001, help="step size (default: 0.001)")
+    model.add_argument("--scaler", choices=SCALERS.names(), default="standard",
+                       help="scaler fitted on the training part (default: standard)")
+    model.add_argument("--test-size", type=fraction, default=0.2, help="share of rows held out for the report (default: 0.2)")
+    model.add_argument("--seed", type=int, default=0, help="seed of the split, weights and shuffling (default: 0)")
+    model.add_argument("--early-stopping", action="store_true",
+                       help="hold out 10%% of the training part and stop when its score stops improving")
+    model.add_argument("--class-weight", choices=("balanced",), default=None,
+                       help="weigh classes inversely to their frequency")
+    output = parser.add_argument_group("output")
+    output.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model file")
+    output.add_argument("--plot", metavar="PATH", help="save the learning curves (.png or .svg)")
+    output.add_argument("--quiet", action="store_true", help="no progress bar and no report")
+
+
+def _evaluate_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
+    parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns and its target column")
+    parser.add_argument("--json", action="store_true", help="print one JSON object of the metrics")
+    parser.add_argument("--plot", metavar="PATH", help="save the confusion matrix (.png or .svg; classifiers)")
+    parser.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
+
+
+def _predict_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
+    parser.add_argument("data", metavar="DATA", help="a CSV file with the model's feature columns")
+    parser.add_argument("-o", "--output", metavar="OUT.csv",
+                        help="where to write the predictions (default: standard output)")
+    parser.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
+
+
+def _inspect_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model file written by glassnet")
+
+
+_TABLE = (
+    ("demo", "run the article's example: train on its six vectors and evaluate on its test set",
+     _demo_arguments, None),
+    ("train", "train a network on a CSV file (or a bundled dataset) and save it",
+     _train_arguments,
+     "Reads DATA, splits off --test-size rows (stratified for classification), fits the scaler and\n"
+     "the one-hot encoding of text columns on the training part only, trains, prints the test\n"
+     "report and writes MODEL. Ctrl-C stops training and saves the last completed epoch.\n\n"
+     "example:\n  glassnet train examples/data/fruit.csv --target fruit -o fruit.glassnet"),
+    ("evaluate", "report a saved model's metrics on a labelled CSV file", _evaluate_arguments,
+     "Classification: confusion matrix (tp/tn/fp/fn for two classes), accuracy, precision,\n"
+     "recall, f1, roc_auc. Regression: mae, mse, rmse, r2. All from sklearn.metrics."),
+    ("predict", "write a saved model's predictions for a CSV file", _predict_arguments,
+     "One output row per input row: the prediction and, for a classifier, one probability column\n"
+     "per class. Rows outside the training range of some feature are counted on stderr."),
+    ("inspect", "show a saved model: layers, weights, preprocessing, columns, settings, metrics",
+     _inspect_arguments, None),
+)
+
+for _name, _help, _arguments, _description in _TABLE:
+    COMMANDS.register(_name, Command(_name, _help, _arguments, _runs(_name), _description))

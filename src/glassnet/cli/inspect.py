@@ -1,0 +1,77 @@
+"""``glassnet inspect``: what a saved model is, without running it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+
+def _network_of(model):
+    """The engine's Network inside any saved glassnet model."""
+    inner = getattr(model, "estimator", model)
+    for attribute in ("network_", "network"):
+        if hasattr(inner, attribute):
+            return getattr(inner, attribute)
+    return inner
+
+
+def _architecture(network) -> list[str]:
+    lines = ["architecture", f"  {'layer':<8}{'units':>7}  {'activation':<12}{'weights':>9}{'biases':>8}"]
+    lines.append(f"  {'input':<8}{network.layer_sizes[0]:>7}")
+    total = 0
+    for index, (W, b, activation) in enumerate(zip(network.weights, network.biases, network.activations), 1):
+        biases = b.size if network.bias else 0
+        total += W.size + biases
+        name = "output" if index == network.n_layers else f"hidden {index}"
+        lines.append(f"  {name:<8}{W.shape[1]:>7}  {activation.name:<12}{W.size:>9}{biases:>8}")
+    lines.append(f"  {total} parameters, {np.dtype(network.dtype).name}, loss {network.loss.name}")
+    return lines
+
+
+def _weights(network) -> list[str]:
+    lines = ["weights", f"  {'layer':<8}{'mean':>10}{'std':>10}{'min':>10}{'max':>10}{'|w|<1e-3':>10}"]
+    for index, W in enumerate(network.weights, 1):
+        small = np.mean(np.abs(W) < 1e-3)
+        lines.append(f"  {index:<8}{W.mean():>10.4f}{W.std():>10.4f}{W.min():>10.4f}{W.max():>10.4f}{small:>10.1%}")
+    return lines
+
+
+def _preprocessing(model) -> list[str]:
+    columns = model.columns
+    lines = ["preprocessing", f"  target {model.target!r} ({model.task}"
+             + (f"; classes {', '.join(map(str, model.classes_))})" if model.task == "classify" else ")")]
+    lines.append(f"  numeric columns ({len(columns.numeric)}): {', '.join(columns.numeric) or 'none'}")
+    for name, values in columns.categories.items():
+        lines.append(f"  one-hot {name!r}: {len(values)} categories ({', '.join(values[:8])}{', ...' if len(values) > 8 else ''})")
+    lines.append(f"  scaler: {model.scaler_name}" + ("" if model.scaler is None else f" ({model.scaler!r}, fitted on the training part)"))
+    if model.training_range is not None:
+        lines.append("  training range:")
+        for name, low, high in zip(model.training_range.names, model.training_range.low, model.training_range.high):
+            lines.append(f"    {name}: [{low:g}, {high:g}]")
+    lines.append(f"  training data columns: {', '.join(columns.features)}")
+    return lines
+
+
+def _settings(model) -> list[str]:
+    from ..tabular.report import format_report
+
+    lines = ["settings"] + [f"  {key}: {value}" for key, value in model.settings.items()]
+    estimator = model.estimator
+    lines.append(f"  trained for {estimator.n_iter_} epoch(s), final training loss {estimator.loss_:.4g}")
+    if model.report:
+        lines += ["final metrics (test part)"] + [f"  {line}" for line in format_report(model.report)]
+    return lines
+
+
+def run(args) -> int:
+    from ..persistence import load
+    from ..tabular import TabularModel
+
+    model = load(args.model)
+    network = _network_of(model)
+    sections = [[f"{args.model}: a glassnet {'model trained by glassnet train' if isinstance(model, TabularModel) else type(model).__name__}"],
+                _architecture(network), _weights(network)]
+    if isinstance(model, TabularModel):
+        sections += [_preprocessing(model), _settings(model)]
+    print("\n\n".join("\n".join(section) for section in sections))
+    return 0

@@ -1,0 +1,101 @@
+"""``glassnet train``: a CSV file (or a bundled dataset) in, a model file out.
+
+Ctrl-C during training stops it, keeps the weights of the last completed
+epoch, saves that model and exits with 130. A second Ctrl-C, or one before
+training starts, aborts with nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+
+from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError
+from ._io import PLOT_SUFFIXES, check_output_path, note, notes_on_stderr, read_data
+
+_INTERRUPTED_WARNING = "Training interrupted by user."
+
+
+class _InterruptCounter:
+    """A SIGINT handler that counts, then raises KeyboardInterrupt as usual.
+
+    The training loop catches the first interrupt and ends at the last
+    completed epoch; the count tells us afterwards that it happened.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self._previous = None
+
+    def __call__(self, signum, frame):
+        self.count += 1
+        raise KeyboardInterrupt
+
+    def __enter__(self):
+        self._previous = signal.signal(signal.SIGINT, self)
+        return self
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self._previous)
+
+
+def _source(args):
+    from ..tabular.datasets import load_dataset
+
+    if args.dataset and args.data:
+        raise CliError("give either a DATA file or --dataset, not both", code=EXIT_USAGE)
+    if args.dataset:
+        frame, default_target = load_dataset(args.dataset)
+        return frame, args.target or default_target, f"dataset {args.dataset!r}"
+    if not args.data:
+        raise CliError("no data: give a CSV file or --dataset NAME", hint="glassnet train DATA.csv --target COLUMN -o MODEL",
+                       code=EXIT_USAGE)
+    if not args.target:
+        raise CliError("--target is required with a data file: name the column to predict", code=EXIT_USAGE)
+    return read_data(args.data), args.target, repr(args.data)
+
+
+def run(args) -> int:
+    from ..persistence import save
+    from ..tabular.fitting import Options, fit_table
+    from ..tabular.report import format_report, report
+
+    check_output_path(args.output)
+    if args.plot:
+        check_output_path(args.plot, PLOT_SUFFIXES)
+    frame, target, source = _source(args)
+    show_bar = not args.quiet and sys.stderr.isatty()
+    options = Options(target=target, task=args.task, hidden=args.hidden, activation=args.activation,
+                      solver=args.solver, epochs=args.epochs, batch_size=args.batch_size,
+                      learning_rate=args.learning_rate, scaler=args.scaler, test_size=args.test_size,
+                      seed=args.seed, early_stopping=args.early_stopping, class_weight=args.class_weight,
+                      drop_missing=args.drop_missing, progress=show_bar)
+    with _InterruptCounter() as interrupts, notes_on_stderr(ignore=[_INTERRUPTED_WARNING]):
+        model, test, dropped = fit_table(frame, options, source)
+    if dropped:
+        note(f"--drop-missing dropped {dropped} row(s) with an empty cell")
+    estimator = model.estimator
+    if interrupts.count:
+        # the loop kept the last completed epoch; save that model as it is
+        save(model, args.output)
+        print(f"interrupted at epoch {estimator.n_iter_} of {options.epochs}; model saved to {args.output}",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    with notes_on_stderr():
+        model.report = report(model, test, f"the test part of {source}")
+    save(model, args.output)
+    if args.plot:
+        from ..plot import learning_curves
+
+        learning_curves(model, args.plot)
+    if not args.quiet:
+        kind = {"classify": "classifier", "regress": "regressor"}[options.task]
+        print(f"trained a {kind} {len(model.columns.input_names)}-"
+              f"{'-'.join(map(str, options.hidden))}-{estimator.n_outputs_} on {len(frame) - len(test) - dropped} rows "
+              f"of {source}; {estimator.n_iter_} epoch(s), final loss {estimator.loss_:.4g}")
+        print(f"test report ({len(test)} held-out rows):")
+        for line in format_report(model.report):
+            print(f"  {line}")
+        print(f"model saved to {args.output}" + (f"; learning curves in {args.plot}" if args.plot else ""))
+    return 0

@@ -1,0 +1,41 @@
+"""The confusion matrix of a classifier on labelled data."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ._common import save_figure
+
+__all__ = ["confusion_matrix"]
+
+
+def confusion_matrix(model, X, y=None, path=None, *, normalize: str | None = None) -> Figure:
+    """Counts of (true class, predicted class) pairs, drawn as a heat map.
+
+    ``model`` is a fitted classifier (an MLPClassifier or a model from
+    ``glassnet train``, whose own target column is used when ``y`` is None).
+    ``normalize`` is passed to ``sklearn.metrics.confusion_matrix`` ("true",
+    "pred", "all" or None for counts). Saves to ``path`` (.png, .svg or .pdf)
+    when given; returns the Figure.
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay
+    from sklearn.metrics import confusion_matrix as counts
+
+    classes = getattr(model, "classes_", None)
+    if classes is None:
+        raise ValueError(f"plot.confusion_matrix needs a fitted classifier, got {type(model).__name__}")
+    if y is None:
+        if not hasattr(model, "labels"):
+            raise ValueError("plot.confusion_matrix needs the true labels y for this model")
+        y = model.labels(X)
+    predicted = model.predict(X)
+    matrix = counts(np.asarray(y), predicted, labels=classes, normalize=normalize)
+    size = max(4.0, 0.6 * len(classes) + 2.5)
+    figure = Figure(figsize=(size + 1, size))
+    axes = figure.subplots()
+    display = ConfusionMatrixDisplay(matrix, display_labels=[str(label) for label in classes])
+    display.plot(ax=axes, cmap="Blues", colorbar=True, values_format=None if normalize else "d",
+                 xticks_rotation=45 if len(classes) > 4 else "horizontal")
+    axes.set_title(f"Confusion matrix ({len(y)} rows)", loc="left")
+    return save_figure(figure, path)

@@ -85,7 +85,7 @@ def _labels(frame: pd.DataFrame, options: Options):
         classes = np.unique(labels)
         if classes.size < 2:
             raise ValueError(
-                f"the target column {options.target!r} has a single class {classes[0]!r}; "
+                f"the target column {options.target!r} has a single class {str(classes[0])!r}; "
                 "classification needs at least two (or use --task regress for numbers)"
             )
         return labels

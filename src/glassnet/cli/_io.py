@@ -52,15 +52,16 @@ def read_model(path: str):
 
 
 @contextlib.contextmanager
-def notes_on_stderr(ignore=()):
-    """Show each distinct warning raised inside as one ``note:`` line."""
+def notes_on_stderr(ignore=(), show: bool = True):
+    """Show each distinct warning raised inside as one ``note:`` line
+    (or none with ``show=False``)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
     seen = set()
     for warning in caught:
         message = str(warning.message).strip()
-        if message in seen or any(text in message for text in ignore):
+        if not show or message in seen or any(text in message for text in ignore):
             continue
         seen.add(message)
         note(message)

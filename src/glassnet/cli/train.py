@@ -71,9 +71,9 @@ def run(args) -> int:
                       learning_rate=args.learning_rate, scaler=args.scaler, test_size=args.test_size,
                       seed=args.seed, early_stopping=args.early_stopping, class_weight=args.class_weight,
                       drop_missing=args.drop_missing, progress=show_bar)
-    with _InterruptCounter() as interrupts, notes_on_stderr(ignore=[_INTERRUPTED_WARNING]):
+    with _InterruptCounter() as interrupts, notes_on_stderr(ignore=[_INTERRUPTED_WARNING], show=not args.quiet):
         model, test, dropped = fit_table(frame, options, source)
-    if dropped:
+    if dropped and not args.quiet:
         note(f"--drop-missing dropped {dropped} row(s) with an empty cell")
     estimator = model.estimator
     if interrupts.count:
@@ -82,7 +82,7 @@ def run(args) -> int:
         print(f"interrupted at epoch {estimator.n_iter_} of {options.epochs}; model saved to {args.output}",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    with notes_on_stderr():
+    with notes_on_stderr(show=not args.quiet):
         model.report = report(model, test, f"the test part of {source}")
     save(model, args.output)
     if args.plot:

@@ -8,7 +8,7 @@ part, as they would for data that arrives after training.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,6 @@ class Options:
     early_stopping: bool = False
     class_weight: str | None = None
     drop_missing: bool = False
-    callbacks: list = field(default_factory=list)
     progress: bool = False
 
     def settings(self) -> dict:
@@ -98,8 +97,7 @@ def _estimator(options: Options):
     common = dict(hidden_layer_sizes=tuple(options.hidden), activation=options.activation, solver=options.solver,
                   max_iter=options.epochs, batch_size=options.batch_size or "auto",
                   learning_rate_init=options.learning_rate, early_stopping=options.early_stopping,
-                  random_state=options.seed, progress=options.progress,
-                  callbacks=options.callbacks or None)
+                  random_state=options.seed, progress=options.progress)
     if options.task == "classify":
         return MLPClassifier(class_weight=options.class_weight, **common)
     if options.class_weight is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import EXIT_USAGE, CliError
 
-__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "check_output_path", "PLOT_SUFFIXES"]
+__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "check_output_path", "PLOT_SUFFIXES", "note_extrapolation"]
 
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -65,3 +65,12 @@ def notes_on_stderr(ignore=(), show: bool = True):
             continue
         seen.add(message)
         note(message)
+
+
+def note_extrapolation(model, frame, source) -> None:
+    """A ``note:`` counting the rows beyond the training range, and naming the features."""
+    rows, excursions = model.outside(frame, source)
+    if rows:
+        features = ", ".join(f"{item.name} ({item.rows} row{'s' if item.rows != 1 else ''})" for item in excursions)
+        note(f"{rows} of {len(frame)} rows lie outside the training range of some feature, so their "
+             f"predictions are extrapolations: {features}")

@@ -19,11 +19,11 @@ ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "leaky_relu")
 SOLVERS = ("adam", "sgd", "lbfgs")
 
 
-def _runs(module: str):
+def _runs(module: str, function: str = "run"):
     """The ``run(args)`` of ``glassnet.cli.<module>``, imported on call."""
 
     def run(args):
-        return import_module(f"{__package__}.{module}").run(args)
+        return getattr(import_module(f"{__package__}.{module}"), function)(args)
 
     return run
 
@@ -123,6 +123,19 @@ def _predict_arguments(parser):
     parser.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
 
 
+def _trace_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
+    parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns (and its target, for gradients)")
+    parser.add_argument("--row", type=positive_int, default=1, help="which row, counted from 1 under the header (default: 1)")
+
+
+def _gradcheck_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
+    parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns and its target")
+    parser.add_argument("--tol", type=positive_float, default=1e-6, help="largest relative error accepted (default: 1e-6)")
+    parser.add_argument("--max-rows", type=positive_int, default=100, help="check on the first rows only (default: 100)")
+
+
 def _inspect_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by glassnet")
 
@@ -142,9 +155,16 @@ _TABLE = (
     ("predict", "write a saved model's predictions for a CSV file", _predict_arguments,
      "One output row per input row: the prediction and, for a classifier, one probability column\n"
      "per class. Rows outside the training range of some feature are counted on stderr."),
+    ("trace", "show every number of the forward (and backward) pass for one row of a file",
+     _trace_arguments, "With the target column in DATA the table also shows deltas and gradients."),
+    ("gradcheck", "compare a saved model's gradients with finite differences on a file's rows",
+     _gradcheck_arguments, "Exits 1 when the largest relative error is above --tol."),
     ("inspect", "show a saved model: layers, weights, preprocessing, columns, settings, metrics",
      _inspect_arguments, None),
 )
 
+# where each command's code lives, when not in a module of its own name
+_CODE = {"trace": ("glassbox", "run_trace"), "gradcheck": ("glassbox", "run_gradcheck")}
+
 for _name, _help, _arguments, _description in _TABLE:
-    COMMANDS.register(_name, Command(_name, _help, _arguments, _runs(_name), _description))
+    COMMANDS.register(_name, Command(_name, _help, _arguments, _runs(*_CODE.get(_name, (_name,))), _description))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ._io import PLOT_SUFFIXES, check_output_path, note, notes_on_stderr, read_data, read_model
+from ._io import PLOT_SUFFIXES, check_output_path, note, note_extrapolation, notes_on_stderr, read_data, read_model
 
 
 def run(args) -> int:
@@ -22,6 +22,7 @@ def run(args) -> int:
             note(f"--drop-missing dropped {dropped} row(s) with an empty cell")
     with notes_on_stderr():
         figures = report(model, frame, source)
+    note_extrapolation(model, frame, source)
     if args.plot:
         if model.task != "classify":
             from . import CliError

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ._io import check_output_path, note, read_data, read_model
-
-
-def _outside_note(model, frame, source) -> None:
-    rows, excursions = model.outside(frame, source)
-    if rows:
-        features = ", ".join(f"{item.name} ({item.rows} row{'s' if item.rows != 1 else ''})" for item in excursions)
-        note(f"{rows} of {len(frame)} rows lie outside the training range of some feature, so their "
-             f"predictions are extrapolations: {features}")
+from ._io import check_output_path, note, note_extrapolation, read_data, read_model
 
 
 def run(args) -> int:
@@ -35,7 +27,7 @@ def run(args) -> int:
         proba = model.predict_proba(frame, source)
         for index, label in enumerate(model.classes_):
             out[f"probability_{label}"] = proba[:, index]
-    _outside_note(model, frame, source)
+    note_extrapolation(model, frame, source)
     if args.output:
         with atomic_path(args.output) as temporary:
             out.to_csv(temporary, index=False)

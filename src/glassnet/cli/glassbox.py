@@ -1,0 +1,46 @@
+"""``glassnet trace`` and ``glassnet gradcheck``: the glass box of a saved
+model, on rows of a file."""
+
+from __future__ import annotations
+
+import sys
+
+from . import CliError
+from ._io import read_data, read_model
+
+
+def _rows(model, path: str, max_rows: int | None = None):
+    frame = read_data(path)
+    return frame if max_rows is None else frame.iloc[:max_rows]
+
+
+def run_trace(args) -> int:
+    model = read_model(args.model)
+    frame = _rows(model, args.data)
+    if not 1 <= args.row <= len(frame):
+        raise CliError(f"--row {args.row} is outside {args.data!r}, whose rows are numbered 1 to {len(frame)}")
+    row = frame.iloc[[args.row - 1]]
+    source = repr(args.data)
+    x = model.inputs(row, source)[0]
+    y = model.labels(row, source)[0] if model.target in row.columns else None
+    print(f"row {args.row} of {args.data}" + ("" if y is None else f", target {model.target} = {y}"))
+    print("network inputs after preprocessing: " + ", ".join(
+        f"{name}={value:.4g}" for name, value in zip(model.columns.input_names, x)))
+    model.estimator.trace(x, y)
+    return 0
+
+
+def run_gradcheck(args) -> int:
+    from ..gradcheck import check_gradients
+
+    model = read_model(args.model)
+    frame = _rows(model, args.data, args.max_rows)
+    source = repr(args.data)
+    error = check_gradients(model.estimator, model.inputs(frame, source), model.labels(frame, source))
+    verdict = "agree" if error <= args.tol else "DISAGREE"
+    print(f"largest relative error between the analytic gradients and central differences on {len(frame)} rows: "
+          f"{error:.3g} (tolerance {args.tol:g}): they {verdict}")
+    if error > args.tol:
+        print(f"error: the gradients disagree with finite differences ({error:.3g} > {args.tol:g})", file=sys.stderr)
+        return 1
+    return 0

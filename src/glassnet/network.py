@@ -328,7 +328,7 @@ class Network:
     def output_loss(self, Y, sample_weight=None) -> float:
         """Loss (penalty included) of the last :meth:`forward`, against ``Y``."""
         X, ws = self._cache
-        per_sample = self.loss.per_sample(Y, ws.Z[-1], ws.A[-1])
+        per_sample = self.loss.per_sample(*_in_float64(Y, ws.Z[-1], ws.A[-1]))
         return reduce_per_sample(per_sample, self.reduction, sample_weight) + self.penalty(X.shape[0], sample_weight)
 
     def backward(self, Y, sample_weight=None) -> np.ndarray:
@@ -375,7 +375,7 @@ class Network:
     def loss_and_output(self, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:
         """Loss and output activation for ``X``, without touching the caches."""
         Z, A = self.output_values(X)
-        per_sample = self.loss.per_sample(Y, Z, A)
+        per_sample = self.loss.per_sample(*_in_float64(Y, Z, A))
         loss = reduce_per_sample(per_sample, self.reduction, sample_weight)
         return loss + self.penalty(X.shape[0], sample_weight), A
 
@@ -454,6 +454,13 @@ class Network:
             f"Network({self.layer_sizes}, hidden={hidden}, output={self.activations[-1].name}, "
             f"loss={self.loss.name}, bias={self.bias}, dtype={np.dtype(self.dtype).name})"
         )
+
+
+def _in_float64(*arrays):
+    """The output layer's arrays in float64 for the loss *value*: float32
+    outputs beyond ~1.8e19 would overflow when squared, and the value is
+    only a number to report and compare, not part of the gradient."""
+    return [np.asarray(array, dtype=np.float64) for array in arrays]
 
 
 def _matmul(A, W, out):

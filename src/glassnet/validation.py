@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_X", "check_y", "check_dtype", "check_positive_int", "DTYPES"]
+__all__ = ["check_X", "check_y", "check_dtype", "check_positive_int", "check_representable", "DTYPES"]
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -50,7 +50,42 @@ def _as_numeric(data, name: str, dtype) -> np.ndarray:
             ) from None
     if array.dtype.kind == "c":
         raise ValueError(f"{name} must be real numbers, got complex values")
-    return array.astype(dtype, copy=False)
+    with np.errstate(over="ignore"):
+        converted = array.astype(dtype, copy=False)
+    if converted is not array and converted.dtype.kind == "f" and array.dtype.kind == "f":
+        _check_representable(array, converted, name)
+    return converted
+
+
+def check_representable(X, dtype, name: str = "X") -> None:
+    """ValueError when finite values of ``X`` (array or sparse matrix) would
+    overflow to ±inf in ``dtype``; nothing is converted."""
+    target = np.dtype(dtype)
+    data = X.data if hasattr(X, "tocsr") else X
+    data = np.asarray(data) if not hasattr(data, "columns") else data.to_numpy()
+    if target.kind != "f" or data.dtype.kind != "f" or data.dtype.itemsize <= target.itemsize:
+        return
+    limit = np.finfo(target).max
+    with np.errstate(invalid="ignore"):
+        too_large = np.abs(data) > limit
+    if too_large.any():
+        where = tuple(np.argwhere(too_large & np.isfinite(data))[0])
+        raise ValueError(
+            f"{name} holds {data[where]:g} at index {list(map(int, where))}, beyond the {target} range "
+            f"(±{limit:.3g}); use dtype='float64' or scale the data"
+        )
+
+
+def _check_representable(original: np.ndarray, converted: np.ndarray, name: str) -> None:
+    """Refuse finite values that became ±inf in a narrower float type (1e39 in float32)."""
+    overflowed = np.isinf(converted) & np.isfinite(original)
+    if overflowed.any():
+        where = tuple(np.argwhere(overflowed)[0])
+        limit = np.finfo(converted.dtype).max
+        raise ValueError(
+            f"{name} holds {original[where]:g} at index {list(map(int, where))}, beyond the {converted.dtype} range "
+            f"(±{limit:.3g}); use dtype='float64' or scale the data"
+        )
 
 
 def _check_finite(array: np.ndarray, name: str) -> None:

@@ -34,6 +34,7 @@ from .._registry import Registry
 from ..extrapolation import TrainingRange, training_range_of
 from ..network import Network
 from ..training import DivergenceWarning, History
+from ..validation import check_representable
 from ._params import validate_parameters
 from ._state import estimator_from_state, estimator_state
 
@@ -107,6 +108,8 @@ class BaseMLP(BaseEstimator):
         validate_parameters(self)
         first_pass = not hasattr(self, "network_") or (not self.warm_start and not incremental)
         dtype = self._fit_dtype(first_pass)
+        if not isinstance(dtype, tuple):  # a chosen dtype, into which X is cast
+            check_representable(X, dtype)
         X, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc"], multi_output=True, dtype=dtype,
             y_numeric=not self._is_classifier_type, reset=first_pass,
@@ -236,6 +239,7 @@ class BaseMLP(BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        check_representable(X, self.network_.dtype)
         # compared in the network's dtype, the one the range was measured in:
         # a float32 model's own training rows, given in float64, are inside it
         X = X.astype(self.network_.dtype, copy=False)
@@ -281,6 +285,7 @@ class BaseMLP(BaseEstimator):
                 f"x has {X.shape[0]} rows; expected one sample: a vector of {self.n_features_in_} numbers or a single row"
             )
         X = X.toarray() if sp.issparse(X) else X
+        check_representable(X, self.network_.dtype)
         return X.astype(self.network_.dtype, copy=False)
 
     def _engine_data(self, X, y) -> tuple:

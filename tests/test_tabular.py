@@ -79,3 +79,10 @@ def test_parquet_reads_like_the_same_csv(tmp_path):
     from_parquet = read_table(tmp_path / "t.parquet")
     assert from_parquet.to_dict("list") == {"a": ["1.0", "2.5"], "b": ["x", ""], "label": ["yes", "no"]}
     assert read_table(csv).to_dict("list") == {"a": ["1", "2.5"], "b": ["x", ""], "label": ["yes", "no"]}
+
+
+def test_numbers_too_large_to_scale_name_their_column():
+    frame = pd.DataFrame({"a": [str(i) for i in range(20)], "b": ["0"] * 19 + ["1e300"],
+                          "target": ["x", "y"] * 10})
+    with pytest.raises(ValueError, match=r"column 'b' of f holds numbers too large to scale \(up to 1e\+300\)"):
+        fit_table(frame, Options(target="target", epochs=1, test_size=0.25), "f")

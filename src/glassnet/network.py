@@ -298,8 +298,21 @@ class Network:
         return Z, A
 
     def predict(self, X) -> np.ndarray:
-        """Output activation for ``X``, shape (n_samples, n_outputs)."""
-        return self.output_values(X)[1]
+        """Output activation for ``X``, shape (n_samples, n_outputs).
+
+        Raises ValueError rather than return NaN or ±inf when the products
+        overflow the dtype (inputs of 1e30 against large weights in float32).
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            output = self.output_values(X)[1]
+        if not np.isfinite(output).all():
+            row = int(np.argwhere(~np.isfinite(output))[0][0])
+            raise ValueError(
+                f"the network's output overflowed {np.dtype(self.dtype).name} for row {row} of the input "
+                f"(largest input magnitude {float(np.max(np.abs(X[row].toarray() if hasattr(X, 'toarray') else X[row]))):.3g}); "
+                "scale the inputs or use float64"
+            )
+        return output
 
     def layer_values(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
         """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing)."""

@@ -16,7 +16,7 @@ import pandas as pd
 from ..extrapolation import TrainingRange
 from ..preprocessing import make_scaler
 from .columns import Columns, check_has_columns, drop_empty_rows, empty_cells, parse_numbers, row_number
-from .model import TabularModel
+from .model import TabularModel, scaled
 
 __all__ = ["Options", "fit_table", "infer_task", "MAX_CLASSES_INFERRED"]
 
@@ -138,7 +138,7 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
     columns.encode(test, source)  # a bad cell in the test part stops us before training, not after
     scaler = make_scaler(options.scaler)
     if scaler is not None:
-        X_train = scaler.fit_transform(X_train)
+        X_train = scaled(scaler.fit_transform, X_train, columns, source)
     training_range = None
     if columns.numeric:
         training_range = TrainingRange.of(columns.numbers(train, source), names=columns.numeric)

@@ -19,7 +19,23 @@ from ..persistence import embed_state, embedded_object
 from ._sklearn_state import scaler_from_state, scaler_state
 from .columns import Columns, parse_numbers
 
-__all__ = ["TabularModel"]
+__all__ = ["TabularModel", "scaled"]
+
+
+def scaled(transform, X: np.ndarray, columns: Columns, source: str) -> np.ndarray:
+    """``transform(X)``, or a ValueError naming the column whose values
+    overflowed on the way (squares of 1e300 are beyond float64)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = transform(X)
+    bad = ~np.isfinite(result).all(axis=0)
+    if bad.any():
+        name = columns.input_names[int(np.flatnonzero(bad)[0])]
+        largest = float(np.max(np.abs(X[:, int(np.flatnonzero(bad)[0])])))
+        raise ValueError(
+            f"column {name!r} of {source} holds numbers too large to scale (up to {largest:.3g}); "
+            "rescale that column, or choose another --scaler"
+        )
+    return result
 
 
 class TabularModel:
@@ -40,7 +56,7 @@ class TabularModel:
     # --- from a table to the network's inputs ------------------------------------------
     def inputs(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
         X = self.columns.encode(frame, source)
-        return X if self.scaler is None else self.scaler.transform(X)
+        return X if self.scaler is None else scaled(self.scaler.transform, X, self.columns, source)
 
     def labels(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
         """The target column: text labels to classify, numbers to regress."""

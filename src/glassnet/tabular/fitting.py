@@ -138,7 +138,7 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
     columns.encode(test, source)  # a bad cell in the test part stops us before training, not after
     scaler = make_scaler(options.scaler)
     if scaler is not None:
-        X_train = scaled(scaler.fit_transform, X_train, columns, source)
+        X_train = scaled(scaler, "fit_transform", X_train, columns, source)
     training_range = None
     if columns.numeric:
         training_range = TrainingRange.of(columns.numbers(train, source), names=columns.numeric)

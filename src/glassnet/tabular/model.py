@@ -22,18 +22,23 @@ from .columns import Columns, parse_numbers
 __all__ = ["TabularModel", "scaled"]
 
 
-def scaled(transform, X: np.ndarray, columns: Columns, source: str) -> np.ndarray:
-    """``transform(X)``, or a ValueError naming the column whose values
-    overflowed on the way (squares of 1e300 are beyond float64)."""
+def scaled(scaler, method: str, X: np.ndarray, columns: Columns, source: str) -> np.ndarray:
+    """``scaler.<method>(X)``, or a ValueError naming the first column whose
+    values overflowed on the way: squares of 1e300 are beyond float64, which
+    would make a variance infinite and the column silently all zeros."""
     with np.errstate(over="ignore", invalid="ignore"):
-        result = transform(X)
-    bad = ~np.isfinite(result).all(axis=0)
+        result = getattr(scaler, method)(X)
+    statistics = np.ones(X.shape[1], dtype=bool)
+    for name in ("scale_", "var_", "data_range_"):
+        value = getattr(scaler, name, None)
+        if isinstance(value, np.ndarray) and value.shape == statistics.shape:
+            statistics &= np.isfinite(value)
+    bad = ~(np.isfinite(result).all(axis=0) & statistics)
     if bad.any():
-        name = columns.input_names[int(np.flatnonzero(bad)[0])]
-        largest = float(np.max(np.abs(X[:, int(np.flatnonzero(bad)[0])])))
+        column = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"column {name!r} of {source} holds numbers too large to scale (up to {largest:.3g}); "
-            "rescale that column, or choose another --scaler"
+            f"column {columns.input_names[column]!r} of {source} holds numbers too large to scale "
+            f"(up to {float(np.max(np.abs(X[:, column]))):.3g}); rescale that column, or choose another --scaler"
         )
     return result
 
@@ -56,7 +61,7 @@ class TabularModel:
     # --- from a table to the network's inputs ------------------------------------------
     def inputs(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
         X = self.columns.encode(frame, source)
-        return X if self.scaler is None else scaled(self.scaler.transform, X, self.columns, source)
+        return X if self.scaler is None else scaled(self.scaler, "transform", X, self.columns, source)
 
     def labels(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
         """The target column: text labels to classify, numbers to regress."""

@@ -13,8 +13,13 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import glassnet  # noqa: E402
-from _harness import run  # noqa: E402
+from _harness import instrumented, run  # noqa: E402
+
+with instrumented():
+    import glassnet
+    import glassnet.article  # noqa: F401  (glassnet imports lazily; these are what load runs)
+    import glassnet.network  # noqa: F401
+    import glassnet.persistence  # noqa: F401
 
 _FOLDER = tempfile.mkdtemp(prefix="glassnet-fuzz-")
 _PATH = os.path.join(_FOLDER, "input.glassnet")

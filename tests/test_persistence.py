@@ -315,3 +315,14 @@ def test_malformed_state_is_a_value_error(saved, tmp_path):
     path = _edited(saved, tmp_path, lambda doc, m: doc["state"].update(rng={"bit_generator": "MT19937"}))
     with pytest.raises(ValueError):
         glassnet.load(path)
+
+
+def test_encrypted_member_is_refused(saved, tmp_path):
+    # found by fuzz/fuzz_load.py: the "encrypted" flag bit made zipfile raise RuntimeError
+    data = bytearray(saved.read_bytes())
+    central = bytes(data).index(b"PK\x01\x02")
+    data[central + 8] |= 0x1  # general purpose flag of the first central directory record
+    path = tmp_path / "encrypted.glassnet"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="is encrypted"):
+        glassnet.load(path)

@@ -102,6 +102,8 @@ def _check_members(archive: zipfile.ZipFile, source: str) -> dict[str, zipfile.Z
                 f"{source} holds an unexpected member {name!r}; a model file holds only "
                 f"{_META!r} and 'arrays/<name>.npy'"
             )
+        if info.flag_bits & 0x1:
+            raise ValueError(f"{source}: member {name!r} is encrypted; glassnet never writes encrypted files")
         # deflate cannot expand data more than ~1032:1; a larger declared
         # size is a lie meant to exhaust memory
         limit = MAX_JSON_BYTES if name == _META else min(max(1032 * info.compress_size, 1024), MAX_BYTES)

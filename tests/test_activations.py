@@ -64,10 +64,11 @@ def test_backward_is_the_vector_jacobian_product(name):
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("big", [1e4, 1e30])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", [n for n in ALL if n != "exp"])
-def test_stable_and_silent_at_plus_minus_1e4(name, dtype):
-    z = np.array([[-1e4, -30.0, 0.0, 30.0, 1e4]], dtype=dtype)
+def test_stable_and_silent_at_plus_minus_1e4_and_1e30(name, dtype, big):
+    z = np.array([[-big, -30.0, 0.0, 30.0, big]], dtype=dtype)
     act = get_activation(name)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -104,3 +104,29 @@ def test_output_gradient_is_derivative_of_per_sample(name):
 def test_unknown_loss_lists_valid_names():
     with pytest.raises(ValueError, match="unknown loss 'mse'; expected one of: squared_error"):
         get_loss("mse")
+
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(LOSSES.names()))
+def test_every_loss_value_is_finite_for_outputs_of_plus_minus_1e30(name, dtype):
+    """The network computes loss values in float64 from its outputs, so
+    ±1e30 in float32 (whose square overflows float32) still gives a number."""
+    import glassnet
+
+    loss = name
+    output = {"binary_crossentropy": "logistic", "categorical_crossentropy": "softmax", "poisson": "exp"}.get(name, "identity")
+    network = glassnet.Network([2, 2], output_activation=output, loss=loss, dtype=dtype.__name__, bias=False,
+                               rng=np.random.default_rng(0))
+    network.params[:] = [1, 0, 0, 1]  # outputs equal inputs before the output activation
+    X = np.array([[1e30, -1e30], [-1e30, 1e30]], dtype=dtype)
+    Y = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        if name == "poisson":
+            # exp(1e30) is beyond every float: a clear error, never inf
+            with pytest.raises(ValueError, match="overflowed"):
+                network.predict(X)
+            return
+        value = network.loss_value(X, Y)
+    assert np.isfinite(value)

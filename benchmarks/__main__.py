@@ -1,0 +1,87 @@
+"""``python -m benchmarks``: run every workload on every system, interleaved."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+
+from . import report
+from .measure import gemm_gflops, peak_python_memory, timed
+from .systems import SYSTEMS
+from .workloads import WORKLOADS
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and one repeat: a smoke test")
+    parser.add_argument("--repeats", type=int, default=None, help="interleaved repeats (default: 5; quick: 1)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS/torch threads for every system (default: 1)")
+    parser.add_argument("--workloads", nargs="+", choices=list(WORKLOADS), default=list(WORKLOADS))
+    parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
+    parser.add_argument("--no-memory", action="store_true", help="skip the (slower) peak-memory runs")
+    parser.add_argument("--json", metavar="PATH", help="write the results as JSON")
+    parser.add_argument("--plot", metavar="PATH", help="write a bar chart (.png or .svg)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown too")
+    return parser.parse_args(argv)
+
+
+def run(args) -> dict:
+    from threadpoolctl import threadpool_limits
+
+    repeats = args.repeats or (1 if args.quick else 5)
+    gemm_size = 256 if args.quick else 2048
+    try:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    except ImportError:
+        pass
+    rows, skipped = [], []
+    with threadpool_limits(limits=args.threads):
+        gemm = gemm_gflops(gemm_size)
+        for workload_name in args.workloads:
+            workload = WORKLOADS[workload_name](args.quick)
+            systems = [name for name in args.systems if SYSTEMS[name](workload) is not None]
+            skipped += [f"{name} on {workload_name} (not installed or not the same work)"
+                        for name in args.systems if name not in systems]
+            times = {name: [] for name in systems}
+            for _ in range(repeats):  # interleaved: every system once per round
+                for name in systems:
+                    times[name].append(timed(SYSTEMS[name](workload).train))
+            glassnet_median = statistics.median(times["glassnet"]) if "glassnet" in times else None
+            for name in systems:
+                run_ = SYSTEMS[name](workload)
+                peak = None if args.no_memory or name == "pytorch" else peak_python_memory(run_.train) / 2**20
+                if peak is None:
+                    run_.train()
+                median = statistics.median(times[name])
+                gflops = workload.flops() / median / 1e9
+                rows.append({"workload": workload_name, "system": name, "median_ms": median * 1e3,
+                             "times_ms": [t * 1e3 for t in times[name]],
+                             "ratio": None if glassnet_median is None or name == "glassnet" else glassnet_median / median,
+                             "gflops": gflops, "gemm_share": gflops / gemm, "peak_mb": peak,
+                             "accuracy": run_.accuracy(), "description": workload.description})
+    return {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+                        "processor": platform.processor()},
+            "threads": args.threads, "repeats": repeats, "gemm_size": gemm_size, "gemm_gflops": gemm,
+            "rows": rows, "skipped": skipped}
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    results = run(args)
+    print(report.table(results))
+    if args.markdown:
+        print()
+        print(report.markdown(results))
+    if args.json:
+        report.write_json(results, args.json)
+    if args.plot:
+        report.bar_chart(results, args.plot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

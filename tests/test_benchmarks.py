@@ -1,0 +1,42 @@
+"""The benchmark's quick mode runs and reports consistent figures. Nothing
+here asserts a timing: speed is judged by the ratios in the benchmark's own
+output, never by a test on a shared machine."""
+
+import json
+import statistics
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.__main__ import main  # noqa: E402
+from benchmarks.workloads import WORKLOADS  # noqa: E402
+
+
+def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
+    path = tmp_path / "results.json"
+    assert main(["--quick", "--repeats", "2", "--workloads", "tutorial", "digits", "--json", str(path),
+                 "--plot", str(tmp_path / "bars.png")]) == 0
+    results = json.loads(path.read_text())
+    rows = {(row["workload"], row["system"]): row for row in results["rows"]}
+    try:
+        import torch  # noqa: F401
+        expected_systems = {"glassnet", "article loop", "scikit-learn", "pytorch"}
+    except ImportError:
+        expected_systems = {"glassnet", "article loop", "scikit-learn"}
+        assert any(item.startswith("pytorch on") for item in results["skipped"])
+    assert {system for workload, system in rows if workload == "tutorial"} == expected_systems
+    assert ("digits", "article loop") not in rows  # the bare loop only does the article's work
+    glassnet_median = rows[("tutorial", "glassnet")]["median_ms"]
+    for (workload, system), row in rows.items():
+        assert len(row["times_ms"]) == 2 and row["median_ms"] == pytest.approx(statistics.median(row["times_ms"]))
+        if system != "glassnet" and workload == "tutorial":
+            assert row["ratio"] == pytest.approx(glassnet_median / row["median_ms"])
+        assert 0.0 <= row["accuracy"] <= 1.0
+    # the article's network and glassnet's NeuralNetwork classify the article's test rows alike
+    assert rows[("tutorial", "glassnet")]["accuracy"] == rows[("tutorial", "article loop")]["accuracy"]
+    digits = rows[("digits", "glassnet")]
+    assert digits["gflops"] == pytest.approx(WORKLOADS["digits"](quick=True).flops() / digits["median_ms"] * 1e3 / 1e9)
+    assert (tmp_path / "bars.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "glassnet/x" in capsys.readouterr().out

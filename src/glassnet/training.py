@@ -147,8 +147,8 @@ def _rows(array, index):
     """Rows of a dense array, a sparse matrix or a 1-D weight vector."""
     if array is None:
         return None
-    if sp.issparse(array):
-        return array[index]
+    if sp.issparse(array) or isinstance(index, slice):
+        return array[index]  # a slice of a dense array is a view, no copy
     return np.take(array, index, axis=0)
 
 
@@ -266,17 +266,18 @@ class _Loop:
     def _epoch(self, n, params) -> dict | None:
         """One pass over the rows; the epoch's record, or None if it diverged."""
         epoch = len(self.history) + 1
-        if self.shuffle and self.batch < n:
-            order = self.rng.permutation(n)
-            X, Y, w = _rows(self.X, order), _rows(self.Y, order), _rows(self.sample_weight, order)
-        else:
-            X, Y, w = self.X, self.Y, self.sample_weight
+        # a shuffled epoch gathers each batch's rows as it goes, rather than a
+        # shuffled copy of all of X: the same rows in the same order, without
+        # a second copy of the data in memory
+        order = self.rng.permutation(n) if self.shuffle and self.batch < n else None
+        Y = self.Y if order is None else _rows(self.Y, order)
         mean = self.network.reduction == "mean"
         total = 0.0
         for start in range(0, n, self.batch):
             stop = min(start + self.batch, n)
-            wb = None if w is None else w[start:stop]
-            output = self.network.forward(X[start:stop])
+            rows = slice(start, stop) if order is None else order[start:stop]
+            wb = None if self.sample_weight is None else _rows(self.sample_weight, rows)
+            output = self.network.forward(_rows(self.X, rows))
             loss = self.network.output_loss(Y[start:stop], wb)
             if not math.isfinite(loss):
                 return self._diverged(epoch, loss, params, at_epoch_start=start == 0)

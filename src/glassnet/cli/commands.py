@@ -80,13 +80,13 @@ def _train_arguments(parser):
                        help="hidden layer sizes (default: 64,32)")
     model.add_argument("--activation", choices=ACTIVATIONS, default="relu", help="hidden activation (default: relu)")
     model.add_argument("--solver", choices=SOLVERS, default="adam", help="optimiser (default: adam)")
-    model.add_argument("--epochs", type=positive_int, default=200, help="epochs (lbfgs: iterations; default: 200)")
-    model.add_argument("--batch-size", type=positive_int, default=None, help="rows per step (default: min(200, rows))")
-    model.add_argument("--learning-rate", type=positive_float, default=0.001, help="step size (default: 0.001)")
+    model.add_argument("--epochs", type=positive_int, default=200, metavar="N", help="epochs (lbfgs: iterations; default: 200)")
+    model.add_argument("--batch-size", type=positive_int, default=None, metavar="N", help="rows per step (default: min(200, rows))")
+    model.add_argument("--learning-rate", type=positive_float, default=0.001, metavar="RATE", help="step size (default: 0.001)")
     model.add_argument("--scaler", choices=SCALERS.names(), default="standard",
                        help="scaler fitted on the training part (default: standard)")
-    model.add_argument("--test-size", type=fraction, default=0.2, help="share of rows held out for the report (default: 0.2)")
-    model.add_argument("--seed", type=int, default=0, help="seed of the split, weights and shuffling (default: 0)")
+    model.add_argument("--test-size", type=fraction, default=0.2, metavar="FRACTION", help="share of rows held out for the report (default: 0.2)")
+    model.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the split, weights and shuffling (default: 0)")
     model.add_argument("--early-stopping", action="store_true",
                        help="hold out 10%% of the training part and stop when its score stops improving")
     model.add_argument("--class-weight", choices=("balanced",), default=None,
@@ -94,7 +94,7 @@ def _train_arguments(parser):
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model file")
     output.add_argument("--plot", metavar="PATH", help="save the learning curves (.png or .svg)")
-    output.add_argument("--quiet", action="store_true", help="no progress bar and no report")
+    output.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar, notes or report)")
 
 
 def _evaluate_arguments(parser):

@@ -39,7 +39,7 @@ def write_json(results: dict, path: str) -> None:
 
 
 def bar_chart(results: dict, path: str) -> None:
-    """Median time per system, one panel per workload (log scale)."""
+    """Median time per system, one panel per workload, bars from zero."""
     from matplotlib.figure import Figure
 
     workloads = list(dict.fromkeys(row["workload"] for row in results["rows"]))
@@ -47,8 +47,8 @@ def bar_chart(results: dict, path: str) -> None:
     for axes, name in zip(figure.subplots(1, len(workloads), squeeze=False)[0], workloads):
         rows = [row for row in results["rows"] if row["workload"] == name]
         colours = ["tab:blue" if row["system"] == "glassnet" else "tab:gray" for row in rows]
-        axes.bar([row["system"] for row in rows], [row["median_ms"] for row in rows], color=colours)
-        axes.set_yscale("log")
+        bars = axes.bar([row["system"] for row in rows], [row["median_ms"] for row in rows], color=colours)
+        axes.bar_label(bars, labels=[f"{row['median_ms']:.0f}" for row in rows], fontsize=8)
         axes.set_title(name, loc="left")
         axes.set_ylabel("median training time (ms)")
         axes.tick_params(axis="x", labelrotation=20)

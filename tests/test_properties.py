@@ -8,7 +8,6 @@ import io
 import warnings
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

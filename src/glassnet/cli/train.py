@@ -7,7 +7,6 @@ training starts, aborts with nothing written.
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 

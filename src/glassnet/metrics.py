@@ -48,7 +48,10 @@ def _mean(values, sample_weight):
     """Mean of every entry; with ``sample_weight``, each row's entries weigh
     as much as that row does."""
     if sample_weight is None:
-        return np.mean(values)
+        # np.mean's own arithmetic (one pairwise add.reduce, then a division)
+        # without its Python-level dispatch, which costs more than the sum on
+        # the article's six rows
+        return np.add.reduce(values, axis=None) / values.size
     return np.average(values, axis=0, weights=sample_weight).mean()
 
 

@@ -478,7 +478,9 @@ def _in_float64(*arrays):
 
 def _matmul(A, W, out):
     """``A · W`` into ``out`` (or a fresh array); A may be a scipy.sparse matrix."""
-    if sp.issparse(A):
+    # the exact-type test first: it is the common case, and scipy's issparse
+    # (an isinstance through abc) costs more than a tiny product
+    if type(A) is not np.ndarray and sp.issparse(A):
         product = np.asarray(A @ W)
         if out is None:
             return product
@@ -489,7 +491,7 @@ def _matmul(A, W, out):
 
 def _matmul_transposed(A, dZ, out):
     """``Aᵀ · dZ`` into ``out``; A may be a scipy.sparse matrix."""
-    if sp.issparse(A):
+    if type(A) is not np.ndarray and sp.issparse(A):
         out[...] = np.asarray(A.T @ dZ)
         return out
     return np.matmul(A.T, dZ, out=out)

@@ -147,7 +147,7 @@ def _rows(array, index):
     """Rows of a dense array, a sparse matrix or a 1-D weight vector."""
     if array is None:
         return None
-    if sp.issparse(array) or isinstance(index, slice):
+    if isinstance(index, slice) or sp.issparse(array):
         return array[index]  # a slice of a dense array is a view, no copy
     return np.take(array, index, axis=0)
 

@@ -2,7 +2,8 @@
 
 The network keeps every weight and bias in a single contiguous array, and its
 gradient in another of the same shape, so an optimiser step is a handful of
-whole-array passes with no Python loop over layers. The update rules are
+whole-array passes with no Python loop over layers, or a single pass with the
+numba kernels (see :mod:`glassnet.kernels`). The update rules are
 scikit-learn's MLP rules, operation for operation, so the same gradients give
 the same parameters to the last bit.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from ._registry import Registry
 
 __all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS", "SCHEDULES", "make_optimizer"]
@@ -93,12 +95,14 @@ class Optimizer:
         return {"learning_rate": self.learning_rate_init, "schedule": self.schedule.name, "power_t": self.power_t}
 
     def _buffers(self, params, count):
-        """``count`` zeroed work arrays shaped like ``params``, made once."""
+        """``count`` zeroed arrays shaped like ``params``, made once: the
+        optimiser's state first, then the kernel's work arrays."""
         state = getattr(self, "_state", None)
         if state is None or state[0].shape != params.shape or state[0].dtype != params.dtype:
-            state = [np.zeros_like(params) for _ in range(count)]
-            self._state = state
-        return state
+            state = []
+        state += [np.zeros_like(params) for _ in range(count - len(state))]
+        self._state = state
+        return state[:count]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(learning_rate={self.learning_rate_init!r}, schedule={self.schedule.name!r})"
@@ -126,21 +130,9 @@ class SGD(Optimizer):
 
     def step(self, params, grads):
         self.steps += 1
-        if self.momentum == 0.0:
-            scaled, = self._buffers(params, 1)
-            np.multiply(grads, self.learning_rate, out=scaled)
-            params -= scaled
-            return
-        velocity, scaled, nesterov_step = self._buffers(params, 3)
-        np.multiply(grads, self.learning_rate, out=scaled)
-        velocity *= self.momentum
-        velocity -= scaled
-        if self.nesterov:
-            np.multiply(velocity, self.momentum, out=nesterov_step)
-            nesterov_step -= scaled
-            params += nesterov_step
-        else:
-            params += velocity
+        kernel = kernels.active()
+        velocity, *scratch = self._buffers(params, 1 + kernel.SGD_SCRATCH)
+        kernel.sgd_step(params, grads, velocity, scratch, self.learning_rate, self.momentum, self.nesterov)
 
     def __repr__(self) -> str:
         return (
@@ -169,23 +161,11 @@ class Adam(Optimizer):
 
     def step(self, params, grads):
         self.steps += 1
-        m, v, work, update = self._buffers(params, 4)
+        kernel = kernels.active()
+        m, v, *scratch = self._buffers(params, 2 + kernel.ADAM_SCRATCH)
         b1, b2 = self.beta_1, self.beta_2
-        m *= b1
-        np.multiply(grads, 1 - b1, out=work)
-        m += work
-        v *= b2
-        np.multiply(grads, grads, out=work)
-        work *= 1 - b2
-        v += work
         rate = self.learning_rate * np.sqrt(1 - b2**self.steps) / (1 - b1**self.steps)
-        np.sqrt(v, out=work)
-        work += self.epsilon
-        # grouped as (−rate·m)/(sqrt(v) + ε), scikit-learn's order, so equal
-        # gradients give bit-equal parameters
-        np.multiply(m, -rate, out=update)
-        update /= work
-        params += update
+        kernel.adam_step(params, grads, m, v, scratch, rate, b1, b2, self.epsilon)
 
     def __repr__(self) -> str:
         return (

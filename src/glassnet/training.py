@@ -270,21 +270,25 @@ class _Loop:
         # shuffled copy of all of X: the same rows in the same order, without
         # a second copy of the data in memory
         order = self.rng.permutation(n) if self.shuffle and self.batch < n else None
-        Y = self.Y if order is None else _rows(self.Y, order)
+        # the targets in epoch order are needed whole only by a training
+        # metric; otherwise each batch gathers its own, like X
+        gather_targets = order is not None and self.outputs is None
+        Y = self.Y if order is None or gather_targets else _rows(self.Y, order)
         mean = self.network.reduction == "mean"
         total = 0.0
         for start in range(0, n, self.batch):
             stop = min(start + self.batch, n)
             rows = slice(start, stop) if order is None else order[start:stop]
+            Yb = _rows(Y, rows) if gather_targets else Y[start:stop]
             wb = None if self.sample_weight is None else _rows(self.sample_weight, rows)
             output = self.network.forward(_rows(self.X, rows))
-            loss = self.network.output_loss(Y[start:stop], wb)
+            loss = self.network.output_loss(Yb, wb)
             if not math.isfinite(loss):
                 return self._diverged(epoch, loss, params, at_epoch_start=start == 0)
             total += loss * (stop - start) if mean else loss
             if self.outputs is not None:
                 self.outputs[start:stop] = output
-            self.network.backward(Y[start:stop], wb)
+            self.network.backward(Yb, wb)
             self.optimizer.step(params, self.network.grad)
         if not np.isfinite(params).all():
             return self._diverged(epoch, None, params)

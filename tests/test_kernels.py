@@ -1,0 +1,160 @@
+"""The update kernels: the numba path gives the NumPy path's numbers to the
+last bit, in both dtypes, step by step and over whole training runs."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+import glassnet
+from glassnet import kernels
+from glassnet.kernels import numba_kernels, numpy_kernels
+from glassnet.optimizers import SGD, Adam
+
+PATHS = (numpy_kernels, numba_kernels)
+
+
+@pytest.fixture(autouse=True)
+def restore_choice():
+    yield
+    kernels.use("auto")
+
+
+def gradient_sequence(dtype, size=1001, steps=25):
+    """Gradients of very different sizes, with exact zeros and a huge value."""
+    rng = np.random.default_rng(0)
+    sequence = []
+    for step in range(steps):
+        g = rng.standard_normal(size) * 10.0 ** rng.integers(-6, 3, size)
+        g[::97] = 0.0
+        g[5] = 1e30 if step == 3 else g[5]
+        sequence.append(g.astype(dtype))
+    return sequence
+
+
+def run_adam(kernel, dtype):
+    params = np.random.default_rng(1).standard_normal(1001).astype(dtype)
+    m, v = np.zeros_like(params), np.zeros_like(params)
+    scratch = [np.zeros_like(params) for _ in range(kernel.ADAM_SCRATCH)]
+    for t, g in enumerate(gradient_sequence(dtype), start=1):
+        # the rate arrives as a NumPy float64, as Adam computes it
+        rate = 1e-3 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        with np.errstate(over="ignore"):  # 1e30² overflows float32 to inf, on both paths
+            kernel.adam_step(params, g, m, v, scratch, rate, 0.9, 0.999, 1e-8)
+    return params, m, v
+
+
+def run_sgd(kernel, dtype, momentum, nesterov):
+    params = np.random.default_rng(1).standard_normal(1001).astype(dtype)
+    velocity = np.zeros_like(params)
+    scratch = [np.zeros_like(params) for _ in range(kernel.SGD_SCRATCH)]
+    for g in gradient_sequence(dtype):
+        kernel.sgd_step(params, g * 1e-20, velocity, scratch, 0.1, momentum, nesterov)
+    return params, velocity
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_kernels_are_bit_equal(dtype):
+    numpy_result, numba_result = (run_adam(kernel, dtype) for kernel in PATHS)
+    for ours, theirs in zip(numpy_result, numba_result):
+        assert ours.dtype == theirs.dtype == dtype
+        np.testing.assert_array_equal(ours, theirs)
+    assert np.isfinite(numpy_result[0]).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("momentum, nesterov", [(0.0, False), (0.9, False), (0.9, True)])
+def test_sgd_kernels_are_bit_equal(dtype, momentum, nesterov):
+    numpy_result, numba_result = (run_sgd(kernel, dtype, momentum, nesterov) for kernel in PATHS)
+    for ours, theirs in zip(numpy_result, numba_result):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_float32_adam_is_computed_in_float32():
+    # the whole update in float32 arithmetic, written out by hand
+    f = np.float32
+    rng = np.random.default_rng(2)
+    p, g = rng.standard_normal(500).astype(f), rng.standard_normal(500).astype(f)
+    rate = 0.01 * np.sqrt(1 - 0.999) / (1 - 0.9)  # a NumPy float64
+    m = g * f(1 - 0.9)
+    v = (g * g) * f(1 - 0.999)
+    expected = p + (m * f(-rate)) / (np.sqrt(v) + f(1e-8))
+    for kernel in PATHS:
+        params, scratch = p.copy(), [np.zeros_like(p) for _ in range(kernel.ADAM_SCRATCH)]
+        kernel.adam_step(params, g, np.zeros_like(p), np.zeros_like(p), scratch, rate, 0.9, 0.999, 1e-8)
+        np.testing.assert_array_equal(params, expected)
+    # in float64 the rounding would differ: the test would catch an upcast
+    upcast = (p.astype(float) + (m.astype(float) * -rate) / (np.sqrt(v.astype(float)) + 1e-8)).astype(f)
+    assert not np.array_equal(upcast, expected)
+
+
+def fit_digits(path, dtype, solver):
+    kernels.use(path)
+    X, y = load_digits(return_X_y=True)
+    X = X[:400] / 16.0
+    model = glassnet.MLPClassifier(hidden_layer_sizes=(32,), solver=solver, momentum=0.9, batch_size=32,
+                                   max_iter=5, random_state=0, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X[:300], y[:300])
+    return model, X[300:]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_training_gives_the_same_model_on_both_paths(dtype, solver):
+    plain, X_test = fit_digits("numpy", dtype, solver)
+    fast, _ = fit_digits("numba", dtype, solver)
+    assert kernels.active() is numba_kernels
+    np.testing.assert_array_equal(plain.network_.params, fast.network_.params)
+    assert plain.loss_curve_ == fast.loss_curve_
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few test rows leave the training range
+        np.testing.assert_array_equal(plain.predict_proba(X_test), fast.predict_proba(X_test))
+
+
+def test_use_chooses_the_path_and_auto_prefers_numba():
+    kernels.use("numpy")
+    assert kernels.active() is numpy_kernels
+    kernels.use("auto")
+    assert kernels.active() is numba_kernels
+
+
+def test_environment_variable_chooses_the_path(monkeypatch):
+    monkeypatch.setenv("GLASSNET_KERNELS", "numpy")
+    kernels.use("auto")
+    monkeypatch.setattr(kernels, "_chosen", None)
+    assert kernels.active() is numpy_kernels
+
+
+def test_unknown_path_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"unknown kernel path 'fortran'; expected one of: numpy, numba"):
+        kernels.use("fortran")
+
+
+def test_numba_path_without_numba_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(kernels, "available", lambda: ["numpy"])
+    with pytest.raises(ValueError, match=r"needs numba.*pip install \"glassnet\[fast\]\""):
+        kernels.use("numba")
+    # auto falls back to NumPy
+    kernels.use("auto")
+    assert kernels.active() is numpy_kernels
+
+
+def test_switching_paths_keeps_the_optimizer_state():
+    params = np.zeros(4)
+    grads = np.array([1.0, -2.0, 0.5, 0.0])
+    reference = Adam(0.1)
+    expected = params.copy()
+    for _ in range(3):
+        reference.step(expected, grads)
+    switching = Adam(0.1)
+    for path in ("numba", "numpy", "numba"):
+        kernels.use(path)
+        switching.step(params, grads)
+    np.testing.assert_array_equal(params, expected)
+    sgd = SGD(0.1, momentum=0.5)
+    kernels.use("numpy")
+    sgd.step(params, grads)
+    assert len(sgd._state) == 1 + numpy_kernels.SGD_SCRATCH

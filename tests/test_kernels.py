@@ -18,7 +18,7 @@ PATHS = (numpy_kernels, numba_kernels)
 @pytest.fixture(autouse=True)
 def restore_choice():
     yield
-    kernels.use("auto")
+    kernels.reset()
 
 
 def gradient_sequence(dtype, size=1001, steps=25):
@@ -114,31 +114,68 @@ def test_training_gives_the_same_model_on_both_paths(dtype, solver):
         np.testing.assert_array_equal(plain.predict_proba(X_test), fast.predict_proba(X_test))
 
 
-def test_use_chooses_the_path_and_auto_prefers_numba():
+def test_use_chooses_the_path():
     kernels.use("numpy")
     assert kernels.active() is numpy_kernels
+    kernels.use("numba")
+    assert kernels.active() is numba_kernels
+
+
+def test_auto_loads_numba_only_for_runs_that_repay_it(monkeypatch):
+    monkeypatch.setattr(kernels, "_loaded", {})
     kernels.use("auto")
+    kernels.plan(kernels.WORTH_LOADING - 1)
+    assert kernels.active() is numpy_kernels and "numba" not in kernels._loaded
+    kernels.plan(kernels.WORTH_LOADING)
+    assert kernels.active() is numba_kernels
+    # once loaded it serves small runs too: the numbers are the same
+    kernels.plan(10)
+    assert kernels.active() is numba_kernels
+
+
+def test_a_big_training_run_plans_the_numba_path(monkeypatch):
+    monkeypatch.setattr(kernels, "_loaded", {})
+    monkeypatch.setattr(kernels, "WORTH_LOADING", 1e6)
+    kernels.use("auto")
+    X = np.random.default_rng(0).standard_normal((200, 10))
+    model = glassnet.MLPRegressor(hidden_layer_sizes=(50,), max_iter=2, batch_size=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X[:, :9], X[:, 9])  # 551 parameters × 20 steps: below 1e6, stays on NumPy
+        assert "numba" not in kernels._loaded
+        model.set_params(max_iter=200).fit(X[:, :9], X[:, 9])  # 551 × 2000 steps
     assert kernels.active() is numba_kernels
 
 
 def test_environment_variable_chooses_the_path(monkeypatch):
     monkeypatch.setenv("GLASSNET_KERNELS", "numpy")
-    kernels.use("auto")
-    monkeypatch.setattr(kernels, "_chosen", None)
+    kernels.reset()
     assert kernels.active() is numpy_kernels
+    monkeypatch.setenv("GLASSNET_KERNELS", "numba")
+    kernels.reset()
+    assert kernels.active() is numba_kernels
+
+
+def test_a_bad_environment_variable_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("GLASSNET_KERNELS", "fortran")
+    kernels.reset()
+    with pytest.raises(ValueError, match=r"GLASSNET_KERNELS='fortran' is not a kernel path; expected one of: auto, numpy, numba"):
+        Adam(0.1).step(np.zeros(3), np.ones(3))
 
 
 def test_unknown_path_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"unknown kernel path 'fortran'; expected one of: numpy, numba"):
+    with pytest.raises(ValueError, match=r"unknown kernel path 'fortran'; expected one of: auto, numpy, numba"):
         kernels.use("fortran")
 
 
 def test_numba_path_without_numba_says_how_to_install(monkeypatch):
     monkeypatch.setattr(kernels, "available", lambda: ["numpy"])
+    monkeypatch.setattr(kernels, "_loaded", {})
     with pytest.raises(ValueError, match=r"needs numba.*pip install \"glassnet\[fast\]\""):
         kernels.use("numba")
-    # auto falls back to NumPy
+    # auto stays on NumPy, however big the run
     kernels.use("auto")
+    kernels.plan(1e12)
     assert kernels.active() is numpy_kernels
 
 

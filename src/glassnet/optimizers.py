@@ -99,10 +99,11 @@ class Optimizer:
         optimiser's state first, then the kernel's work arrays."""
         state = getattr(self, "_state", None)
         if state is None or state[0].shape != params.shape or state[0].dtype != params.dtype:
-            state = []
-        state += [np.zeros_like(params) for _ in range(count - len(state))]
-        self._state = state
-        return state[:count]
+            state = self._state = [np.zeros_like(params) for _ in range(count)]
+        elif len(state) < count:  # a kernel path that needs more work arrays
+            state += [np.zeros_like(params) for _ in range(count - len(state))]
+        # the state arrays come first; extra work arrays are never read
+        return state
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(learning_rate={self.learning_rate_init!r}, schedule={self.schedule.name!r})"

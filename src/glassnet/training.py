@@ -26,6 +26,7 @@ from typing import Callable, Iterable
 import numpy as np
 import scipy.sparse as sp
 
+from . import kernels
 from .metrics import METRICS, Metric, get_metric
 
 __all__ = ["History", "EarlyStopping", "TrainingResult", "train", "DivergenceWarning"]
@@ -255,6 +256,7 @@ class _Loop:
         # collecting every row's output costs a copy per batch, so only when a
         # training metric asks for it; a full batch already has them all
         self.outputs = np.empty(self.Y.shape, self.network.dtype) if self.metric is not None and self.batch < n else None
+        kernels.plan(params.size * epochs * -(-n // self.batch))
         try:
             for _ in range(epochs):
                 record = self._epoch(n, params)

@@ -123,7 +123,10 @@ class BaseMLP(BaseEstimator):
             self._initialize(X, Y, random_state)
         elif Y.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {Y.shape[1]} outputs, the fitted network has {self.n_outputs_}")
-        Y = Y.astype(self.network_.dtype, copy=False)
+        if Y.dtype.kind == "f":
+            # a classifier's uint8 indicators stay as they are: subtracting
+            # them from float outputs, or multiplying by them, is exact
+            Y = Y.astype(self.network_.dtype, copy=False)
         X = X.astype(self.network_.dtype, copy=False)
         # scikit-learn reads alpha at every step, so set_params(alpha=...)
         # between warm-started fits takes effect

@@ -7,9 +7,15 @@ arithmetic, operation for operation and in the same precision, in one pass.
 Both give the same numbers to the last bit, which ``tests/test_kernels.py``
 checks for both dtypes.
 
-The numba path is used when numba is installed (``pip install
-"glassnet[fast]"``). ``GLASSNET_KERNELS=numpy`` in the environment, or
-:func:`use`, chooses a path explicitly.
+Loading numba and its compiled kernels costs about a second per process
+(import, then LLVM start-up; the machine code itself is cached on disk), while
+a one-pass step saves about 2 ns per parameter per step. So the numba path is
+taken only where it pays: in the default ``"auto"`` mode, with numba
+installed (``pip install "glassnet[fast]"``), a training run loads it when its
+parameter updates (parameters × steps) reach :data:`WORTH_LOADING`, and once
+loaded it serves every later step in the process. ``GLASSNET_KERNELS=numpy``
+or ``=numba`` in the environment (read once, at the first step), or
+:func:`use`, chooses a path outright.
 
 A kernel module provides::
 
@@ -24,53 +30,90 @@ network is updated in float32 throughout, as NumPy's own arithmetic does.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 
 from .._registry import Registry
 
-__all__ = ["KERNELS", "active", "use", "available"]
+__all__ = ["KERNELS", "active", "use", "reset", "available", "plan", "WORTH_LOADING"]
 
 ENVIRONMENT_VARIABLE = "GLASSNET_KERNELS"
+MODES = ("auto", "numpy", "numba")
+
+# parameter updates (parameters × steps) whose NumPy optimiser time, at about
+# 2 ns each, repays the second or so that loading numba costs
+WORTH_LOADING = 5e8
 
 # name -> module path, imported on first use (numba takes a while to import)
 KERNELS: Registry[str] = Registry("kernel path")
 KERNELS.register("numpy", "glassnet.kernels.numpy_kernels")
 KERNELS.register("numba", "glassnet.kernels.numba_kernels")
 
-_chosen: str | None = None
-_module = None
+_chosen: str | None = None  # set by use(); None means the environment decides
+_loaded: dict = {}  # name -> imported kernel module
+_current = None  # the module active() returns, until use() or plan() changes it
 
 
 def available() -> list[str]:
-    """The kernel paths that can run here."""
-    names = ["numpy"]
-    try:
-        importlib.import_module("numba")
-    except ImportError:
-        return names
-    return names + ["numba"]
+    """The kernel paths that can run here (numba is looked for, not imported)."""
+    return ["numpy"] + (["numba"] if importlib.util.find_spec("numba") is not None else [])
+
+
+def _mode() -> str:
+    mode = _chosen or os.environ.get(ENVIRONMENT_VARIABLE, "auto")
+    if mode not in MODES:
+        raise ValueError(f"{ENVIRONMENT_VARIABLE}={mode!r} is not a kernel path; expected one of: {', '.join(MODES)}")
+    return mode
+
+
+def _load(name: str):
+    if name not in _loaded:
+        _loaded[name] = importlib.import_module(KERNELS.get(name))
+    return _loaded[name]
 
 
 def use(name: str) -> None:
-    """Choose the kernel path: ``"numpy"``, ``"numba"`` or ``"auto"`` (numba
-    when installed)."""
-    global _chosen, _module
-    if name != "auto":
-        KERNELS.get(name)
-        if name not in available():
-            raise ValueError(f"kernel path {name!r} needs numba, which is not installed; "
-                             f"install it with: pip install \"glassnet[fast]\"")
-    _chosen, _module = name, None
+    """Choose the kernel path: ``"numpy"``, ``"numba"`` (loaded now) or
+    ``"auto"``."""
+    global _chosen, _current
+    if name not in MODES:
+        raise ValueError(f"unknown kernel path {name!r}; expected one of: {', '.join(MODES)}")
+    if name == "numba":
+        if "numba" not in available():
+            raise ValueError('kernel path "numba" needs numba, which is not installed; '
+                             'install it with: pip install "glassnet[fast]"')
+        _load("numba")
+    _chosen, _current = name, None
+
+
+def reset() -> None:
+    """Forget :func:`use` and read ``GLASSNET_KERNELS`` again at the next step."""
+    global _chosen, _current
+    _chosen, _current = None, None
+
+
+def plan(parameter_updates: float) -> None:
+    """Tell the kernels how much work a training run is about to do; in
+    ``"auto"`` mode a run big enough loads the numba path."""
+    global _current
+    if _mode() == "auto" and parameter_updates >= WORTH_LOADING and "numba" in available():
+        _load("numba")
+        _current = None
 
 
 def active():
-    """The kernel module in use (imported, and chosen, on first call)."""
-    global _module
-    if _module is None:
-        name = _chosen or os.environ.get(ENVIRONMENT_VARIABLE, "auto")
-        if name == "auto":
-            name = available()[-1]
-        elif name not in available():
-            use(name)  # raises the clear error
-        _module = importlib.import_module(KERNELS.get(name))
-    return _module
+    """The kernel module for the next step (called at every step, so the
+    choice is worked out once and kept)."""
+    global _current
+    if _current is None:
+        _current = _resolve()
+    return _current
+
+
+def _resolve():
+    mode = _mode()
+    if mode == "auto":
+        return _loaded.get("numba") or _load("numpy")
+    if mode == "numba" and "numba" not in available():
+        use("numba")  # raises the clear error
+    return _load(mode)

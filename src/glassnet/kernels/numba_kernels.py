@@ -67,3 +67,16 @@ def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
         _plain_sgd(params, grads, cast(rate))
     else:
         _sgd(params, grads, velocity, cast(rate), cast(momentum), bool(nesterov))
+
+
+def _warm_up():
+    """Load every kernel's machine code now (from the disk cache, or by
+    compiling it once), so that the first training step does not pay for it."""
+    for dtype in (np.float32, np.float64):
+        x = np.zeros(1, dtype)
+        adam_step(x, x, x.copy(), x.copy(), [], 0.0, 0.9, 0.999, 1e-8)
+        sgd_step(x, x, x.copy(), [], 0.0, 0.0, False)
+        sgd_step(x, x, x.copy(), [], 0.0, 0.9, True)
+
+
+_warm_up()

@@ -51,6 +51,7 @@ def run(args) -> dict:
                 for name in systems:
                     times[name].append(timed(SYSTEMS[name](workload).train))
             glassnet_median = statistics.median(times["glassnet"]) if "glassnet" in times else None
+            numba_median = statistics.median(times["glassnet+numba"]) if "glassnet+numba" in times else None
             for name in systems:
                 run_ = SYSTEMS[name](workload)
                 peak = None if args.no_memory or name == "pytorch" else peak_python_memory(run_.train) / 2**20
@@ -61,6 +62,8 @@ def run(args) -> dict:
                 rows.append({"workload": workload_name, "system": name, "median_ms": median * 1e3,
                              "times_ms": [t * 1e3 for t in times[name]],
                              "ratio": None if glassnet_median is None or name == "glassnet" else glassnet_median / median,
+                             "numba_ratio": None if numba_median is None or name.startswith("glassnet")
+                             else numba_median / median,
                              "gflops": gflops, "gemm_share": gflops / gemm, "peak_mb": peak,
                              "accuracy": run_.accuracy(), "description": workload.description})
     return {"machine": {"python": platform.python_version(), "platform": platform.platform(),

@@ -8,13 +8,14 @@ import json
 def table(results: dict) -> str:
     lines = [f"GEMM (float32 {results['gemm_size']}²): {results['gemm_gflops']:.0f} GFLOP/s; "
              f"BLAS threads: {results['threads']}; repeats: {results['repeats']}", ""]
-    header = f"{'workload':<10}{'system':<14}{'median ms':>11}{'glassnet/x':>12}{'GFLOP/s':>9}{'% GEMM':>8}{'peak MB':>9}{'accuracy':>10}"
+    header = (f"{'workload':<10}{'system':<16}{'median ms':>11}{'glassnet/x':>12}{'+numba/x':>10}{'GFLOP/s':>9}"
+              f"{'% GEMM':>8}{'peak MB':>9}{'accuracy':>10}")
     lines.append(header)
     lines.append("-" * len(header))
     for row in results["rows"]:
-        ratio = "" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        ratio, numba_ratio = _ratio(row, "ratio"), _ratio(row, "numba_ratio")
         memory = "n/a" if row["peak_mb"] is None else f"{row['peak_mb']:.1f}"
-        lines.append(f"{row['workload']:<10}{row['system']:<14}{row['median_ms']:>11.1f}{ratio:>12}"
+        lines.append(f"{row['workload']:<10}{row['system']:<16}{row['median_ms']:>11.1f}{ratio:>12}{numba_ratio:>10}"
                      f"{row['gflops']:>9.1f}{row['gemm_share']:>8.0%}{memory:>9}{row['accuracy']:>10.3f}")
     skipped = results.get("skipped", [])
     if skipped:
@@ -22,13 +23,19 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _ratio(row: dict, key: str) -> str:
+    value = row.get(key)
+    return "" if value is None else f"{value:.2f}"
+
+
 def markdown(results: dict) -> str:
-    lines = ["| work | system | median | glassnet / system | GFLOP/s | % of GEMM | peak MB | accuracy |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| work | system | median | glassnet / system | glassnet+numba / system | GFLOP/s | % of GEMM "
+             "| peak MB | accuracy |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for row in results["rows"]:
-        ratio = "" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        ratio, numba_ratio = _ratio(row, "ratio"), _ratio(row, "numba_ratio")
         memory = "n/a" if row["peak_mb"] is None else f"{row['peak_mb']:.1f}"
-        lines.append(f"| {row['workload']} | {row['system']} | {row['median_ms']:.1f} ms | {ratio} | "
+        lines.append(f"| {row['workload']} | {row['system']} | {row['median_ms']:.1f} ms | {ratio} | {numba_ratio} | "
                      f"{row['gflops']:.1f} | {row['gemm_share']:.0%} | {memory} | {row['accuracy']:.3f} |")
     return "\n".join(lines)
 
@@ -46,7 +53,7 @@ def bar_chart(results: dict, path: str) -> None:
     figure = Figure(figsize=(4 * len(workloads), 3.5))
     for axes, name in zip(figure.subplots(1, len(workloads), squeeze=False)[0], workloads):
         rows = [row for row in results["rows"] if row["workload"] == name]
-        colours = ["tab:blue" if row["system"] == "glassnet" else "tab:gray" for row in rows]
+        colours = ["tab:blue" if row["system"].startswith("glassnet") else "tab:gray" for row in rows]
         bars = axes.bar([row["system"] for row in rows], [row["median_ms"] for row in rows], color=colours)
         axes.bar_label(bars, labels=[f"{row['median_ms']:.0f}" for row in rows], fontsize=8)
         axes.set_title(name, loc="left")

@@ -195,3 +195,37 @@ def test_switching_paths_keeps_the_optimizer_state():
     kernels.use("numpy")
     sgd.step(params, grads)
     assert len(sgd._state) == 1 + numpy_kernels.SGD_SCRATCH
+
+
+def bits(array):
+    """The raw bits, so that −0 and 0 (equal as numbers) count as different."""
+    return array.view(np.uint32 if array.dtype == np.float32 else np.uint64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_backward_kernels_are_bit_equal_to_the_last_sign(dtype):
+    rng = np.random.default_rng(3)
+    A = np.maximum(rng.standard_normal((37, 11)), 0).astype(dtype)
+    dA = rng.standard_normal((37, 11)).astype(dtype)
+    dA[0, :3] = [np.inf, -np.inf, np.nan]
+    with np.errstate(invalid="ignore"):  # ±inf·0 is NaN, on both paths
+        results = [kernel.relu_backward(dA, A, np.empty_like(dA)) for kernel in PATHS]
+    np.testing.assert_array_equal(bits(results[0]), bits(results[1]))
+    on = A > 0
+    np.testing.assert_array_equal(results[1][on], dA[on])
+    assert (results[1][~on & np.isfinite(dA)] == 0).all()
+    # a transposed (non-contiguous) array takes the NumPy route, same numbers
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(bits(numba_kernels.relu_backward(dA.T, A.T, np.empty_like(dA.T))),
+                                      bits(numpy_kernels.relu_backward(dA.T, A.T, np.empty_like(dA.T))))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_add_scaled_kernels_are_bit_equal(dtype):
+    rng = np.random.default_rng(4)
+    source = rng.standard_normal(1001).astype(dtype)
+    targets = [rng.standard_normal(1001).astype(dtype) for _ in PATHS]
+    targets[1][...] = targets[0]
+    for kernel, target in zip(PATHS, targets):
+        kernel.add_scaled(target, source, np.float64(1e-4) / 3)
+    np.testing.assert_array_equal(bits(targets[0]), bits(targets[1]))

@@ -23,6 +23,7 @@ from typing import Callable
 import numpy as np
 from scipy.special import erf, expit
 
+from . import kernels
 from ._registry import Registry
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
@@ -113,10 +114,10 @@ def _relu(Z, out):
 
 def _relu_back(dA, Z, A, out):
     # keep the gradient where the unit was on: a > 0 exactly when z > 0, and
-    # the derivative at 0 is taken as 0. Multiplying by the mask is a single
-    # fast pass (a masked copyto is ten times slower); an off unit's gradient
-    # becomes ±0, and −0 adds and compares as 0 in everything downstream.
-    return np.multiply(dA, A > 0, out=out)
+    # the derivative at 0 is taken as 0. The kernel multiplies by the 0/1
+    # mask, so an off unit's gradient is ±0, and −0 adds and compares as 0 in
+    # everything downstream.
+    return kernels.active().relu_backward(dA, A, out)
 
 
 _register("relu", _relu, _relu_back)

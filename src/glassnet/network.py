@@ -21,6 +21,7 @@ from collections import OrderedDict
 import numpy as np
 import scipy.sparse as sp
 
+from . import kernels
 from .activations import get_activation
 from .initializers import get_initializer
 from .losses import REDUCTIONS, get_loss, reduce_per_sample
@@ -376,7 +377,7 @@ class Network:
                 dZ = dA
         if self.l2:
             scale = self.l2 / self._penalty_denominator(n, sample_weight)
-            self.grad[: self.n_weights] += scale * self.params[: self.n_weights]
+            kernels.active().add_scaled(self.grad[: self.n_weights], self.params[: self.n_weights], scale)
         return self.grad
 
     def loss_and_gradient(self, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:

@@ -1,4 +1,5 @@
-"""Optimiser update kernels: one pure-NumPy path, one optional numba path.
+"""Elementwise kernels of a training step: one pure-NumPy path, one optional
+numba path.
 
 An optimiser step is elementwise arithmetic over the flat parameter vector.
 NumPy does it as a series of whole-array passes (about ten for Adam), each
@@ -22,6 +23,8 @@ A kernel module provides::
     adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon)
     sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov)
     ADAM_SCRATCH, SGD_SCRATCH   # work arrays shaped like params it needs
+    add_scaled(target, source, scale)   # target += scale·source (the L2 term)
+    relu_backward(dA, A, out)           # dA where a > 0, ±0 elsewhere
 
 Every scalar arrives already cast to the parameters' dtype, so a float32
 network is updated in float32 throughout, as NumPy's own arithmetic does.

@@ -69,6 +69,32 @@ def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
         _sgd(params, grads, velocity, cast(rate), cast(momentum), bool(nesterov))
 
 
+@njit(cache=True, nogil=True)
+def _add_scaled(target, source, scale):
+    for i in range(target.size):
+        target[i] += scale * source[i]
+
+
+@njit(cache=True, nogil=True)
+def _relu_backward(dA, A, out, one, zero):
+    # dA·1 or dA·0, exactly NumPy's product with the 0/1 mask (so an off
+    # unit gets ±0, as there)
+    for i in range(dA.size):
+        out[i] = dA[i] * (one if A[i] > 0 else zero)
+
+
+def add_scaled(target, source, scale):
+    _add_scaled(target, source, target.dtype.type(scale))
+
+
+def relu_backward(dA, A, out):
+    if not (dA.flags.c_contiguous and A.flags.c_contiguous and out.flags.c_contiguous):
+        return np.multiply(dA, A > 0, out=out)
+    cast = out.dtype.type
+    _relu_backward(dA.reshape(-1), A.reshape(-1), out.reshape(-1), cast(1), cast(0))
+    return out
+
+
 def _warm_up():
     """Load every kernel's machine code now (from the disk cache, or by
     compiling it once), so that the first training step does not pay for it."""
@@ -77,6 +103,8 @@ def _warm_up():
         adam_step(x, x, x.copy(), x.copy(), [], 0.0, 0.9, 0.999, 1e-8)
         sgd_step(x, x, x.copy(), [], 0.0, 0.0, False)
         sgd_step(x, x, x.copy(), [], 0.0, 0.9, True)
+        add_scaled(x, x, 0.0)
+        relu_backward(x.reshape(1, 1), x.reshape(1, 1), x.reshape(1, 1))
 
 
 _warm_up()

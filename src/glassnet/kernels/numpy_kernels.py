@@ -1,4 +1,4 @@
-"""The pure-NumPy update kernels: whole-array passes with ``out=``.
+"""The pure-NumPy kernels: whole-array passes with ``out=``.
 
 The grouping of every operation is scikit-learn's, so equal gradients give
 bit-equal parameters. Python floats are "weak" scalars in NumPy, so they are
@@ -53,3 +53,14 @@ def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
         params += nesterov_step
     else:
         params += velocity
+
+
+def add_scaled(target, source, scale):
+    """target ← target + scale·source (the L2 term of the gradient)."""
+    target += scale * source
+
+
+def relu_backward(dA, A, out):
+    """out ← dA where the unit was on (a > 0), ±0 where it was off: one
+    multiply by the mask (a masked copy is ten times slower)."""
+    return np.multiply(dA, A > 0, out=out)

@@ -171,6 +171,7 @@ class Network:
             self._biases = [self._fixed_zeros(o) for _, o in shapes]
             self._bias_grads = [self._fixed_zeros(o) for _, o in shapes]
         self._workspaces = OrderedDict()
+        self._last_workspace = None
 
     def _views(self, shapes, start):
         params, grads = [], []
@@ -245,6 +246,9 @@ class Network:
 
     # --- forward ---------------------------------------------------------------
     def _workspace(self, n: int) -> _Workspace:
+        last = self._last_workspace
+        if last is not None and last[0] == n:  # the common case: every batch the same size
+            return last[1]
         workspace = self._workspaces.get(n)
         if workspace is None:
             workspace = _Workspace(self, n)
@@ -253,6 +257,7 @@ class Network:
                 self._workspaces.popitem(last=False)
         else:
             self._workspaces.move_to_end(n)
+        self._last_workspace = (n, workspace)
         return workspace
 
     def forward(self, X) -> np.ndarray:
@@ -474,7 +479,7 @@ def _in_float64(*arrays):
     """The output layer's arrays in float64 for the loss *value*: float32
     outputs beyond ~1.8e19 would overflow when squared, and the value is
     only a number to report and compare, not part of the gradient."""
-    return [np.asarray(array, dtype=np.float64) for array in arrays]
+    return [array if array.dtype == np.float64 else array.astype(np.float64) for array in arrays]
 
 
 def _matmul(A, W, out):

@@ -314,7 +314,7 @@ class _Loop:
         self.previous_good, self.last_good = self.last_good, self.previous_good
         np.copyto(self.last_good, params)
         # every recorded epoch reaches the callbacks, the last one too
-        stop_requested = any([callback(record) for callback in self.callbacks])
+        stop_requested = any([callback(record) for callback in self.callbacks]) if self.callbacks else False
         if plateau:
             if self.optimizer.on_plateau():
                 result.stop_reason = "plateau"

@@ -21,6 +21,10 @@ def restore_choice():
     kernels.reset()
 
 
+# one block, and several blocks of the NumPy path's blocked passes
+SIZES = [1001, 2 * numpy_kernels.BLOCK + 7]
+
+
 def gradient_sequence(dtype, size=1001, steps=25):
     """Gradients of very different sizes, with exact zeros and a huge value."""
     rng = np.random.default_rng(0)
@@ -33,11 +37,11 @@ def gradient_sequence(dtype, size=1001, steps=25):
     return sequence
 
 
-def run_adam(kernel, dtype):
-    params = np.random.default_rng(1).standard_normal(1001).astype(dtype)
+def run_adam(kernel, dtype, size=1001):
+    params = np.random.default_rng(1).standard_normal(size).astype(dtype)
     m, v = np.zeros_like(params), np.zeros_like(params)
     scratch = [np.zeros_like(params) for _ in range(kernel.ADAM_SCRATCH)]
-    for t, g in enumerate(gradient_sequence(dtype), start=1):
+    for t, g in enumerate(gradient_sequence(dtype, size), start=1):
         # the rate arrives as a NumPy float64, as Adam computes it
         rate = 1e-3 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
         with np.errstate(over="ignore"):  # 1e30² overflows float32 to inf, on both paths
@@ -54,9 +58,10 @@ def run_sgd(kernel, dtype, momentum, nesterov):
     return params, velocity
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_adam_kernels_are_bit_equal(dtype):
-    numpy_result, numba_result = (run_adam(kernel, dtype) for kernel in PATHS)
+def test_adam_kernels_are_bit_equal(dtype, size):
+    numpy_result, numba_result = (run_adam(kernel, dtype, size) for kernel in PATHS)
     for ours, theirs in zip(numpy_result, numba_result):
         assert ours.dtype == theirs.dtype == dtype
         np.testing.assert_array_equal(ours, theirs)
@@ -220,12 +225,39 @@ def test_relu_backward_kernels_are_bit_equal_to_the_last_sign(dtype):
                                       bits(numpy_kernels.relu_backward(dA.T, A.T, np.empty_like(dA.T))))
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_add_scaled_kernels_are_bit_equal(dtype):
+def test_add_scaled_kernels_are_bit_equal(dtype, size):
     rng = np.random.default_rng(4)
-    source = rng.standard_normal(1001).astype(dtype)
-    targets = [rng.standard_normal(1001).astype(dtype) for _ in PATHS]
+    source = rng.standard_normal(size).astype(dtype)
+    targets = [rng.standard_normal(size).astype(dtype) for _ in PATHS]
     targets[1][...] = targets[0]
     for kernel, target in zip(PATHS, targets):
         kernel.add_scaled(target, source, np.float64(1e-4) / 3)
     np.testing.assert_array_equal(bits(targets[0]), bits(targets[1]))
+    # and both are the plain expression, in the target's dtype
+    expected = targets[0].copy()
+    expected[...] = rng.standard_normal(size).astype(dtype)
+    original = expected.copy()
+    expected += np.float64(1e-4) / 3 * source if dtype == np.float64 else np.float32(1e-4 / 3) * source
+    numpy_kernels.add_scaled(original, source, np.float64(1e-4) / 3)
+    np.testing.assert_array_equal(bits(original), bits(expected))
+
+
+def test_numpy_blocked_passes_are_safe_in_two_threads_at_once():
+    import threading
+
+    expected = run_adam(numpy_kernels, np.float64, SIZES[1])
+    results = [None, None]
+
+    def train(slot):
+        results[slot] = run_adam(numpy_kernels, np.float64, SIZES[1])
+
+    threads = [threading.Thread(target=train, args=(slot,)) for slot in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        for ours, theirs in zip(result, expected):
+            np.testing.assert_array_equal(ours, theirs)

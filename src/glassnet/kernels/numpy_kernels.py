@@ -5,19 +5,48 @@ bit-equal parameters. Python floats are "weak" scalars in NumPy, so they are
 applied in the parameters' dtype; the learning rate may arrive as a NumPy
 float64, which would silently lift a float32 product to float64, so it is cast
 first.
+
+Where a pass would need a second work array as long as the parameters, it
+runs a block at a time through a small per-thread buffer instead: the
+arithmetic per element is the same, and the memory is one block, not a
+second copy of the parameters.
 """
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 NAME = "numpy"
-ADAM_SCRATCH = 2
+ADAM_SCRATCH = 1
 SGD_SCRATCH = 2
+
+# elements per block of a blocked pass: 128 KB of float32, which stays in cache
+BLOCK = 1 << 15
+
+_local = threading.local()
+
+
+def _block_buffer(dtype):
+    """This thread's block buffer for ``dtype`` (per thread, so that two
+    models training at once in two threads never share one)."""
+    buffers = _local.__dict__.setdefault("buffers", {})
+    buffer = buffers.get(dtype)
+    if buffer is None:
+        buffer = buffers[dtype] = np.empty(BLOCK, dtype)
+    return buffer
+
+
+def _blocks(n):
+    """``(slice, length)`` of each block of a vector of n elements."""
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        yield slice(start, stop), stop - start
 
 
 def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
-    work, update = scratch
+    work = scratch[0]
     rate = params.dtype.type(rate)
     # m ← β₁·m + (1 − β₁)·g
     m *= beta_1
@@ -28,16 +57,18 @@ def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
     np.multiply(grads, grads, out=work)
     work *= 1 - beta_2
     v += work
-    # p ← p + (−rate·m)/(sqrt(v) + ε)
+    # p ← p + (−rate·m)/(sqrt(v) + ε), the last three passes a block at a time
     np.sqrt(v, out=work)
     work += epsilon
-    np.multiply(m, -rate, out=update)
-    update /= work
-    params += update
+    buffer = _block_buffer(params.dtype)
+    for rows, size in _blocks(params.size):
+        update = np.multiply(m[rows], -rate, out=buffer[:size])
+        update /= work[rows]
+        params[rows] += update
 
 
 def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
-    scaled, nesterov_step = scratch
+    scaled, nesterov_step = scratch[:2]
     rate = params.dtype.type(rate)
     np.multiply(grads, rate, out=scaled)
     if momentum == 0.0:
@@ -56,8 +87,12 @@ def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
 
 
 def add_scaled(target, source, scale):
-    """target ← target + scale·source (the L2 term of the gradient)."""
-    target += scale * source
+    """target ← target + scale·source (the L2 term of the gradient), a block
+    at a time, so no temporary as long as the weights is made."""
+    scale = target.dtype.type(scale)
+    buffer = _block_buffer(target.dtype)
+    for rows, size in _blocks(target.size):
+        target[rows] += np.multiply(source[rows], scale, out=buffer[:size])
 
 
 def relu_backward(dA, A, out):

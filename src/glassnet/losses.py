@@ -67,7 +67,7 @@ def get_loss(name: str | Loss) -> Loss:
 def reduce_per_sample(values: np.ndarray, reduction: str, sample_weight=None) -> float:
     """Mean (weighted by ``sample_weight``) or sum of the per-sample values."""
     if sample_weight is None:
-        total = float(values.sum())
+        total = float(np.add.reduce(values))  # values.sum() without its Python wrapper
         return total / values.shape[0] if reduction == "mean" else total
     total = float(np.dot(sample_weight, values))
     return total / float(sample_weight.sum()) if reduction == "mean" else total
@@ -80,7 +80,8 @@ def _difference(Y, A):
 # squared error: ℓ = ½ Σ_k (y_k − o_k)² ----------------------------------------
 def _squared_error(Y, Z, A):
     R = A - Y
-    return 0.5 * np.einsum("ij,ij->i", R, R)
+    R *= R  # in place: R is this function's own array
+    return 0.5 * R.sum(axis=1)
 
 
 LOSSES.register(

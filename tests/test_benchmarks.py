@@ -20,22 +20,28 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
                  "--plot", str(tmp_path / "bars.png")]) == 0
     results = json.loads(path.read_text())
     rows = {(row["workload"], row["system"]): row for row in results["rows"]}
-    try:
-        import torch  # noqa: F401
-        expected_systems = {"glassnet", "article loop", "scikit-learn", "pytorch"}
-    except ImportError:
-        expected_systems = {"glassnet", "article loop", "scikit-learn"}
-        assert any(item.startswith("pytorch on") for item in results["skipped"])
+    expected_systems = {"glassnet", "article loop", "scikit-learn"}
+    for system, module in (("pytorch", "torch"), ("glassnet+numba", "numba")):
+        try:
+            __import__(module)
+            expected_systems.add(system)
+        except ImportError:
+            assert any(item.startswith(f"{system} on") for item in results["skipped"])
     assert {system for workload, system in rows if workload == "tutorial"} == expected_systems
     assert ("digits", "article loop") not in rows  # the bare loop only does the article's work
     glassnet_median = rows[("tutorial", "glassnet")]["median_ms"]
+    numba_median = rows.get(("tutorial", "glassnet+numba"), {}).get("median_ms")
     for (workload, system), row in rows.items():
         assert len(row["times_ms"]) == 2 and row["median_ms"] == pytest.approx(statistics.median(row["times_ms"]))
         if system != "glassnet" and workload == "tutorial":
             assert row["ratio"] == pytest.approx(glassnet_median / row["median_ms"])
+        if not system.startswith("glassnet") and workload == "tutorial" and numba_median is not None:
+            assert row["numba_ratio"] == pytest.approx(numba_median / row["median_ms"])
         assert 0.0 <= row["accuracy"] <= 1.0
     # the article's network and glassnet's NeuralNetwork classify the article's test rows alike
     assert rows[("tutorial", "glassnet")]["accuracy"] == rows[("tutorial", "article loop")]["accuracy"]
+    if ("digits", "glassnet+numba") in rows:  # the same numbers on both kernel paths
+        assert rows[("digits", "glassnet+numba")]["accuracy"] == rows[("digits", "glassnet")]["accuracy"]
     digits = rows[("digits", "glassnet")]
     assert digits["gflops"] == pytest.approx(WORKLOADS["digits"](quick=True).flops() / digits["median_ms"] * 1e3 / 1e9)
     assert (tmp_path / "bars.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,4 +1,15 @@
 import matplotlib
+import pytest
 
 # tests never need a display
 matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _forget_kernel_choice():
+    """A test (or a README example) that chooses a kernel path does not
+    choose it for the tests after it."""
+    yield
+    from glassnet import kernels
+
+    kernels.reset()

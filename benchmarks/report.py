@@ -58,6 +58,8 @@ def bar_chart(results: dict, path: str) -> None:
         axes.bar_label(bars, labels=[f"{row['median_ms']:.0f}" for row in rows], fontsize=8)
         axes.set_title(name, loc="left")
         axes.set_ylabel("median training time (ms)")
-        axes.tick_params(axis="x", labelrotation=20)
+        axes.tick_params(axis="x", labelrotation=30)
+        for label in axes.get_xticklabels():
+            label.set_horizontalalignment("right")  # long names end under their bar
     figure.tight_layout()
     figure.savefig(path, dpi=120)

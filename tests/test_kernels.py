@@ -261,3 +261,25 @@ def test_numpy_blocked_passes_are_safe_in_two_threads_at_once():
     for result in results:
         for ours, theirs in zip(result, expected):
             np.testing.assert_array_equal(ours, theirs)
+
+
+def test_auto_goes_on_with_numpy_when_numba_fails_to_load(monkeypatch):
+    monkeypatch.setattr(kernels, "_loaded", {})
+    real_import = kernels.importlib.import_module
+
+    def broken(name):
+        if name.endswith("numba_kernels"):
+            raise RuntimeError("cannot cache function '_adam': no locator available")
+        return real_import(name)
+
+    monkeypatch.setattr(kernels.importlib, "import_module", broken)
+    kernels.use("auto")
+    with pytest.warns(RuntimeWarning, match=r"numba kernels could not be loaded \(RuntimeError: cannot cache.*same numbers"):
+        kernels.plan(kernels.WORTH_LOADING)
+    assert kernels.active() is numpy_kernels
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once, not at every run
+        kernels.plan(kernels.WORTH_LOADING)
+    assert kernels.active() is numpy_kernels
+    with pytest.raises(ValueError, match="failed to load earlier"):
+        kernels.use("numba")

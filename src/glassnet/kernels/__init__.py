@@ -35,6 +35,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import warnings
 
 from .._registry import Registry
 
@@ -70,6 +71,8 @@ def _mode() -> str:
 
 
 def _load(name: str):
+    if _loaded.get(name, False) is None:  # tried before, and failed
+        raise ValueError(f"the {name} kernels failed to load earlier in this process")
     if name not in _loaded:
         _loaded[name] = importlib.import_module(KERNELS.get(name))
     return _loaded[name]
@@ -99,8 +102,16 @@ def plan(parameter_updates: float) -> None:
     """Tell the kernels how much work a training run is about to do; in
     ``"auto"`` mode a run big enough loads the numba path."""
     global _current
-    if _mode() == "auto" and parameter_updates >= WORTH_LOADING and "numba" in available():
-        _load("numba")
+    worth_it = parameter_updates >= WORTH_LOADING and "numba" not in _loaded  # not loaded, nor failed
+    if _mode() == "auto" and worth_it and "numba" in available():
+        try:
+            _load("numba")
+        except Exception as error:  # numba's own failure (a broken install, no cache directory, ...)
+            # the NumPy kernels give the same numbers, so training goes on with them
+            _loaded["numba"] = None
+            warnings.warn(f"the numba kernels could not be loaded ({type(error).__name__}: {error}); "
+                          "training goes on with the NumPy kernels, which give the same numbers",
+                          RuntimeWarning, stacklevel=3)
         _current = None
 
 

@@ -26,8 +26,8 @@ A kernel module provides::
     add_scaled(target, source, scale)   # target += scale·source (the L2 term)
     relu_backward(dA, A, out)           # dA where a > 0, ±0 elsewhere
 
-Every scalar arrives already cast to the parameters' dtype, so a float32
-network is updated in float32 throughout, as NumPy's own arithmetic does.
+Each kernel casts its scalars (rates, betas, scales) to the parameters'
+dtype before use, so a float32 network is updated in float32 throughout.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ KERNELS.register("numpy", "glassnet.kernels.numpy_kernels")
 KERNELS.register("numba", "glassnet.kernels.numba_kernels")
 
 _chosen: str | None = None  # set by use(); None means the environment decides
-_loaded: dict = {}  # name -> imported kernel module
+_loaded: dict = {}  # name -> imported kernel module, or None if loading it failed
 _current = None  # the module active() returns, until use() or plan() changes it
 
 

@@ -103,6 +103,24 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monk
     assert os.listdir(tmp_path) == ["model.glassnet"]
 
 
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    model, X = _article_network()
+    (tmp_path / "models").mkdir()
+    real = tmp_path / "models" / "v1.glassnet"
+    real.write_bytes(b"old")
+    link = tmp_path / "current.glassnet"
+    link.symlink_to(real)
+    glassnet.save(model, link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    np.testing.assert_array_equal(glassnet.load(real).network.predict(X), model.network.predict(X))
+    assert sorted(os.listdir(tmp_path / "models")) == ["v1.glassnet"]  # no temporary left beside it
+    # a dangling link gets its target created, as open(link, "w") would
+    dangling = tmp_path / "next.glassnet"
+    dangling.symlink_to(tmp_path / "models" / "v2.glassnet")
+    glassnet.save(model, dangling)
+    assert dangling.is_symlink() and (tmp_path / "models" / "v2.glassnet").is_file()
+
+
 _WRITER = """
 import sys, numpy as np, glassnet
 model = glassnet.NeuralNetwork(layers=[3, int(sys.argv[2]), 1], seed=int(sys.argv[2]))

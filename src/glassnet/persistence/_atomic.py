@@ -6,7 +6,8 @@ into place with :func:`os.replace`, which is atomic on POSIX and Windows.
 Until that rename the previous file, if any, is untouched; if anything fails
 the temporary file is removed. Readers therefore see the old file or the new
 one, never a mixture, and several writers racing on one path leave exactly
-one of their files.
+one of their files. A symbolic link at the path is followed: its target is
+replaced and the link stays.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ def atomic_path(path):
     deleted and ``path`` keeps its old content.
     """
     target = Path(path)
+    if target.is_symlink():
+        # write where the link points, as open(path, "w") would, and keep the
+        # link: renaming onto the link itself would replace it with a file
+        target = Path(os.path.realpath(target))
     if target.is_dir():
         raise IsADirectoryError(f"{str(target)!r} is a directory; expected a file path")
     folder = target.parent

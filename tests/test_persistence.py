@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 import zipfile
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
 
 import glassnet
 from glassnet.persistence import archive
@@ -60,6 +62,92 @@ def test_estimators_round_trip_bit_identical(tmp_path):
                           classifier.predict_proba(X_clf))
     assert loaded_proba.dtype == np.float32
     assert list(glassnet.load(tmp_path / "c").classes_) == ["a", "b", "c"]
+
+
+def _saved_classifier(tmp_path):
+    """A small adam classifier fitted for five epochs, and its model file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # five epochs do not converge
+        model = glassnet.MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit(X_clf, y_clf)
+    return model, glassnet.save(model, tmp_path / "model.glassnet")
+
+
+@pytest.mark.parametrize("options", [
+    dict(solver="adam"),
+    dict(solver="sgd", momentum=0.9, nesterovs_momentum=True, learning_rate="adaptive", n_iter_no_change=1, tol=10.0),
+    dict(solver="sgd", momentum=0.0, learning_rate="invscaling"),
+], ids=["adam", "sgd-nesterov-adaptive", "sgd-invscaling"])
+def test_partial_fit_after_loading_continues_exactly(tmp_path, options):
+    X, y = X_clf.astype(np.float32), y_clf
+    model = glassnet.MLPClassifier(hidden_layer_sizes=(6,), batch_size=16, random_state=0, **options)
+    for _ in range(4):
+        model.partial_fit(X, y, classes=[0, 1, 2])
+    loaded = glassnet.load(glassnet.save(model, tmp_path / "model.glassnet"))
+    for _ in range(3):
+        model.partial_fit(X, y)
+        loaded.partial_fit(X, y)
+    np.testing.assert_array_equal(loaded.network_.params, model.network_.params)
+    assert loaded.loss_curve_ == model.loss_curve_
+    assert loaded._optimizer.learning_rate == model._optimizer.learning_rate
+    if options.get("learning_rate") == "adaptive":  # the carried plateau count lowered the rate
+        assert model._optimizer.learning_rate < model.learning_rate_init
+
+
+def test_article_training_after_loading_continues_exactly_with_adam(tmp_path):
+    data = glassnet.load_tutorial()
+    X, y = data.X_train / 10, data.y_train
+    model = glassnet.NeuralNetwork(layers=[3, 4, 1], optimizer="adam", learning_rate=0.05, batch_size=2, seed=1)
+    model.train(X, y, 5)
+    loaded = glassnet.load(glassnet.save(model, tmp_path / "adam.glassnet"))
+    model.train(X, y, 5)
+    loaded.train(X, y, 5)
+    np.testing.assert_array_equal(loaded.network.params, model.network.params)
+    assert loaded.optimizer.steps == model.optimizer.steps == 30
+
+
+def test_a_file_without_optimizer_state_loads_with_a_fresh_optimizer(tmp_path):
+    model, path = _saved_classifier(tmp_path)
+    members = _members(path)
+    document = json.loads(members["glassnet.json"])
+    document["state"].pop("optimizer")
+    document["state"].pop("stopping")
+    for name in [name for name in document["arrays"] if name.startswith("optimizer_")]:
+        document["arrays"].pop(name)
+        members.pop(f"arrays/{name}.npy")
+    members["glassnet.json"] = json.dumps(document).encode()
+    loaded = glassnet.load(_write(tmp_path / "old.glassnet", members))
+    assert loaded._optimizer is None and loaded._stopping is None
+    np.testing.assert_array_equal(loaded.predict_proba(X_clf), model.predict_proba(X_clf))
+    loaded.partial_fit(X_clf, y_clf)  # starts a fresh optimiser, as after fit
+    assert loaded._optimizer.steps == 1
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda doc: doc["state"]["optimizer"].update(steps=-1), "step count must be an integer >= 0"),
+    (lambda doc: doc["state"]["optimizer"].update(learning_rate="inf"), "learning rate must be a finite number"),
+    (lambda doc: doc["state"]["optimizer"].update(name="rmsprop"), "unknown optimizer 'rmsprop'"),
+    (lambda doc: doc["state"]["optimizer"]["config"].update(warp=9), "optimiser state is malformed"),
+    (lambda doc: doc["state"]["stopping"].pop("wait"), "early-stopping state is malformed"),
+])
+def test_malformed_optimizer_state_is_refused(tmp_path, edit, message):
+    model, path = _saved_classifier(tmp_path)
+    members = _members(path)
+    document = json.loads(members["glassnet.json"])
+    edit(document)
+    members["glassnet.json"] = json.dumps(document).encode()
+    with pytest.raises(ValueError, match=message):
+        glassnet.load(_write(tmp_path / "edited.glassnet", members))
+
+
+def test_optimizer_moments_must_fit_the_parameters(tmp_path):
+    model, path = _saved_classifier(tmp_path)
+    members = _members(path)
+    document = json.loads(members["glassnet.json"])
+    document["arrays"]["optimizer_m"]["shape"] = [3]
+    members["arrays/optimizer_m.npy"] = _npy(np.zeros(3))
+    members["glassnet.json"] = json.dumps(document).encode()
+    with pytest.raises(ValueError, match=r"'m' array has shape \(3,\)"):
+        glassnet.load(_write(tmp_path / "edited.glassnet", members))
 
 
 def test_network_round_trip(tmp_path):

@@ -377,13 +377,15 @@ class NeuralNetwork:
 
     # --- model files (see glassnet.persistence) -----------------------------------
     def _glassnet_state(self) -> tuple[dict, dict]:
-        """``(state, arrays)``: everything to continue exactly where this one is,
-        except the optimiser's moments (a loaded model starts them afresh)."""
+        """``(state, arrays)``: everything to continue exactly where this one
+        is, the optimiser's step count, rate and moments included."""
         from .persistence._json import records_to_json
+        from .persistence._optimizer import optimizer_state
 
         state = {
             "network": self.network.config(),
             "optimizer": {"name": self.optimizer.name, **self.optimizer.config()},
+            "optimizer_state": None,
             "metric": self.metric,
             "limit": self.limit,
             "batch_size": self.batch_size,
@@ -396,6 +398,8 @@ class NeuralNetwork:
             "training_range": None,
         }
         arrays = {"params": self.network.params.copy()}
+        state["optimizer_state"], optimizer_arrays = optimizer_state(self.optimizer)
+        arrays.update(optimizer_arrays)
         if self.training_range is not None:
             names = self.training_range.names
             state["training_range"] = {"names": None if names is None else list(names)}
@@ -406,11 +410,15 @@ class NeuralNetwork:
     @classmethod
     def _from_glassnet_state(cls, state: dict, arrays: dict) -> "NeuralNetwork":
         from .persistence._json import records_from_json
+        from .persistence._optimizer import optimizer_from_state
 
         model = cls.__new__(cls)
         model.network = Network._from_glassnet_state({"config": state["network"]}, arrays)
-        options = dict(state["optimizer"])
-        model.optimizer = make_optimizer(options.pop("name"), **options)
+        if state.get("optimizer_state") is not None:
+            model.optimizer = optimizer_from_state(state["optimizer_state"], arrays, model.network.params)
+        else:  # a file written before the optimiser's state was kept
+            options = dict(state["optimizer"])
+            model.optimizer = make_optimizer(options.pop("name"), **options)
         model.metric = get_metric(state["metric"]).name
         model.limit = float(state["limit"])
         batch_size = state["batch_size"]

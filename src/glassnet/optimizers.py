@@ -73,6 +73,8 @@ class Optimizer:
     """
 
     name = "optimizer"
+    # the arrays kept from step to step, in the order _buffers holds them
+    STATE_ARRAYS: tuple[str, ...] = ()
 
     def __init__(self, learning_rate=0.001, schedule="constant", power_t=0.5):
         self.learning_rate_init = float(learning_rate)
@@ -93,6 +95,16 @@ class Optimizer:
     def config(self) -> dict:
         """The constructor arguments, as plain JSON-ready values."""
         return {"learning_rate": self.learning_rate_init, "schedule": self.schedule.name, "power_t": self.power_t}
+
+    def state_arrays(self) -> dict:
+        """The arrays carried between steps (Adam's moments, SGD's velocity),
+        by name; empty before the first step."""
+        state = getattr(self, "_state", None)
+        return {} if state is None else dict(zip(self.STATE_ARRAYS, state))
+
+    def set_state_arrays(self, arrays: dict) -> None:
+        """Put back what :meth:`state_arrays` gave (copies are kept)."""
+        self._state = [np.array(arrays[name], copy=True) for name in self.STATE_ARRAYS] if arrays else None
 
     def _buffers(self, params, count):
         """``count`` zeroed arrays shaped like ``params``, made once: the
@@ -118,6 +130,7 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    STATE_ARRAYS = ("velocity",)
 
     def __init__(self, learning_rate=0.1, momentum=0.0, nesterov=False, schedule="constant", power_t=0.5):
         super().__init__(learning_rate, schedule, power_t)
@@ -128,6 +141,10 @@ class SGD(Optimizer):
 
     def config(self) -> dict:
         return {**super().config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+    def state_arrays(self) -> dict:
+        # without momentum the velocity is never read: nothing to carry
+        return super().state_arrays() if self.momentum else {}
 
     def step(self, params, grads):
         self.steps += 1
@@ -147,6 +164,7 @@ class Adam(Optimizer):
     lr_t = lr·sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ), step = −lr_t·m/(sqrt(v) + ε)."""
 
     name = "adam"
+    STATE_ARRAYS = ("m", "v")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, schedule="constant", power_t=0.5):
         super().__init__(learning_rate, schedule, power_t)

@@ -15,8 +15,12 @@ estimator whose predictions are bit-identical:
 * classifiers: ``meta["labels"]`` with string class labels, or
   ``arrays["classes"]`` with numeric ones, in their original dtype.
 
-The optimiser's moments are not kept: ``partial_fit`` after loading starts a
-fresh optimiser from the loaded weights.
+* ``meta["optimizer"]`` and ``arrays["optimizer_*"]``: the sgd/adam
+  optimiser's settings, step count, current rate and moments, and
+  ``meta["stopping"]``: the no-improvement counter and best figure, so that
+  ``partial_fit`` after loading continues exactly as without the round trip.
+  Files without them (lbfgs, or files written before they were kept) load
+  with a fresh optimiser, as after ``fit``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import numpy as np
 from sklearn.preprocessing import LabelBinarizer
 
 from ..network import Network
+from ..persistence._optimizer import optimizer_from_state, optimizer_state
 from ..training import History
 
 __all__ = [
@@ -89,6 +94,13 @@ def estimator_state(estimator) -> tuple[dict, dict]:
     arrays = {"params": network.params.copy()}
     if getattr(estimator, "training_range_", None) is not None:
         arrays["training_range"] = np.array(estimator.training_range_, dtype=np.float64)
+    if getattr(estimator, "_optimizer", None) is not None:
+        meta["optimizer"], optimizer_arrays = optimizer_state(estimator._optimizer)
+        arrays.update(optimizer_arrays)
+    stopping = getattr(estimator, "_stopping", None)
+    if stopping is not None and not math.isnan(stopping.best):
+        meta["stopping"] = {"monitor": stopping.monitor, "best": _to_json(stopping.best),
+                            "best_epoch": int(stopping.best_epoch), "wait": int(stopping.wait)}
     return meta, arrays
 
 
@@ -115,8 +127,22 @@ def estimator_from_state(cls, meta: dict, arrays: dict):
     bounds = arrays.get("training_range")
     estimator.training_range_ = None if bounds is None else np.array(bounds, dtype=np.float64)
     estimator._optimizer = None
-    estimator._stopping = None
+    if "optimizer" in meta:
+        estimator._optimizer = optimizer_from_state(meta["optimizer"], arrays, estimator.network_.params)
+    estimator._stopping = None if "stopping" not in meta else _stopping_from_state(meta["stopping"])
     return estimator
+
+
+def _stopping_from_state(meta: dict):
+    from ._stochastic import carried_stopping  # the solver module imports this one
+
+    try:
+        best = _from_json("best", meta["best"])
+        stopping = carried_stopping(str(meta["monitor"]))
+        stopping.best, stopping.best_epoch, stopping.wait = float(best), int(meta["best_epoch"]), int(meta["wait"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"the early-stopping state is malformed ({type(error).__name__}: {error})") from None
+    return stopping
 
 
 def classifier_labels_state(estimator) -> tuple[dict, dict]:

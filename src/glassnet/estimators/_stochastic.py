@@ -27,7 +27,7 @@ from ..training import EarlyStopping, train
 from ._base import SOLVER_FUNCTIONS
 from ._callbacks import best_weights_tracker, epoch_callbacks
 
-__all__ = ["fit_stochastic"]
+__all__ = ["fit_stochastic", "carried_stopping"]
 
 
 class _CarriedStopping(EarlyStopping):
@@ -91,10 +91,15 @@ def _split(estimator, X, Y, sample_weight, random_state):
     return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
 
+def carried_stopping(monitor: str) -> EarlyStopping:
+    """A fresh rule whose count carries over between training calls."""
+    return _CarriedStopping(monitor=monitor)
+
+
 def _stopping(estimator, monitor, restore):
     stopping = estimator._stopping
     if stopping is None or stopping.monitor != monitor:
-        stopping = _CarriedStopping(monitor=monitor)
+        stopping = carried_stopping(monitor)
         estimator._stopping = stopping
     stopping.patience = estimator.n_iter_no_change
     stopping.tol = estimator.tol

@@ -479,7 +479,8 @@ def _in_float64(*arrays):
     """The output layer's arrays in float64 for the loss *value*: float32
     outputs beyond ~1.8e19 would overflow when squared, and the value is
     only a number to report and compare, not part of the gradient."""
-    return [array if array.dtype == np.float64 else array.astype(np.float64) for array in arrays]
+    return [array if getattr(array, "dtype", None) == np.float64 else np.asarray(array, dtype=np.float64)
+            for array in arrays]
 
 
 def _matmul(A, W, out):

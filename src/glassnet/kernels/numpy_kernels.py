@@ -40,9 +40,9 @@ def _block_buffer(dtype):
 
 def _blocks(n):
     """``(slice, length)`` of each block of a vector of n elements."""
-    for start in range(0, n, BLOCK):
-        stop = min(start + BLOCK, n)
-        yield slice(start, stop), stop - start
+    if n <= BLOCK:  # the common case for small networks: one block, no generator
+        return ((slice(None), n),)
+    return [(slice(start, min(start + BLOCK, n)), min(start + BLOCK, n) - start) for start in range(0, n, BLOCK)]
 
 
 def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):

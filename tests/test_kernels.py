@@ -283,3 +283,22 @@ def test_auto_goes_on_with_numpy_when_numba_fails_to_load(monkeypatch):
     assert kernels.active() is numpy_kernels
     with pytest.raises(ValueError, match="failed to load earlier"):
         kernels.use("numba")
+
+
+def test_numba_path_takes_any_layout_and_gives_numpys_numbers():
+    # a user's own 2-D and strided arrays given to Optimizer.step
+    rng = np.random.default_rng(5)
+    grads = rng.standard_normal((6, 8))
+    results = []
+    for path in ("numpy", "numba"):
+        kernels.use(path)
+        square, strided = np.ones((6, 8)), np.ones((6, 16))[:, ::2]
+        for params in (square, strided):
+            adam, sgd = Adam(0.1), SGD(0.1, momentum=0.9)
+            for _ in range(3):
+                adam.step(params, grads)
+                sgd.step(params, grads)
+        results.append((square, strided))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+    assert not np.array_equal(results[1][0], np.ones((6, 8)))

@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import numpy_kernels
+
 NAME = "numba"
 ADAM_SCRATCH = 0
 SGD_SCRATCH = 0
@@ -54,19 +56,31 @@ def _plain_sgd(params, grads, rate):
         params[i] -= grads[i] * rate
 
 
+# The loops index element by element, so they take C-contiguous arrays of
+# one shape only; any other layout (a user's own arrays given to
+# Optimizer.step) goes to the NumPy kernels, which give the same numbers.
+
+
 def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
+    flat = numpy_kernels.flat_views(params, grads, m, v)
+    if flat is None:
+        work = [np.empty_like(params) for _ in range(numpy_kernels.ADAM_SCRATCH)]
+        return numpy_kernels.adam_step(params, grads, m, v, work, rate, beta_1, beta_2, epsilon)
     cast = params.dtype.type
     # 1 − β is formed in float64, then cast, as NumPy does with a Python float
-    _adam(params, grads, m, v, cast(rate), cast(beta_1), cast(1 - beta_1), cast(beta_2), cast(1 - beta_2),
-          cast(epsilon))
+    _adam(*flat, cast(rate), cast(beta_1), cast(1 - beta_1), cast(beta_2), cast(1 - beta_2), cast(epsilon))
 
 
 def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
+    flat = numpy_kernels.flat_views(params, grads, velocity)
+    if flat is None:
+        work = [np.empty_like(params) for _ in range(numpy_kernels.SGD_SCRATCH)]
+        return numpy_kernels.sgd_step(params, grads, velocity, work, rate, momentum, nesterov)
     cast = params.dtype.type
     if momentum == 0.0:
-        _plain_sgd(params, grads, cast(rate))
+        _plain_sgd(flat[0], flat[1], cast(rate))
     else:
-        _sgd(params, grads, velocity, cast(rate), cast(momentum), bool(nesterov))
+        _sgd(*flat, cast(rate), cast(momentum), bool(nesterov))
 
 
 @njit(cache=True, nogil=True)
@@ -84,14 +98,18 @@ def _relu_backward(dA, A, out, one, zero):
 
 
 def add_scaled(target, source, scale):
-    _add_scaled(target, source, target.dtype.type(scale))
+    flat = numpy_kernels.flat_views(target, source)
+    if flat is None:
+        return numpy_kernels.add_scaled(target, source, scale)
+    _add_scaled(*flat, target.dtype.type(scale))
 
 
 def relu_backward(dA, A, out):
-    if not (dA.flags.c_contiguous and A.flags.c_contiguous and out.flags.c_contiguous):
-        return np.multiply(dA, A > 0, out=out)
+    flat = numpy_kernels.flat_views(dA, A, out)
+    if flat is None:
+        return numpy_kernels.relu_backward(dA, A, out)
     cast = out.dtype.type
-    _relu_backward(dA.reshape(-1), A.reshape(-1), out.reshape(-1), cast(1), cast(0))
+    _relu_backward(*flat, cast(1), cast(0))
     return out
 
 

@@ -38,6 +38,15 @@ def _block_buffer(dtype):
     return buffer
 
 
+def flat_views(*arrays):
+    """1-D views of C-contiguous arrays of one shape and dtype, or None when
+    some array has another layout (and so cannot be viewed flat)."""
+    first = arrays[0]
+    if all(a.flags.c_contiguous and a.shape == first.shape and a.dtype == first.dtype for a in arrays):
+        return [a.reshape(-1) for a in arrays]
+    return None
+
+
 def _blocks(n):
     """``(slice, length)`` of each block of a vector of n elements."""
     if n <= BLOCK:  # the common case for small networks: one block, no generator
@@ -60,6 +69,13 @@ def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
     # p ← p + (−rate·m)/(sqrt(v) + ε), the last three passes a block at a time
     np.sqrt(v, out=work)
     work += epsilon
+    flat = flat_views(params, m, work)
+    if flat is None:  # arrays of some other layout: one temporary instead
+        update = m * -rate
+        update /= work
+        params += update
+        return
+    params, m, work = flat
     buffer = _block_buffer(params.dtype)
     for rows, size in _blocks(params.size):
         update = np.multiply(m[rows], -rate, out=buffer[:size])
@@ -90,6 +106,11 @@ def add_scaled(target, source, scale):
     """target ← target + scale·source (the L2 term of the gradient), a block
     at a time, so no temporary as long as the weights is made."""
     scale = target.dtype.type(scale)
+    flat = flat_views(target, source)
+    if flat is None:  # arrays of some other layout: one temporary instead
+        target += scale * source
+        return
+    target, source = flat
     buffer = _block_buffer(target.dtype)
     for rows, size in _blocks(target.size):
         target[rows] += np.multiply(source[rows], scale, out=buffer[:size])

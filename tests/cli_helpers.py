@@ -17,10 +17,11 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path), MPLBACKEND="Agg", COLUMNS="120")
 
 
-def glassnet(*args, cwd=None, timeout=300):
-    """``python -m glassnet ARGS`` in a fresh process: CompletedProcess with text output."""
+def glassnet(*args, cwd=None, timeout=300, env=None):
+    """``python -m glassnet ARGS`` in a fresh process: CompletedProcess with text output.
+    ``env`` adds environment variables."""
     return subprocess.run([sys.executable, "-m", "glassnet", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=ENV, timeout=timeout)
+                          cwd=cwd, env={**ENV, **(env or {})}, timeout=timeout)
 
 
 class Terminal:

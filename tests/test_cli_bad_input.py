@@ -109,3 +109,12 @@ def test_bad_plot_suffix_fails_before_training(tmp_path, capsys):
     code = main(["train", "--dataset", "tutorial", "-o", str(tmp_path / "m.glassnet"), "--plot", str(tmp_path / "c.txt")])
     assert code == 2 and "must end in .png, .svg, .pdf" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_kernel_choice_in_the_environment(tmp_path):
+    run = run_glassnet("train", FRUIT, "--target", "fruit", "-o", "out.glassnet", "--epochs", "2", "--quiet",
+                       cwd=tmp_path, env={"GLASSNET_KERNELS": "fortran"})
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.strip() == ("error: GLASSNET_KERNELS='fortran' is not a kernel path; "
+                                  "expected one of: auto, numpy, numba")
+    assert list(tmp_path.iterdir()) == []

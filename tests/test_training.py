@@ -174,3 +174,36 @@ def test_no_warning_when_training_is_healthy():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         NeuralNetwork(layers=[3, 4, 1], output_activation="identity", learning_rate=0.001, seed=0).train(X, Y, 20)
+
+
+@pytest.mark.parametrize("metric", [None, "accuracy"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_uint8_class_indicators_train_exactly_as_float_targets(dtype, metric):
+    # classifiers keep their one-hot targets as uint8; the engine must read
+    # them as the same 0s and 1s, with per-batch gathering (no metric) or a
+    # shuffled copy (metric), in either dtype
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 4)).astype(dtype)
+    Y = np.eye(3, dtype=np.uint8)[rng.integers(0, 3, 90)]
+    runs = []
+    for targets in (Y, Y.astype(dtype)):
+        net = Network([4, 6, 3], "relu", "softmax", "categorical_crossentropy", l2=1e-3, dtype=dtype,
+                      rng=np.random.default_rng(1))
+        history = History()
+        train(net, Adam(0.01), X, targets, epochs=4, batch_size=16, rng=np.random.default_rng(2),
+              metric=metric, history=history)
+        runs.append((net.params, history.records))
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    assert runs[0][1] == runs[1][1]
+
+
+def test_gathering_each_batch_or_a_shuffled_copy_gives_the_same_weights():
+    # without a training metric each batch gathers its own rows of Y; with
+    # one, the epoch's targets are gathered whole (the metric needs them)
+    X, Y = regression(n=70)
+    weights = []
+    for metric in (None, "mse"):
+        net = make_net(seed=3)
+        train(net, SGD(0.05, momentum=0.9), X, Y, epochs=3, batch_size=8, rng=np.random.default_rng(4), metric=metric)
+        weights.append(net.params)
+    np.testing.assert_array_equal(weights[0], weights[1])

@@ -382,10 +382,11 @@ class NeuralNetwork:
         from .persistence._json import records_to_json
         from .persistence._optimizer import optimizer_state
 
+        optimizer_meta, optimizer_arrays = optimizer_state(self.optimizer)
         state = {
             "network": self.network.config(),
             "optimizer": {"name": self.optimizer.name, **self.optimizer.config()},
-            "optimizer_state": None,
+            "optimizer_state": optimizer_meta,
             "metric": self.metric,
             "limit": self.limit,
             "batch_size": self.batch_size,
@@ -397,9 +398,7 @@ class NeuralNetwork:
             "history": records_to_json(self.history.records),
             "training_range": None,
         }
-        arrays = {"params": self.network.params.copy()}
-        state["optimizer_state"], optimizer_arrays = optimizer_state(self.optimizer)
-        arrays.update(optimizer_arrays)
+        arrays = {"params": self.network.params.copy(), **optimizer_arrays}
         if self.training_range is not None:
             names = self.training_range.names
             state["training_range"] = {"names": None if names is None else list(names)}

@@ -61,10 +61,16 @@ def _plain_sgd(params, grads, rate):
 # Optimizer.step) goes to the NumPy kernels, which give the same numbers.
 
 
+def _numpy_scratch(params, count):
+    """Work arrays for a NumPy kernel that stands in for a loop (this path
+    keeps none of its own)."""
+    return [np.empty_like(params) for _ in range(count)]
+
+
 def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
     flat = numpy_kernels.flat_views(params, grads, m, v)
     if flat is None:
-        work = [np.empty_like(params) for _ in range(numpy_kernels.ADAM_SCRATCH)]
+        work = _numpy_scratch(params, numpy_kernels.ADAM_SCRATCH)
         return numpy_kernels.adam_step(params, grads, m, v, work, rate, beta_1, beta_2, epsilon)
     cast = params.dtype.type
     # 1 − β is formed in float64, then cast, as NumPy does with a Python float
@@ -74,7 +80,7 @@ def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
 def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
     flat = numpy_kernels.flat_views(params, grads, velocity)
     if flat is None:
-        work = [np.empty_like(params) for _ in range(numpy_kernels.SGD_SCRATCH)]
+        work = _numpy_scratch(params, numpy_kernels.SGD_SCRATCH)
         return numpy_kernels.sgd_step(params, grads, velocity, work, rate, momentum, nesterov)
     cast = params.dtype.type
     if momentum == 0.0:

@@ -1,7 +1,8 @@
 """The pure-NumPy kernels: whole-array passes with ``out=``.
 
-The grouping of every operation is scikit-learn's, so equal gradients give
-bit-equal parameters. Python floats are "weak" scalars in NumPy, so they are
+The grouping of every operation is scikit-learn's, so in float64 equal
+gradients give bit-equal parameters (in float32 glassnet stays in float32
+where scikit-learn lifts the update to float64). Python floats are "weak" scalars in NumPy, so they are
 applied in the parameters' dtype; the learning rate may arrive as a NumPy
 float64, which would silently lift a float32 product to float64, so it is cast
 first.
@@ -49,9 +50,13 @@ def flat_views(*arrays):
 
 def _blocks(n):
     """``(slice, length)`` of each block of a vector of n elements."""
-    if n <= BLOCK:  # the common case for small networks: one block, no generator
+    if n <= BLOCK:  # the common case for small networks: one block
         return ((slice(None), n),)
-    return [(slice(start, min(start + BLOCK, n)), min(start + BLOCK, n) - start) for start in range(0, n, BLOCK)]
+    blocks = []
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        blocks.append((slice(start, stop), stop - start))
+    return blocks
 
 
 def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):

@@ -18,7 +18,7 @@ from _harness import instrumented, run  # noqa: E402
 with instrumented():
     import glassnet
     import glassnet.article  # noqa: F401  (glassnet imports lazily; these are what load runs)
-    import glassnet.network  # noqa: F401
+    import glassnet.engine.network  # noqa: F401
     import glassnet.persistence  # noqa: F401
 
 _FOLDER = tempfile.mkdtemp(prefix="glassnet-fuzz-")

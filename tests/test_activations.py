@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from glassnet.activations import ACTIVATIONS, get_activation
+from glassnet.engine.activations import ACTIVATIONS, get_activation
 
 ALL = ACTIVATIONS.names()
 ELEMENTWISE = [name for name in ALL if ACTIVATIONS.get(name).elementwise]

@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from glassnet import MLPClassifier, MLPRegressor
-from glassnet.network import Network
+from glassnet.engine.network import Network
 
 X, y = make_classification(150, 8, n_informative=5, n_classes=3, random_state=0)
 X_reg, y_reg = make_regression(150, 5, n_targets=3, random_state=0)

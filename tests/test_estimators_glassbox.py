@@ -12,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 import glassnet
 import glassnet.plot
 from glassnet import ExtrapolationWarning, MLPClassifier, MLPRegressor, check_gradients
-from glassnet.network import Network
+from glassnet.engine.network import Network
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -11,7 +11,7 @@ from sklearn.datasets import make_classification, make_regression
 
 import glassnet
 from glassnet import DivergenceWarning, MLPClassifier, MLPRegressor
-from glassnet.optimizers import Adam
+from glassnet.engine.optimizers import Adam
 from glassnet.progress import ProgressBar, format_figures
 
 X, y = make_classification(150, 6, n_informative=4, n_classes=3, random_state=0)
@@ -57,7 +57,7 @@ def test_ctrl_c_mid_epoch_keeps_the_last_complete_epoch(monkeypatch):
 def test_ctrl_c_during_lbfgs_keeps_the_last_complete_iteration(monkeypatch):
     model = quick(MLPRegressor, solver="lbfgs", max_iter=200)
     evaluations = 0
-    original = glassnet.network.Network.loss_and_gradient
+    original = glassnet.engine.network.Network.loss_and_gradient
 
     def interrupted(self, *args):
         nonlocal evaluations
@@ -66,10 +66,10 @@ def test_ctrl_c_during_lbfgs_keeps_the_last_complete_iteration(monkeypatch):
             raise KeyboardInterrupt
         return original(self, *args)
 
-    monkeypatch.setattr(glassnet.network.Network, "loss_and_gradient", interrupted)
+    monkeypatch.setattr(glassnet.engine.network.Network, "loss_and_gradient", interrupted)
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         model.fit(X_reg, y_reg)
-    monkeypatch.setattr(glassnet.network.Network, "loss_and_gradient", original)
+    monkeypatch.setattr(glassnet.engine.network.Network, "loss_and_gradient", original)
     completed = model.n_iter_
     assert 1 <= completed < 12 and len(model.loss_curve_) == completed
     same = quick(MLPRegressor, solver="lbfgs", max_iter=completed).fit(X_reg, y_reg)

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import MinMaxScaler
 
 import glassnet
-from glassnet.extrapolation import ExtrapolationWarning, TrainingRange
+from glassnet.engine.training_range import ExtrapolationWarning, TrainingRange
 
 
 @pytest.fixture

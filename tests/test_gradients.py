@@ -6,9 +6,9 @@ import pytest
 from sklearn.base import BaseEstimator
 
 import glassnet
-from glassnet.activations import ACTIVATIONS, Activation
-from glassnet.gradcheck import check_gradients, numerical_gradient, relative_error
-from glassnet.network import Network
+from glassnet.engine.activations import ACTIVATIONS, Activation
+from glassnet.glassbox.gradcheck import check_gradients, numerical_gradient, relative_error
+from glassnet.engine.network import Network
 
 HIDDEN = [name for name in ACTIVATIONS.names() if name not in ("softmax", "exp")]
 # each loss with the output activations it is defined for

@@ -9,8 +9,8 @@ from sklearn.datasets import load_digits
 
 import glassnet
 from glassnet import kernels
-from glassnet.kernels import numba_kernels, numpy_kernels
-from glassnet.optimizers import SGD, Adam
+from glassnet.engine.kernels import numba_kernels, numpy_kernels
+from glassnet.engine.optimizers import SGD, Adam
 
 PATHS = (numpy_kernels, numba_kernels)
 

@@ -5,7 +5,7 @@ import pytest
 from scipy.special import expit, softmax
 from sklearn import metrics
 
-from glassnet.losses import LOSSES, get_loss, reduce_per_sample
+from glassnet.engine.losses import LOSSES, get_loss, reduce_per_sample
 
 
 def test_squared_error_is_half_sum_of_squares():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn import metrics
 
-from glassnet.metrics import get_metric
+from glassnet.engine.metrics import get_metric
 
 rng = np.random.default_rng(0)
 n = 40

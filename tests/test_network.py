@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from glassnet.network import Network
+from glassnet.engine.network import Network
 
 
 def test_layers_are_views_into_one_flat_vector():

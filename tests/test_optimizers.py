@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from glassnet.optimizers import SGD, Adam, make_optimizer
+from glassnet.engine.optimizers import SGD, Adam, make_optimizer
 
 
 def run(optimizer, grads_sequence, start):

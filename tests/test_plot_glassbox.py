@@ -7,7 +7,7 @@ from matplotlib.colors import to_rgb
 from sklearn.base import BaseEstimator
 
 import glassnet
-from glassnet.network import Network
+from glassnet.engine.network import Network
 from glassnet.plot import activation_health, activations, decision_boundary, network
 from glassnet.plot.boundary import CLASS_COLOURS
 from glassnet.plot.diagram import NEGATIVE, POSITIVE

@@ -5,7 +5,7 @@ import pytest
 from scipy.special import expit
 
 import glassnet
-from glassnet.trace import LayerTrace, Trace
+from glassnet.glassbox.trace import LayerTrace, Trace
 
 CONFIGS = [
     dict(),  # the article's 3-3-1 logistic network, no biases, summed loss

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from glassnet import DivergenceWarning, EarlyStopping, History, NeuralNetwork
-from glassnet.network import Network
-from glassnet.optimizers import SGD, Adam
-from glassnet.training import train
+from glassnet.engine.network import Network
+from glassnet.engine.optimizers import SGD, Adam
+from glassnet.engine.training import train
 
 
 def regression(n=80, seed=0):

@@ -14,22 +14,29 @@ _EXPORTS = {
     "NeuralNetwork": ".article",
     "MLPClassifier": ".estimators",
     "MLPRegressor": ".estimators",
-    "Network": ".network",
+    "Network": ".engine.network",
     "EvaluationResult": ".evaluation",
-    "check_gradients": ".gradcheck",
-    "EarlyStopping": ".training",
-    "History": ".training",
-    "DivergenceWarning": ".training",
-    "ExtrapolationWarning": ".extrapolation",
+    "check_gradients": ".glassbox.gradcheck",
+    "EarlyStopping": ".engine.training",
+    "History": ".engine.training",
+    "DivergenceWarning": ".engine.training",
+    "ExtrapolationWarning": ".engine.training_range",
     "load_tutorial": ".datasets",
     "save": ".persistence",
     "load": ".persistence",
 }
 
+# public submodules that live deeper in the package
+_MODULES = {"kernels": ".engine.kernels"}
+
 __all__ = [*_EXPORTS, "__version__"]
 
 
 def __getattr__(name):
+    if name in _MODULES:
+        value = import_module(_MODULES[name], __name__)
+        globals()[name] = value
+        return value
     try:
         module = _EXPORTS[name]
     except KeyError:
@@ -40,4 +47,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted([*globals(), *_EXPORTS])
+    return sorted([*globals(), *_EXPORTS, *_MODULES])

@@ -9,7 +9,7 @@ exactly the article's update ``W1 += Xᵀ·z2_delta``, ``W2 += z2ᵀ·o_delta``.
 Everything the article asks for in its closing section is a keyword away:
 any size and depth (``layers=[...]``), another metric (``metric="rmse"``) and
 another loss, activation, optimiser or dtype. The maths lives in the engine
-(:mod:`glassnet.network`, :mod:`glassnet.training`); this class only
+(:mod:`glassnet.engine.network`, :mod:`glassnet.engine.training`); this class only
 translates the article's API into it.
 """
 
@@ -20,12 +20,12 @@ import warnings
 import numpy as np
 
 from .evaluation import EvaluationResult, evaluate_outputs
-from .extrapolation import TrainingRange
-from .metrics import get_metric
-from .network import Network
-from .optimizers import make_optimizer
-from .training import DivergenceWarning, EarlyStopping, History, train
-from .validation import check_positive_int, check_X, check_y
+from .engine.training_range import TrainingRange
+from .engine.metrics import get_metric
+from .engine.network import Network
+from .engine.optimizers import make_optimizer
+from .engine.training import DivergenceWarning, EarlyStopping, History, train
+from .engine.validation import check_positive_int, check_X, check_y
 
 __all__ = ["NeuralNetwork"]
 
@@ -61,7 +61,7 @@ class NeuralNetwork:
         "uniform" (the article's [0, 1)), "glorot" or "he".
     optimizer : str or Optimizer
         "sgd" (the article's plain gradient descent) or "adam", or an
-        instance such as ``glassnet.optimizers.SGD(momentum=0.9, nesterov=True)``.
+        instance such as ``glassnet.engine.optimizers.SGD(momentum=0.9, nesterov=True)``.
     learning_rate : float, optional
         Step size; default 1 for "sgd" (the article's) and the optimiser's own
         default otherwise (0.001 for "adam").
@@ -327,14 +327,14 @@ class NeuralNetwork:
         """Every number of one sample's forward pass, and backward pass with ``y``.
 
         ``x`` : a vector of ``input_size`` numbers (or one row); ``y`` : its
-        target. Returns a :class:`~glassnet.trace.Trace`, a list with one
-        :class:`~glassnet.trace.LayerTrace` per layer (``z``, ``a`` and, with
+        target. Returns a :class:`~glassnet.glassbox.trace.Trace`, a list with one
+        :class:`~glassnet.glassbox.trace.LayerTrace` per layer (``z``, ``a`` and, with
         ``y``, ``delta``, ``grad_weights``, ``grad_bias``), and prints it as a
         table unless ``verbose=False``. The last layer's ``a`` is
         ``predict(x)``; with ``y`` the gradients are
         ``gradients(x[None], y[None])``.
         """
-        from .trace import trace_network
+        from .glassbox.trace import trace_network
 
         trace = trace_network(self.network, x, y)
         if verbose:

@@ -1,7 +1,7 @@
 """A training progress bar (rich) usable as a training-loop callback.
 
 :class:`ProgressBar` is called with each epoch's record, the dict that
-:func:`glassnet.training.train` passes to its callbacks (``epoch``, ``loss``
+:func:`glassnet.engine.training.train` passes to its callbacks (``epoch``, ``loss``
 and, with validation data, ``val_loss`` and ``val_<metric>``). It shows the
 epoch out of the total, the training loss and the validation figures::
 

@@ -31,7 +31,7 @@ def run_trace(args) -> int:
 
 
 def run_gradcheck(args) -> int:
-    from ..gradcheck import check_gradients
+    from ..glassbox.gradcheck import check_gradients
 
     model = read_model(args.model)
     frame = _rows(model, args.data, args.max_rows)

@@ -2,7 +2,7 @@
 
 ``MLPClassifier`` and ``MLPRegressor`` take scikit-learn 1.9's parameters
 (documented once in :data:`PARAMETERS`) and fit with the engine: sgd and adam
-in :func:`glassnet.training.train`, lbfgs in scipy's L-BFGS-B.
+in :func:`glassnet.engine.training.train`, lbfgs in scipy's L-BFGS-B.
 """
 
 from . import _stochastic, lbfgs  # noqa: F401  (register the solvers)

@@ -1,7 +1,7 @@
 """What the classifier and the regressor share: scikit-learn's MLP API
 translated onto glassnet's engine.
 
-The fitted estimator keeps one :class:`~glassnet.network.Network` in
+The fitted estimator keeps one :class:`~glassnet.engine.network.Network` in
 ``network_``; ``coefs_`` and ``intercepts_`` are views into its flat parameter
 vector, so the engine, scikit-learn's attribute names and glassnet's tools
 (``check_gradients``, ``trace``, model files) all see the same numbers.
@@ -15,7 +15,7 @@ How scikit-learn's model maps onto the engine:
 * the initial weights are drawn by glassnet's Glorot initialiser from the
   RandomState that ``random_state`` gives, in scikit-learn's order, so the
   same ``random_state`` starts from the same weights;
-* sgd and adam run in :func:`glassnet.training.train` (see
+* sgd and adam run in :func:`glassnet.engine.training.train` (see
   :mod:`._stochastic`), lbfgs in scipy's L-BFGS-B on the engine's loss and
   gradient (see :mod:`.lbfgs`).
 """
@@ -31,10 +31,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted, validate_data
 
 from .._registry import Registry
-from ..extrapolation import TrainingRange, training_range_of
-from ..network import Network
-from ..training import DivergenceWarning, History
-from ..validation import check_representable
+from ..engine.training_range import TrainingRange
+from ..glassbox.access import training_range_of
+from ..engine.network import Network
+from ..engine.training import DivergenceWarning, History
+from ..engine.validation import check_representable
 from ._params import validate_parameters
 from ._state import estimator_from_state, estimator_state
 
@@ -257,7 +258,7 @@ class BaseMLP(BaseEstimator):
 
         ``x`` : one sample (a vector of ``n_features_in_`` numbers, one row,
         or a pandas row); ``y`` : its class label (classifier) or target
-        values (regressor). Returns a :class:`~glassnet.trace.Trace` with one
+        values (regressor). Returns a :class:`~glassnet.glassbox.trace.Trace` with one
         record per layer (``z``, ``a`` and, with ``y``, ``delta``,
         ``grad_weights``, ``grad_bias``) and prints it as a table unless
         ``verbose=False``. The last ``a`` is the network's output for ``x``
@@ -265,7 +266,7 @@ class BaseMLP(BaseEstimator):
         gradients are those of the training loss, L2 term (``alpha``)
         included, on this one sample, as training computes them.
         """
-        from ..trace import trace_network
+        from ..glassbox.trace import trace_network
 
         check_is_fitted(self)
         X = self._one_sample(x)

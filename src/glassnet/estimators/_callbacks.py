@@ -8,7 +8,7 @@ import math
 from contextlib import contextmanager
 
 from ..progress import ProgressBar
-from ..training import EarlyStopping
+from ..engine.training import EarlyStopping
 
 __all__ = ["epoch_callbacks", "best_weights_tracker"]
 

@@ -6,7 +6,7 @@ string keys; no NumPy scalars; infinity written as the string "inf"), and
 estimator whose predictions are bit-identical:
 
 * ``arrays["params"]``: the engine's flat parameter vector, in its dtype;
-* ``meta["network"]``: the engine's :meth:`~glassnet.network.Network.config`;
+* ``meta["network"]``: the engine's :meth:`~glassnet.engine.network.Network.config`;
 * ``meta["params"]``: the constructor arguments (``callbacks`` and a
   RandomState ``random_state`` cannot be written and come back as None);
 * ``meta["fitted"]``: the other fitted attributes, the training history;
@@ -31,9 +31,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.preprocessing import LabelBinarizer
 
-from ..network import Network
+from ..engine.network import Network
 from ..persistence._optimizer import optimizer_from_state, optimizer_state
-from ..training import History
+from ..engine.training import History
 
 __all__ = [
     "estimator_state",

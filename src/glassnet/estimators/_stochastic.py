@@ -1,11 +1,11 @@
 """sgd and adam: scikit-learn's stochastic solvers run by glassnet's training loop.
 
 This module only translates. scikit-learn's ``_fit_stochastic`` becomes one
-call of :func:`glassnet.training.train` with
+call of :func:`glassnet.engine.training.train` with
 
-* an :class:`~glassnet.optimizers.SGD` or :class:`~glassnet.optimizers.Adam`
+* an :class:`~glassnet.engine.optimizers.SGD` or :class:`~glassnet.engine.optimizers.Adam`
   whose update rules are scikit-learn's, kept between ``partial_fit`` calls;
-* an :class:`~glassnet.training.EarlyStopping` rule with scikit-learn's
+* an :class:`~glassnet.engine.training.EarlyStopping` rule with scikit-learn's
   ``n_iter_no_change``/``tol`` test on the training loss, or on the
   validation score with ``early_stopping``. Like scikit-learn's counter it
   carries over between ``warm_start`` fits and ``partial_fit`` calls;
@@ -22,8 +22,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
-from ..optimizers import SGD, Adam
-from ..training import EarlyStopping, train
+from ..engine.optimizers import SGD, Adam
+from ..engine.training import EarlyStopping, train
 from ._base import SOLVER_FUNCTIONS
 from ._callbacks import best_weights_tracker, epoch_callbacks
 

@@ -38,7 +38,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     ``validation_scores_``, ``best_validation_score_``, ``t_``,
     ``n_features_in_``, ``feature_names_in_``, ``n_iter_``, ``n_layers_``,
     ``n_outputs_``, ``out_activation_``) plus ``network_`` (the engine's
-    :class:`~glassnet.network.Network`, whose parameters ``coefs_`` and
+    :class:`~glassnet.engine.network.Network`, whose parameters ``coefs_`` and
     ``intercepts_`` are views of), ``validation_loss_curve_`` and
     ``training_range_`` (per-feature lows and highs of the rows trained on,
     shape (2, n_features); ``predict`` warns beyond them). ``trace(x, y)``

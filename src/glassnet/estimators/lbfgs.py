@@ -26,8 +26,8 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from ..metrics import get_metric
-from ..training import TrainingResult, _validate
+from ..engine.metrics import get_metric
+from ..engine.training import TrainingResult, _validate
 from ._base import SOLVER_FUNCTIONS
 from ._callbacks import best_weights_tracker, epoch_callbacks
 

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ..optimizers import OPTIMIZERS, Optimizer
+from ..engine.optimizers import OPTIMIZERS, Optimizer
 
 __all__ = ["optimizer_state", "optimizer_from_state", "ARRAY_PREFIX"]
 

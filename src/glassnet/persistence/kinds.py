@@ -28,7 +28,7 @@ KINDS: Registry[type] = Registry("model kind")
 # glassnet.persistence stays light and free of import cycles
 _BUILTIN = {
     "NeuralNetwork": ("glassnet.article", "NeuralNetwork"),
-    "Network": ("glassnet.network", "Network"),
+    "Network": ("glassnet.engine.network", "Network"),
     "MLPClassifier": ("glassnet.estimators", "MLPClassifier"),
     "MLPRegressor": ("glassnet.estimators", "MLPRegressor"),
     "tabular": ("glassnet.tabular", "TabularModel"),

@@ -19,9 +19,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..extrapolation import ExtrapolationWarning, training_range_of
-from ..network import Network
-from ..validation import check_X
+from ..engine.training_range import ExtrapolationWarning
+from ..glassbox.access import training_range_of
+from ..engine.network import Network
+from ..engine.validation import check_X
 from ._common import save_figure
 
 __all__ = ["decision_boundary", "CLASS_COLOURS"]

@@ -14,8 +14,8 @@ from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .._models import engine_of
-from ..trace import check_sample
+from ..glassbox.access import engine_of
+from ..glassbox.trace import check_sample
 from ._common import save_figure
 
 __all__ = ["network", "POSITIVE", "NEGATIVE"]

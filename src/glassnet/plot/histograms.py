@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._models import engine_of
-from ..validation import check_X
+from ..glassbox.access import engine_of
+from ..engine.validation import check_X
 from ._common import save_figure
 
 __all__ = ["activations", "activation_health", "LayerHealth", "SATURATION"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..extrapolation import TrainingRange
+from ..engine.training_range import TrainingRange
 from ..preprocessing import make_scaler
 from .columns import Columns, check_has_columns, drop_empty_rows, empty_cells, parse_numbers, row_number
 from .model import TabularModel, scaled

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..extrapolation import ExtrapolationWarning, TrainingRange
+from ..engine.training_range import ExtrapolationWarning, TrainingRange
 from ..persistence import embed_state, embedded_object
 from ._sklearn_state import scaler_from_state, scaler_state
 from .columns import Columns, parse_numbers

@@ -96,11 +96,11 @@ class Network:
     output_activation : str
         Activation of the output layer.
     loss : str
-        Name from :data:`glassnet.losses.LOSSES`.
+        Name from :data:`glassnet.engine.losses.LOSSES`.
     bias : bool
         Whether layers have biases. Without, biases are fixed zeros.
     init : str
-        Name from :data:`glassnet.initializers.INITIALIZERS`.
+        Name from :data:`glassnet.engine.initializers.INITIALIZERS`.
     reduction : {"mean", "sum"}
         How per-sample losses are combined.
     l2 : float

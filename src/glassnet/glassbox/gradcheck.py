@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._models import engine_of
+from .access import engine_of
 
 __all__ = ["check_gradients", "numerical_gradient", "relative_error"]
 
@@ -54,7 +54,7 @@ def check_gradients(model, X, y, step: float = 1e-6) -> float:
 
     ``model`` is a :class:`~glassnet.NeuralNetwork` (trained or not: its
     initial weights have gradients too), a fitted estimator or a
-    :class:`~glassnet.network.Network`; an unfitted estimator raises
+    :class:`~glassnet.engine.network.Network`; an unfitted estimator raises
     ``ValueError``. ``X`` has shape (n_samples, n_inputs) and ``y`` shape
     (n_samples,) or (n_samples, n_outputs): for an estimator, the ``X`` and
     ``y`` that ``fit`` takes (class labels are encoded as in training), and
@@ -62,7 +62,7 @@ def check_gradients(model, X, y, step: float = 1e-6) -> float:
     copy, so it works for float32 models too and leaves the model untouched.
     Below 1e-6 means the gradients agree.
     """
-    from .validation import check_X, check_y
+    from ..engine.validation import check_X, check_y
 
     network = engine_of(model, "check_gradients")
     encode = getattr(model, "_engine_data", None)

@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._registry import Registry
+from .._registry import Registry
 
 __all__ = ["Metric", "METRICS", "get_metric"]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._format import array_text, number
-from .validation import check_X, check_y
+from .._format import array_text, number
+from ..engine.validation import check_X, check_y
 
 __all__ = ["LayerTrace", "Trace", "trace_network", "check_sample"]
 

@@ -34,7 +34,7 @@ from typing import Callable
 import numpy as np
 from scipy.special import xlogy
 
-from ._registry import Registry
+from .._registry import Registry
 
 __all__ = ["Loss", "LOSSES", "get_loss", "REDUCTIONS", "reduce_per_sample"]
 

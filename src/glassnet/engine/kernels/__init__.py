@@ -37,7 +37,7 @@ import importlib.util
 import os
 import warnings
 
-from .._registry import Registry
+from ..._registry import Registry
 
 __all__ = ["KERNELS", "active", "use", "reset", "available", "plan", "WORTH_LOADING"]
 
@@ -50,8 +50,8 @@ WORTH_LOADING = 5e8
 
 # name -> module path, imported on first use (numba takes a while to import)
 KERNELS: Registry[str] = Registry("kernel path")
-KERNELS.register("numpy", "glassnet.kernels.numpy_kernels")
-KERNELS.register("numba", "glassnet.kernels.numba_kernels")
+KERNELS.register("numpy", "glassnet.engine.kernels.numpy_kernels")
+KERNELS.register("numba", "glassnet.engine.kernels.numba_kernels")
 
 _chosen: str | None = None  # set by use(); None means the environment decides
 _loaded: dict = {}  # name -> imported kernel module, or None if loading it failed

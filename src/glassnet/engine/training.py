@@ -1,7 +1,7 @@
 """The training loop shared by every front door.
 
 :func:`train` runs epochs of (mini-)batch gradient steps on a
-:class:`~glassnet.network.Network` and keeps the bookkeeping apart from the
+:class:`~glassnet.engine.network.Network` and keeps the bookkeeping apart from the
 maths: shuffling, batching, the per-epoch history, validation, early stopping,
 callbacks, divergence and Ctrl-C.
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._registry import Registry
+from .._registry import Registry
 
 __all__ = ["INITIALIZERS", "get_initializer"]
 

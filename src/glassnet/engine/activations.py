@@ -24,7 +24,7 @@ import numpy as np
 from scipy.special import erf, expit
 
 from . import kernels
-from ._registry import Registry
+from .._registry import Registry
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._stack import user_stacklevel
+from .._stack import user_stacklevel
 
-__all__ = ["ExtrapolationWarning", "TrainingRange", "Excursion", "training_range_of"]
+__all__ = ["ExtrapolationWarning", "TrainingRange", "Excursion"]
 
 # how many features a warning names before summing up the rest
 _NAMED_FEATURES = 5
@@ -184,16 +184,3 @@ class TrainingRange:
     def from_dict(cls, data: dict) -> "TrainingRange":
         names = data.get("names")
         return cls(np.asarray(data["low"], np.float64), np.asarray(data["high"], np.float64), None if names is None else tuple(names))
-
-
-def training_range_of(model) -> TrainingRange | None:
-    """The training range of any glassnet model, or None before training.
-
-    A :class:`~glassnet.NeuralNetwork` keeps a :class:`TrainingRange` in
-    ``training_range``; an estimator keeps the plain array
-    ``training_range_`` (lows, then highs) and its ``feature_names_in_``.
-    """
-    bounds = getattr(model, "training_range_", None)
-    if bounds is not None:
-        return TrainingRange.from_array(bounds, getattr(model, "feature_names_in_", None))
-    return getattr(model, "training_range", None)

@@ -3,7 +3,7 @@
 The network keeps every weight and bias in a single contiguous array, and its
 gradient in another of the same shape, so an optimiser step is a handful of
 whole-array passes with no Python loop over layers, or a single pass with the
-numba kernels (see :mod:`glassnet.kernels`). The update rules are
+numba kernels (see :mod:`glassnet.engine.kernels`). The update rules are
 scikit-learn's MLP rules, operation for operation, so the same gradients give
 the same parameters to the last bit.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-from ._registry import Registry
+from .._registry import Registry
 
 __all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS", "SCHEDULES", "make_optimizer"]
 

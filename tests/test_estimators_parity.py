@@ -109,7 +109,7 @@ def test_warm_start_and_partial_fit_continue_like_scikit_learn():
         ours.partial_fit(X_multi, y_multi, classes=[0, 1, 2])
         theirs.partial_fit(X_multi, y_multi, classes=[0, 1, 2])
     # the adaptive schedule divided the rate by 5 on each stalled call: 0.001 / 5**2
-    assert ours._optimizer.learning_rate == theirs._optimizer.learning_rate == pytest.approx(4e-5)
+    assert ours.learner_.optimizer.learning_rate == theirs._optimizer.learning_rate == pytest.approx(4e-5)
     assert ours.n_iter_ == theirs.n_iter_ == 1 and ours.t_ == theirs.t_ == 600
     for a, b in zip(_parameters(ours), _parameters(theirs)):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator
 import glassnet
 from glassnet.engine.activations import ACTIVATIONS, Activation
 from glassnet.glassbox.gradcheck import check_gradients, numerical_gradient, relative_error
+from glassnet.engine.learner import Learner
 from glassnet.engine.network import Network
 
 HIDDEN = [name for name in ACTIVATIONS.names() if name not in ("softmax", "exp")]
@@ -89,10 +90,10 @@ def test_check_gradients_catches_a_broken_backward(monkeypatch):
 
 
 class _Estimator(BaseEstimator):
-    """The shape of a scikit-learn-style glassnet estimator: the engine in network_ after fit."""
+    """The shape of a scikit-learn-style glassnet estimator: the training state in learner_ after fit."""
 
     def fit(self, X, y):
-        self.network_ = Network([X.shape[1], 4, 1], "tanh", "identity", rng=np.random.default_rng(0))
+        self.learner_ = Learner(Network([X.shape[1], 4, 1], "tanh", "identity", rng=np.random.default_rng(0)))
         return self
 
 

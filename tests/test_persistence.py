@@ -88,9 +88,9 @@ def test_partial_fit_after_loading_continues_exactly(tmp_path, options):
         loaded.partial_fit(X, y)
     np.testing.assert_array_equal(loaded.network_.params, model.network_.params)
     assert loaded.loss_curve_ == model.loss_curve_
-    assert loaded._optimizer.learning_rate == model._optimizer.learning_rate
+    assert loaded.learner_.optimizer.learning_rate == model.learner_.optimizer.learning_rate
     if options.get("learning_rate") == "adaptive":  # the carried plateau count lowered the rate
-        assert model._optimizer.learning_rate < model.learning_rate_init
+        assert model.learner_.optimizer.learning_rate < model.learning_rate_init
 
 
 def test_article_training_after_loading_continues_exactly_with_adam(tmp_path):
@@ -109,25 +109,25 @@ def test_a_file_without_optimizer_state_loads_with_a_fresh_optimizer(tmp_path):
     model, path = _saved_classifier(tmp_path)
     members = _members(path)
     document = json.loads(members["glassnet.json"])
-    document["state"].pop("optimizer")
-    document["state"].pop("stopping")
+    document["state"]["learner"]["optimizer"] = None
+    document["state"]["learner"]["stopping"] = None
     for name in [name for name in document["arrays"] if name.startswith("optimizer_")]:
         document["arrays"].pop(name)
         members.pop(f"arrays/{name}.npy")
     members["glassnet.json"] = json.dumps(document).encode()
     loaded = glassnet.load(_write(tmp_path / "old.glassnet", members))
-    assert loaded._optimizer is None and loaded._stopping is None
+    assert loaded.learner_.optimizer is None and loaded.learner_.stopping is None
     np.testing.assert_array_equal(loaded.predict_proba(X_clf), model.predict_proba(X_clf))
     loaded.partial_fit(X_clf, y_clf)  # starts a fresh optimiser, as after fit
-    assert loaded._optimizer.steps == 1
+    assert loaded.learner_.optimizer.steps == 1
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda doc: doc["state"]["optimizer"].update(steps=-1), "step count must be an integer >= 0"),
-    (lambda doc: doc["state"]["optimizer"].update(learning_rate="inf"), "learning rate must be a finite number"),
-    (lambda doc: doc["state"]["optimizer"].update(name="rmsprop"), "unknown optimizer 'rmsprop'"),
-    (lambda doc: doc["state"]["optimizer"]["config"].update(warp=9), "optimiser state is malformed"),
-    (lambda doc: doc["state"]["stopping"].pop("wait"), "early-stopping state is malformed"),
+    (lambda doc: doc["state"]["learner"]["optimizer"].update(steps=-1), "step count must be an integer >= 0"),
+    (lambda doc: doc["state"]["learner"]["optimizer"].update(learning_rate="inf"), "learning rate must be a finite number"),
+    (lambda doc: doc["state"]["learner"]["optimizer"].update(name="rmsprop"), "unknown optimizer 'rmsprop'"),
+    (lambda doc: doc["state"]["learner"]["optimizer"]["config"].update(warp=9), "optimiser state is malformed"),
+    (lambda doc: doc["state"]["learner"]["stopping"].pop("wait"), "early-stopping state is malformed"),
 ])
 def test_malformed_optimizer_state_is_refused(tmp_path, edit, message):
     model, path = _saved_classifier(tmp_path)
@@ -415,10 +415,10 @@ def test_undeclared_or_missing_arrays_are_refused(saved, tmp_path):
 
 
 def test_malformed_state_is_a_value_error(saved, tmp_path):
-    path = _edited(saved, tmp_path, lambda doc, m: doc["state"].pop("network"))
+    path = _edited(saved, tmp_path, lambda doc, m: doc["state"]["learner"].pop("network"))
     with pytest.raises(ValueError, match="malformed NeuralNetwork state"):
         glassnet.load(path)
-    path = _edited(saved, tmp_path, lambda doc, m: doc["state"].update(rng={"bit_generator": "MT19937"}))
+    path = _edited(saved, tmp_path, lambda doc, m: doc["state"]["learner"].update(rng={"bit_generator": "MT19937"}))
     with pytest.raises(ValueError):
         glassnet.load(path)
 

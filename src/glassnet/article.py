@@ -8,9 +8,9 @@ exactly the article's update ``W1 += Xᵀ·z2_delta``, ``W2 += z2ᵀ·o_delta``.
 
 Everything the article asks for in its closing section is a keyword away:
 any size and depth (``layers=[...]``), another metric (``metric="rmse"``) and
-another loss, activation, optimiser or dtype. The maths lives in the engine
-(:mod:`glassnet.engine.network`, :mod:`glassnet.engine.training`); this class only
-translates the article's API into it.
+another loss, activation, optimiser or dtype. The maths and the training state
+live in the engine (a :class:`~glassnet.engine.learner.Learner` in
+``learner``); this class only translates the article's API into it.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import warnings
 
 import numpy as np
 
-from .evaluation import EvaluationResult, evaluate_outputs
-from .engine.training_range import TrainingRange
+from .engine.learner import SOLVERS, Learner
 from .engine.metrics import get_metric
 from .engine.network import Network
-from .engine.optimizers import make_optimizer
-from .engine.training import DivergenceWarning, EarlyStopping, History, train
+from .engine.optimizers import Optimizer, make_optimizer
+from .engine.training import DivergenceWarning, EarlyStopping, StalledTrainingWarning
 from .engine.validation import check_positive_int, check_X, check_y
+from .evaluation import EvaluationResult, evaluate_outputs
 
 __all__ = ["NeuralNetwork"]
 
@@ -60,8 +60,10 @@ class NeuralNetwork:
     init : str
         "uniform" (the article's [0, 1)), "glorot" or "he".
     optimizer : str or Optimizer
-        "sgd" (the article's plain gradient descent) or "adam", or an
-        instance such as ``glassnet.engine.optimizers.SGD(momentum=0.9, nesterov=True)``.
+        "sgd" (the article's plain gradient descent), "adam", "lbfgs"
+        (scipy's L-BFGS-B on the full batch, one iteration per epoch; the
+        same as the estimators' ``solver="lbfgs"``), or an instance such as
+        ``glassnet.engine.optimizers.SGD(momentum=0.9, nesterov=True)``.
     learning_rate : float, optional
         Step size; default 1 for "sgd" (the article's) and the optimiser's own
         default otherwise (0.001 for "adam").
@@ -83,10 +85,6 @@ class NeuralNetwork:
         and validation splits: the same seed gives bit-identical results.
     dtype : "float64" or "float32"
     """
-
-    # the per-feature range of every input trained on (None before training);
-    # a class-level default so that instances built without __init__ have it too
-    training_range: TrainingRange | None = None
 
     def __init__(
         self,
@@ -120,13 +118,19 @@ class NeuralNetwork:
             output_activation = _LINKED_OUTPUT.get(loss, activation)
         if batch_size is not None:
             batch_size = check_positive_int(batch_size, "batch_size")
+        if not isinstance(optimizer, Optimizer) and optimizer not in SOLVERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}; expected one of: {', '.join(SOLVERS.names())}")
+        self.solver = optimizer.name if isinstance(optimizer, Optimizer) else SOLVERS.canonical(optimizer)
+        if self.solver == "lbfgs" and (learning_rate is not None or batch_size is not None):
+            raise ValueError("optimizer='lbfgs' takes no learning_rate or batch_size: it chooses its own "
+                             "steps on the full batch; expected learning_rate=None and batch_size=None")
         self.metric = get_metric(metric).name
         self.limit = float(limit)
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
         self.seed = seed
-        self.rng = np.random.default_rng(seed)
-        self.network = Network(
+        rng = np.random.default_rng(seed)
+        network = Network(
             layers,
             activation=[activation] * (len(layers) - 2),
             output_activation=output_activation,
@@ -136,14 +140,41 @@ class NeuralNetwork:
             reduction=reduction,
             l2=l2,
             dtype=dtype,
-            rng=self.rng,
+            rng=rng,
         )
-        if learning_rate is None and isinstance(optimizer, str):
-            learning_rate = _DEFAULT_LEARNING_RATE.get(optimizer)
-        self.optimizer = make_optimizer(optimizer, learning_rate)
-        self.history = History()
+        step_optimizer = None
+        if self.solver != "lbfgs":
+            if learning_rate is None and isinstance(optimizer, str):
+                learning_rate = _DEFAULT_LEARNING_RATE.get(optimizer)
+            step_optimizer = make_optimizer(optimizer, learning_rate)
+        self.learner = Learner(network, step_optimizer, rng=rng)
         self._last_output = None
-        self._samples_seen = 0
+
+    # --- the training state, held by the engine's Learner --------------------------------
+    @property
+    def network(self) -> Network:
+        """The engine's :class:`~glassnet.engine.network.Network`."""
+        return self.learner.network
+
+    @property
+    def optimizer(self):
+        """The step optimiser (None with ``optimizer="lbfgs"``)."""
+        return self.learner.optimizer
+
+    @property
+    def history(self):
+        """Per-epoch records: ``loss``, the metric, validation figures, ``learning_rate``."""
+        return self.learner.history
+
+    @property
+    def training_range(self):
+        """Per-feature range of every input trained on (None before training)."""
+        return self.learner.training_range
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The one generator behind the weights, shuffles and validation splits."""
+        return self.learner.rng
 
     # --- the article's attributes ------------------------------------------------
     @property
@@ -210,8 +241,11 @@ class NeuralNetwork:
         When ``o`` is the output of the last :meth:`forward`, its cached layer
         values are reused; otherwise the forward pass is run again.
         """
+        if self.optimizer is None:
+            raise ValueError("backward takes one optimiser step, and optimizer='lbfgs' has none; "
+                             "expected optimizer='sgd' or 'adam', or call train")
         X, Y = self._XY(X, y)
-        self._remember_range(X)
+        self.learner.remember_range(X)
         cached = o is not None and o is self._last_output and np.array_equal(self.network.cached_input, X)
         if not cached:
             self.network.forward(X)
@@ -244,9 +278,21 @@ class NeuralNetwork:
         ``val_loss`` has not improved by ``tol`` for more than ``patience``
         epochs, and the best weights are put back.
 
+        With ``optimizer="lbfgs"`` each epoch is one L-BFGS iteration.
+
+        Training in pieces is training at once: ``train(X, y, 10)`` twice
+        gives the weights, history and ``error_list`` of ``train(X, y, 20)``,
+        bit for bit, for every step optimiser, mini-batches and shuffling
+        included. (With ``early_stopping`` the best weights are put back at
+        the end of each call, and L-BFGS restarts its memory each call.)
+
         A diverging run stops at once with a :class:`DivergenceWarning` and the
-        weights of the last finite epoch. Ctrl-C propagates, leaving the
-        weights and history of the last completed epoch.
+        weights of the last finite epoch; if not one epoch ever ended with a
+        finite loss it raises ``ValueError`` instead. A network that can no
+        longer learn (a hidden layer inactive on every row, or a gradient of
+        exactly zero) gets one :class:`StalledTrainingWarning` naming the
+        layer and the likely cause. Ctrl-C propagates, leaving the weights
+        and history of the last completed epoch.
         """
         epochs = check_positive_int(epochs, "epochs")
         X, Y = self._XY(X, y)
@@ -259,40 +305,38 @@ class NeuralNetwork:
             validation = (X_val, check_y(y_val, X_val.shape[0], self.output_size, self.dtype, "y_val"))
         elif validation_split is not None:
             X, Y, validation = self._split(X, Y, validation_split)
-        self._remember_range(X)
+        self.learner.remember_range(X)
         if early_stopping and validation is None:
             raise ValueError("early_stopping needs validation_split or validation_data")
-        stopping = EarlyStopping("val_loss", patience=check_positive_int(patience, "patience", 0), tol=tol) if early_stopping else None
-        result = train(
-            self.network,
-            self.optimizer,
-            X,
-            Y,
-            epochs=epochs,
-            batch_size=self.batch_size,
-            shuffle=self.shuffle,
-            rng=self.rng,
-            validation=validation,
-            metric=self.metric,
-            limit=self.limit,
-            stopping=stopping,
-            callbacks=callbacks,
-            history=self.history,
-            samples_seen=self._samples_seen,
-        )
-        self._samples_seen = result.samples_seen
+        if self.solver == "lbfgs":
+            if early_stopping:
+                raise ValueError("early_stopping needs a step optimiser; expected optimizer='sgd' or 'adam' "
+                                 "(lbfgs keeps no stopping rule)")
+            result = self.learner.fit_lbfgs(X, Y, max_iter=epochs, validation=validation, metric=self.metric,
+                                            validation_metric=self.metric, limit=self.limit, callbacks=callbacks)
+        else:
+            self._stopping_rule(early_stopping, patience, tol)
+            result = self.learner.fit_epochs(X, Y, epochs, batch_size=self.batch_size, shuffle=self.shuffle,
+                                             validation=validation, metric=self.metric, limit=self.limit,
+                                             callbacks=callbacks)
         self._last_output = None
         if result.stop_reason == "diverged":
             warnings.warn(result.message, DivergenceWarning, stacklevel=2)
+        if result.stalled:
+            warnings.warn(result.stalled, StalledTrainingWarning, stacklevel=2)
         result.raise_if_interrupted()
         return self
 
-    def _remember_range(self, X) -> None:
-        # repeated training widens the range: the weights are fitted to all of it
-        if self.training_range is None:
-            self.training_range = TrainingRange.of(X)
-        else:
-            self.training_range = self.training_range.widened(X)
+    def _stopping_rule(self, early_stopping: bool, patience, tol) -> None:
+        """Keep the Learner's rule when this call asks for the same one, so that
+        its best figure and count carry over; otherwise start a new one."""
+        if not early_stopping:
+            self.learner.stopping = None
+            return
+        patience = check_positive_int(patience, "patience", 0)
+        rule = self.learner.stopping
+        if rule is None or (rule.patience, rule.tol) != (patience, tol):
+            self.learner.stopping = EarlyStopping("val_loss", patience=patience, tol=tol)
 
     def _split(self, X, Y, fraction):
         if not 0.0 < fraction < 1.0:
@@ -377,64 +421,38 @@ class NeuralNetwork:
 
     # --- model files (see glassnet.persistence) -----------------------------------
     def _glassnet_state(self) -> tuple[dict, dict]:
-        """``(state, arrays)``: everything to continue exactly where this one
-        is, the optimiser's step count, rate and moments included."""
-        from .persistence._json import records_to_json
-        from .persistence._optimizer import optimizer_state
-
-        optimizer_meta, optimizer_arrays = optimizer_state(self.optimizer)
+        """``(state, arrays)``: the Learner's state (network, optimiser moments,
+        history, range, generator) and the article's settings."""
+        learner_meta, arrays = self.learner.state()
         state = {
-            "network": self.network.config(),
-            "optimizer": {"name": self.optimizer.name, **self.optimizer.config()},
-            "optimizer_state": optimizer_meta,
+            "learner": learner_meta,
+            "solver": self.solver,
             "metric": self.metric,
             "limit": self.limit,
             "batch_size": self.batch_size,
             "shuffle": self.shuffle,
             "seed": self.seed,
-            # the generator's position, so shuffles after loading continue the sequence
-            "rng": self.rng.bit_generator.state,
-            "samples_seen": self._samples_seen,
-            "history": records_to_json(self.history.records),
-            "training_range": None,
         }
-        arrays = {"params": self.network.params.copy(), **optimizer_arrays}
-        if self.training_range is not None:
-            names = self.training_range.names
-            state["training_range"] = {"names": None if names is None else list(names)}
-            arrays["training_low"] = self.training_range.low.copy()
-            arrays["training_high"] = self.training_range.high.copy()
         return state, arrays
 
     @classmethod
     def _from_glassnet_state(cls, state: dict, arrays: dict) -> "NeuralNetwork":
-        from .persistence._json import records_from_json
-        from .persistence._optimizer import optimizer_from_state
-
         model = cls.__new__(cls)
-        model.network = Network._from_glassnet_state({"config": state["network"]}, arrays)
-        if state.get("optimizer_state") is not None:
-            model.optimizer = optimizer_from_state(state["optimizer_state"], arrays, model.network.params)
-        else:  # a file written before the optimiser's state was kept
-            options = dict(state["optimizer"])
-            model.optimizer = make_optimizer(options.pop("name"), **options)
+        if "learner" in state:
+            model.learner = Learner.from_state(state["learner"], arrays)
+            model.solver = SOLVERS.canonical(state["solver"])
+        else:  # a file written before the Learner held the training state
+            model.learner = _legacy_learner(state, arrays)
+            model.solver = model.learner.optimizer.name
+        if (model.solver == "lbfgs") != (model.learner.optimizer is None):
+            raise ValueError(f"the file's solver {model.solver!r} does not match its optimiser state")
         model.metric = get_metric(state["metric"]).name
         model.limit = float(state["limit"])
         batch_size = state["batch_size"]
         model.batch_size = None if batch_size is None else check_positive_int(batch_size, "batch_size")
         model.shuffle = bool(state["shuffle"])
         model.seed = state["seed"]
-        model.rng = np.random.default_rng()
-        model.rng.bit_generator.state = state["rng"]
-        model._samples_seen = int(state["samples_seen"])
-        model.history = History()
-        for record in records_from_json(state["history"]):
-            model.history.append(record)
         model._last_output = None
-        if state["training_range"] is not None:
-            names = state["training_range"]["names"]
-            model.training_range = TrainingRange(arrays["training_low"], arrays["training_high"],
-                                                 None if names is None else tuple(map(str, names)))
         return model
 
     def __repr__(self) -> str:
@@ -443,5 +461,17 @@ class NeuralNetwork:
         return (
             f"NeuralNetwork(layers={net.layer_sizes}, activation={hidden!r}, "
             f"output_activation={net.activations[-1].name!r}, loss={net.loss.name!r}, "
-            f"optimizer={self.optimizer!r}, metric={self.metric!r}, epochs_trained={len(self.history)})"
+            f"optimizer={self.optimizer if self.optimizer is not None else self.solver!r}, metric={self.metric!r}, epochs_trained={len(self.history)})"
         )
+
+
+def _legacy_learner(state: dict, arrays: dict) -> Learner:
+    """A Learner from the layout files had before it: the same entries, with
+    the optimiser's state under "optimizer_state" (or only its settings)."""
+    meta = {key: state.get(key) for key in ("network", "history", "samples_seen", "training_range", "rng")}
+    meta["optimizer"] = state.get("optimizer_state")
+    learner = Learner.from_state(meta, arrays)
+    if learner.optimizer is None:  # only the settings were kept: a fresh optimiser
+        options = dict(state["optimizer"])
+        learner.optimizer = make_optimizer(options.pop("name"), **options)
+    return learner

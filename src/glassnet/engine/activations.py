@@ -26,7 +26,7 @@ from scipy.special import erf, expit
 from . import kernels
 from .._registry import Registry
 
-__all__ = ["Activation", "ACTIVATIONS", "get_activation"]
+__all__ = ["Activation", "ACTIVATIONS", "get_activation", "hidden_activations"]
 
 LEAKY_SLOPE = 0.01
 _SQRT_HALF = np.sqrt(0.5)
@@ -40,6 +40,11 @@ class Activation:
     backward: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     elementwise: bool = True
     needs_z: bool = False
+    # False for output links (exp, softmax) that no hidden layer uses
+    hidden: bool = True
+    # True when a unit can stop learning for good: output and derivative
+    # exactly 0 on every input below a threshold (relu)
+    dies: bool = False
 
     def __call__(self, Z: np.ndarray) -> np.ndarray:
         """Apply the activation to a copy of ``Z``."""
@@ -52,8 +57,13 @@ class Activation:
 ACTIVATIONS: Registry[Activation] = Registry("activation")
 
 
-def _register(name, forward, backward, elementwise=True, needs_z=False):
-    ACTIVATIONS.register(name, Activation(name, forward, backward, elementwise, needs_z))
+def _register(name, forward, backward, elementwise=True, needs_z=False, hidden=True, dies=False):
+    ACTIVATIONS.register(name, Activation(name, forward, backward, elementwise, needs_z, hidden, dies))
+
+
+def hidden_activations() -> list[str]:
+    """The names a hidden layer may use: every registered activation but the output links."""
+    return [name for name in ACTIVATIONS if ACTIVATIONS.get(name).hidden]
 
 
 def get_activation(name: str | Activation) -> Activation:
@@ -120,7 +130,7 @@ def _relu_back(dA, Z, A, out):
     return kernels.active().relu_backward(dA, A, out)
 
 
-_register("relu", _relu, _relu_back)
+_register("relu", _relu, _relu_back, dies=True)
 
 
 # leaky relu ----------------------------------------------------------------
@@ -204,7 +214,7 @@ def _exp_back(dA, Z, A, out):
     return np.multiply(dA, A, out=out)
 
 
-_register("exp", _exp, _exp_back)
+_register("exp", _exp, _exp_back, hidden=False)
 
 
 # softmax -------------------------------------------------------------------
@@ -225,4 +235,4 @@ def _softmax_back(dA, Z, A, out):
     return out
 
 
-_register("softmax", _softmax, _softmax_back, elementwise=False)
+_register("softmax", _softmax, _softmax_back, elementwise=False, hidden=False)

@@ -460,6 +460,18 @@ class Network:
             raise ValueError(f"the parameters are {params.dtype}; the network's dtype is {dtype}")
         return cls.from_config(state["config"], params)
 
+    # --- pickling and copying ---------------------------------------------------
+    def __getstate__(self) -> dict:
+        # weights, biases and their gradients are views into params and grad;
+        # pickled as they are they would come back as separate arrays, and
+        # training would then change params while the layers read stale
+        # copies. So a network travels as its configuration and parameters
+        # and is rebuilt with fresh views (work buffers are rebuilt on use).
+        return {"config": self.config(), "params": self.params}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(Network.from_config(state["config"], state["params"]).__dict__)
+
     def copy(self, dtype=None) -> "Network":
         """An independent copy, optionally in another dtype."""
         config = self.config()

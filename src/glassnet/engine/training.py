@@ -27,13 +27,20 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import kernels
+from .health import stalled_layers
 from .metrics import METRICS, Metric, get_metric
 
-__all__ = ["History", "EarlyStopping", "TrainingResult", "train", "DivergenceWarning"]
+__all__ = ["History", "EarlyStopping", "TrainingResult", "Snapshots", "train", "DivergenceWarning",
+           "StalledTrainingWarning", "best_weights_tracker", "validation_figures"]
 
 
 class DivergenceWarning(UserWarning):
     """Training stopped because the loss or the weights stopped being finite."""
+
+
+class StalledTrainingWarning(UserWarning):
+    """Training can no longer change the weights: a hidden layer is inactive
+    on every row, or the whole gradient is exactly zero."""
 
 
 class History:
@@ -138,10 +145,40 @@ class TrainingResult:
     samples_seen: int
     stop_reason: str = "completed"  # completed, plateau, callback, diverged, interrupted
     message: str = ""
+    # set when training stalled (see glassnet.engine.health); said once per call
+    stalled: str = ""
 
     def raise_if_interrupted(self) -> None:
         if self.stop_reason == "interrupted":
             raise KeyboardInterrupt(self.message)
+
+
+class Snapshots:
+    """The weights after the last two finite epochs, where a diverging run
+    goes back to. A :class:`~glassnet.engine.learner.Learner` keeps them from
+    one training call to the next, so that training in pieces restores the
+    same weights as training at once."""
+
+    def __init__(self, params: np.ndarray):
+        self.last = params.copy()
+        self.previous = params.copy()
+        # epochs recorded since tracking began: ``previous`` is an epoch's
+        # weights only once there are two
+        self.epochs = 0
+
+    def fits(self, params: np.ndarray) -> bool:
+        return self.last.shape == params.shape and self.last.dtype == params.dtype
+
+    def record(self, params: np.ndarray) -> None:
+        self.previous, self.last = self.last, self.previous
+        np.copyto(self.last, params)
+        self.epochs += 1
+
+    def drop_last(self) -> None:
+        """Forget the last epoch: its weights gave a non-finite loss."""
+        self.last, self.previous = self.previous, self.last
+        np.copyto(self.previous, self.last)
+        self.epochs -= 1
 
 
 def _rows(array, index):
@@ -172,6 +209,7 @@ def train(
     callbacks: Iterable[Callable[[dict], object]] = (),
     history: History | None = None,
     samples_seen: int = 0,
+    snapshots: Snapshots | None = None,
 ) -> TrainingResult:
     """Train ``network`` in place for up to ``epochs`` epochs.
 
@@ -188,10 +226,13 @@ def train(
     validation_metric : figure recorded on the validation rows (default:
         ``metric``).
     stopping : an :class:`EarlyStopping` rule; on a plateau the optimiser's
-        schedule decides between stopping and lowering the learning rate.
+        schedule decides between stopping and lowering the learning rate. A
+        rule used before carries its best figure and count into this call.
     callbacks : called with each epoch's record; a truthy return stops training.
     history : records are appended here (a new History by default).
     samples_seen : samples trained on before this call (for ``invscaling``).
+    snapshots : the weights of the last finite epochs from earlier calls
+        (see :class:`Snapshots`); a fresh set by default.
     """
     metric = get_metric(metric) if metric is not None else None
     loop = _Loop(
@@ -211,9 +252,8 @@ def train(
         callbacks=list(callbacks),
         history=history if history is not None else History(),
         result=TrainingResult(epochs=0, samples_seen=samples_seen),
+        snapshots=snapshots if snapshots is not None and snapshots.fits(network.params) else Snapshots(network.params),
     )
-    if stopping is not None:
-        stopping.reset()
     # overflow in a diverging run is detected by the loop (a non-finite loss
     # or weight) and reported once, clearly, instead of as NumPy warnings
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -243,14 +283,11 @@ class _Loop:
     callbacks: list
     history: History
     result: TrainingResult
+    snapshots: Snapshots
 
     def run(self, epochs: int) -> None:
         n = self.X.shape[0]
         params = self.network.params
-        # the weights at the end of the last recorded epoch, and of the one
-        # before (whose loss was the last one seen to be finite)
-        self.last_good = params.copy()
-        self.previous_good = params.copy()
         self.recorded = len(self.history)
         self.start_seen = self.result.samples_seen
         # collecting every row's output costs a copy per batch, so only when a
@@ -294,12 +331,14 @@ class _Loop:
             self.optimizer.step(params, self.network.grad)
         if not np.isfinite(params).all():
             return self._diverged(epoch, None, params)
+        if not self.result.stalled:
+            self.result.stalled = stalled_layers(self.network, self.X, self.optimizer.learning_rate)
         record = {"epoch": epoch, "loss": total / n if mean else total}
         if self.metric is not None:
             outputs = output if self.outputs is None else self.outputs
             record[self.metric.name] = self.metric(Y, outputs, self.limit)
         if self.validation is not None:
-            record.update(_validate(self.network, self.validation, self.validation_metric, self.limit))
+            record.update(validation_figures(self.network, self.validation, self.validation_metric, self.limit))
         record["learning_rate"] = self.optimizer.learning_rate
         return record
 
@@ -311,8 +350,7 @@ class _Loop:
         self.history.append(record)
         result.epochs += 1
         result.samples_seen += n
-        self.previous_good, self.last_good = self.last_good, self.previous_good
-        np.copyto(self.last_good, params)
+        self.snapshots.record(params)
         # every recorded epoch reaches the callbacks, the last one too
         stop_requested = any([callback(record) for callback in self.callbacks]) if self.callbacks else False
         if plateau:
@@ -338,7 +376,7 @@ class _Loop:
         # already are that state.
         completed = len(self.history) - self.recorded
         if completed == self.result.epochs:
-            np.copyto(params, self.last_good)
+            np.copyto(params, self.snapshots.last)
         self.result.epochs = completed
         self.result.samples_seen = self.start_seen + completed * n
         self.result.stop_reason = "interrupted"
@@ -347,16 +385,17 @@ class _Loop:
     def _diverged(self, epoch, loss: float | None, params, at_epoch_start=False) -> None:
         """Stop with the last weights known to give a finite loss."""
         restored = epoch - 1
-        if at_epoch_start and len(self.history) > self.recorded:
+        if at_epoch_start and self.snapshots.epochs > 0 and self.history.records:
             # the loss at the end-of-epoch weights is the one that overflowed,
             # so go one epoch further back, to weights whose loss was finite
-            np.copyto(params, self.previous_good)
+            self.snapshots.drop_last()
+            np.copyto(params, self.snapshots.last)
             self.history.records.pop()
             self.result.epochs -= 1
             self.result.samples_seen -= self.X.shape[0]
             restored -= 1
         else:
-            np.copyto(params, self.last_good)
+            np.copyto(params, self.snapshots.last)
         cause = "the weights stopped being finite" if loss is None else f"the loss became {loss}"
         self.result.stop_reason = "diverged"
         self.result.message = (
@@ -367,7 +406,16 @@ class _Loop:
         return None
 
 
-def _validate(network, validation, metric, limit) -> dict:
+def best_weights_tracker(monitor: str, restore: bool) -> EarlyStopping:
+    """An EarlyStopping rule that never stops and only remembers the weights
+    of the best epoch by ``monitor`` (restored with ``.restore(params)``)."""
+    tracker = EarlyStopping(monitor, patience=math.inf, restore_best=restore)
+    tracker.reset()
+    return tracker
+
+
+def validation_figures(network, validation, metric, limit) -> dict:
+    """``val_loss`` and ``val_<metric>`` of ``validation = (X, Y[, sample_weight])``."""
     X_val, Y_val, *rest = validation
     sample_weight = rest[0] if rest else None
     loss, A = network.loss_and_output(X_val, Y_val, sample_weight)

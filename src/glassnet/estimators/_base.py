@@ -1,8 +1,11 @@
 """What the classifier and the regressor share: scikit-learn's MLP API
 translated onto glassnet's engine.
 
-The fitted estimator keeps one :class:`~glassnet.engine.network.Network` in
-``network_``; ``coefs_`` and ``intercepts_`` are views into its flat parameter
+The fitted estimator keeps one :class:`~glassnet.engine.learner.Learner` in
+``learner_``: the network (``network_``), the optimiser and its state, the
+history (``loss_curve_`` and the validation curves), the stopping rule, the
+training range (``training_range_``) and the samples seen (``t_``).
+``coefs_`` and ``intercepts_`` are views into the network's flat parameter
 vector, so the engine, scikit-learn's attribute names and glassnet's tools
 (``check_gradients``, ``trace``, model files) all see the same numbers.
 
@@ -15,9 +18,8 @@ How scikit-learn's model maps onto the engine:
 * the initial weights are drawn by glassnet's Glorot initialiser from the
   RandomState that ``random_state`` gives, in scikit-learn's order, so the
   same ``random_state`` starts from the same weights;
-* sgd and adam run in :func:`glassnet.engine.training.train` (see
-  :mod:`._stochastic`), lbfgs in scipy's L-BFGS-B on the engine's loss and
-  gradient (see :mod:`.lbfgs`).
+* sgd and adam run in :meth:`Learner.fit_epochs` (see :mod:`._stochastic`),
+  lbfgs in :meth:`Learner.fit_lbfgs` (see :mod:`.lbfgs`).
 """
 
 from __future__ import annotations
@@ -30,19 +32,16 @@ from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted, validate_data
 
-from .._registry import Registry
-from ..engine.training_range import TrainingRange
-from ..glassbox.access import training_range_of
+from ..engine.learner import Learner
 from ..engine.network import Network
-from ..engine.training import DivergenceWarning, History
+from ..engine.training import DivergenceWarning, StalledTrainingWarning
 from ..engine.validation import check_representable
+from ..glassbox.access import training_range_of
 from ._params import validate_parameters
+from ._solvers import SOLVER_FUNCTIONS
 from ._state import estimator_from_state, estimator_state
 
-__all__ = ["BaseMLP", "SOLVER_FUNCTIONS", "stochastic_solver", "store_parameters"]
-
-# name -> fit function(estimator, X, Y, sample_weight, validation, incremental, random_state)
-SOLVER_FUNCTIONS: Registry = Registry("solver")
+__all__ = ["BaseMLP", "stochastic_solver", "store_parameters"]
 
 
 def store_parameters(estimator, arguments: dict) -> None:
@@ -107,7 +106,7 @@ class BaseMLP(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, incremental, validation=None):
         validate_parameters(self)
-        first_pass = not hasattr(self, "network_") or (not self.warm_start and not incremental)
+        first_pass = not hasattr(self, "learner_") or (not self.warm_start and not incremental)
         dtype = self._fit_dtype(first_pass)
         if not isinstance(dtype, tuple):  # a chosen dtype, into which X is cast
             check_representable(X, dtype)
@@ -179,7 +178,7 @@ class BaseMLP(BaseEstimator):
         self.n_outputs_ = Y.shape[1]
         self.n_layers_ = len(hidden) + 2
         self.out_activation_ = output_activation
-        self.network_ = Network(
+        network = Network(
             [X.shape[1], *hidden, Y.shape[1]],
             activation=self.activation,
             output_activation=output_activation,
@@ -190,31 +189,15 @@ class BaseMLP(BaseEstimator):
             dtype=X.dtype,
             rng=random_state,
         )
+        # the solver sets the optimiser; the training range comes from the
+        # rows it trains on, after any early-stopping split
+        self.learner_ = Learner(network)
         self.n_iter_ = 0
-        self.t_ = 0
         self.loss_ = None
-        # set by the solver from the rows it trains on (see _remember_range)
-        self.training_range_ = None
-        self._history = History()
-        self._optimizer = None
-        self._stopping = None
 
     def _hidden_layer_sizes(self) -> list[int]:
         sizes = self.hidden_layer_sizes
         return [int(s) for s in (sizes if hasattr(sizes, "__iter__") else [sizes])]
-
-    def _remember_range(self, X) -> None:
-        """Record the per-feature range of the rows about to be trained on.
-
-        Called by each solver after any early-stopping split, so held-out
-        rows are not part of it. ``training_range_`` is a plain array of
-        shape (2, n_features), lows then highs; continued training (warm
-        start, ``partial_fit``) widens it to the union, since the weights
-        have then been fitted to all of it.
-        """
-        previous = getattr(self, "training_range_", None)
-        seen = TrainingRange.of(X) if previous is None else TrainingRange.from_array(previous).widened(X)
-        self.training_range_ = seen.as_array()
 
     # --- outcome of a solver ---------------------------------------------------------
     def _report(self, result) -> None:
@@ -233,6 +216,8 @@ class BaseMLP(BaseEstimator):
                 DivergenceWarning,
                 stacklevel=5,
             )
+        if result.stalled:
+            warnings.warn(f"{type(self).__name__}: {result.stalled}", StalledTrainingWarning, stacklevel=5)
 
     # --- prediction --------------------------------------------------------------------
     def _forward(self, X) -> np.ndarray:
@@ -299,7 +284,26 @@ class BaseMLP(BaseEstimator):
         check_consistent_length(X, y)
         return X, self._encode_validation_targets(y, "y")
 
-    # --- scikit-learn's fitted attributes, read from the engine ------------------------
+    # --- scikit-learn's fitted attributes, read from the Learner ------------------------
+    @property
+    def network_(self) -> Network:
+        """The engine's :class:`~glassnet.engine.network.Network` being trained."""
+        return self.learner_.network
+
+    @property
+    def t_(self) -> int:
+        """Training samples seen by the solver, across warm starts (scikit-learn's ``t_``)."""
+        return self.learner_.samples_seen
+
+    @property
+    def training_range_(self) -> np.ndarray | None:
+        """Per-feature range of the rows trained on: shape (2, n_features),
+        lows then highs, or None. Continued training (warm start,
+        ``partial_fit``) widens it; rows held out by ``early_stopping`` are
+        not part of it."""
+        training_range = self.learner_.training_range
+        return None if training_range is None else training_range.as_array()
+
     @property
     def coefs_(self):
         """Weight matrices, ``coefs_[i]`` of shape (units of layer i, units of layer i+1)."""
@@ -321,18 +325,18 @@ class BaseMLP(BaseEstimator):
     @property
     def loss_curve_(self) -> list[float]:
         """Training loss per epoch (lbfgs: per iteration), across warm starts."""
-        return self._history["loss"]
+        return self.learner_.history["loss"]
 
     @property
     def validation_loss_curve_(self) -> list[float] | None:
         """Validation loss per epoch when validation data is used, else None (glassnet)."""
-        return self._history["val_loss"] if "val_loss" in self._history else None
+        return self.learner_.history["val_loss"] if "val_loss" in self.learner_.history else None
 
     @property
     def validation_scores_(self) -> list[float] | None:
         """Validation score (accuracy or R²) per epoch when validation data is used, else None."""
         key = f"val_{self._score_metric()}"
-        return self._history[key] if key in self._history else None
+        return self.learner_.history[key] if key in self.learner_.history else None
 
     @property
     def best_validation_score_(self) -> float | None:
@@ -357,24 +361,6 @@ class BaseMLP(BaseEstimator):
     def _from_glassnet_state(cls, meta: dict, arrays: dict):
         """The fitted estimator that :meth:`_glassnet_state` described."""
         return estimator_from_state(cls, meta, arrays)
-
-    # --- pickling --------------------------------------------------------------------
-    def __getstate__(self):
-        # the engine's weight views and work buffers do not survive pickling
-        # as views, so the network travels as its configuration and parameters
-        # a copy: object.__getstate__ may return the live __dict__
-        state = dict(super().__getstate__())
-        network = state.pop("network_", None)
-        if network is not None:
-            state["_network_state"] = (network.config(), network.params.copy())
-        return state
-
-    def __setstate__(self, state):
-        network_state = state.pop("_network_state", None)
-        super().__setstate__(state)
-        if network_state is not None:
-            config, params = network_state
-            self.network_ = Network.from_config(config, params)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -4,21 +4,12 @@ user's ``callbacks``, each called with the epoch's record."""
 
 from __future__ import annotations
 
-import math
 from contextlib import contextmanager
 
 from ..progress import ProgressBar
 from ..engine.training import EarlyStopping
 
-__all__ = ["epoch_callbacks", "best_weights_tracker"]
-
-
-def best_weights_tracker(monitor: str, restore: bool) -> EarlyStopping:
-    """An EarlyStopping rule that never stops and only remembers the weights
-    of the best epoch by ``monitor`` (restored with ``.restore(params)``)."""
-    tracker = EarlyStopping(monitor, patience=math.inf, restore_best=restore)
-    tracker.reset()
-    return tracker
+__all__ = ["epoch_callbacks"]
 
 
 def _verbose_printer(estimator):

@@ -5,35 +5,34 @@ string keys; no NumPy scalars; infinity written as the string "inf"), and
 ``arrays`` holds only numeric NumPy arrays. Together they rebuild an
 estimator whose predictions are bit-identical:
 
-* ``arrays["params"]``: the engine's flat parameter vector, in its dtype;
-* ``meta["network"]``: the engine's :meth:`~glassnet.engine.network.Network.config`;
-* ``meta["params"]``: the constructor arguments (``callbacks`` and a
-  RandomState ``random_state`` cannot be written and come back as None);
-* ``meta["fitted"]``: the other fitted attributes, the training history;
-* ``arrays["training_range"]``: ``training_range_`` (lows, then highs),
-  when the estimator has one;
+* ``meta["learner"]`` and the arrays: the engine's
+  :meth:`~glassnet.engine.learner.Learner.state`, that is the network's
+  configuration and flat parameter vector, the sgd/adam optimiser's
+  settings, step count, current rate and moments, the history, the
+  training range, the samples seen (``t_``) and the no-improvement counter,
+  so that ``partial_fit`` after loading continues exactly as without the
+  round trip;
+* ``meta["params"]``: the constructor arguments (``callbacks`` are code and
+  are not written: saving warns and the loaded estimator has
+  ``callbacks=None``; a RandomState ``random_state`` comes back as None);
+* ``meta["fitted"]``: the other fitted attributes;
 * classifiers: ``meta["labels"]`` with string class labels, or
   ``arrays["classes"]`` with numeric ones, in their original dtype.
 
-* ``meta["optimizer"]`` and ``arrays["optimizer_*"]``: the sgd/adam
-  optimiser's settings, step count, current rate and moments, and
-  ``meta["stopping"]``: the no-improvement counter and best figure, so that
-  ``partial_fit`` after loading continues exactly as without the round trip.
-  Files without them (lbfgs, or files written before they were kept) load
-  with a fresh optimiser, as after ``fit``.
+Version 1 files (before the Learner held the training state) still load.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.preprocessing import LabelBinarizer
 
-from ..engine.network import Network
-from ..persistence._optimizer import optimizer_from_state, optimizer_state
-from ..engine.training import History
+from .._stack import user_stacklevel
+from ..engine.learner import Learner
 
 __all__ = [
     "estimator_state",
@@ -43,8 +42,9 @@ __all__ = [
 ]
 
 FORMAT = "glassnet.estimator"
-VERSION = 1
-_FITTED = ("n_features_in_", "n_outputs_", "n_layers_", "out_activation_", "n_iter_", "t_", "loss_")
+# 2: the training state is the Learner's (see glassnet.engine.learner); 1 still loads
+VERSION = 2
+_FITTED = ("n_features_in_", "n_outputs_", "n_layers_", "out_activation_", "n_iter_", "loss_")
 
 
 def _to_json(value):
@@ -78,29 +78,27 @@ def _from_json(name, value):
 
 
 def estimator_state(estimator) -> tuple[dict, dict]:
-    network = estimator.network_
     fitted = {name: _to_json(getattr(estimator, name)) for name in _FITTED}
     names = getattr(estimator, "feature_names_in_", None)
     fitted["feature_names_in_"] = None if names is None else [str(name) for name in names]
-    fitted["history"] = [{key: _to_json(value) for key, value in record.items()} for record in estimator._history.records]
+    params = estimator.get_params(deep=False)
+    if params.get("callbacks"):
+        warnings.warn(
+            f"{type(estimator).__name__}: callbacks are code, which model files never hold; "
+            "the loaded estimator has callbacks=None",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+        params["callbacks"] = None
+    learner_meta, arrays = estimator.learner_.state()
     meta = {
         "format": FORMAT,
         "version": VERSION,
         "estimator": type(estimator).__name__,
-        "params": {name: _to_json(value) for name, value in estimator.get_params(deep=False).items()},
-        "network": network.config(),
+        "params": {name: _to_json(value) for name, value in params.items()},
         "fitted": fitted,
+        "learner": learner_meta,
     }
-    arrays = {"params": network.params.copy()}
-    if getattr(estimator, "training_range_", None) is not None:
-        arrays["training_range"] = np.array(estimator.training_range_, dtype=np.float64)
-    if getattr(estimator, "_optimizer", None) is not None:
-        meta["optimizer"], optimizer_arrays = optimizer_state(estimator._optimizer)
-        arrays.update(optimizer_arrays)
-    stopping = getattr(estimator, "_stopping", None)
-    if stopping is not None and not math.isnan(stopping.best):
-        meta["stopping"] = {"monitor": stopping.monitor, "best": _to_json(stopping.best),
-                            "best_epoch": int(stopping.best_epoch), "wait": int(stopping.wait)}
     return meta, arrays
 
 
@@ -110,39 +108,51 @@ def estimator_from_state(cls, meta: dict, arrays: dict):
             f"this state holds {meta.get('estimator', 'no estimator')!r} (format {meta.get('format')!r}); "
             f"expected a {cls.__name__} in format {FORMAT!r}"
         )
-    if meta.get("version") != VERSION:
-        raise ValueError(f"estimator state version {meta.get('version')!r} is not supported; expected {VERSION}")
+    if meta.get("version") not in _READERS:
+        raise ValueError(
+            f"estimator state version {meta.get('version')!r} is not supported; expected one of {sorted(_READERS)}"
+        )
     params = {name: _from_json(name, value) for name, value in meta["params"].items()}
+    if isinstance(params.get("callbacks"), list) and not any(params["callbacks"]):
+        params["callbacks"] = None  # written as [None] before callbacks were dropped on save
     estimator = cls(**params)
-    estimator.network_ = Network.from_config(meta["network"], arrays["params"])
+    estimator.learner_ = _READERS[meta["version"]](meta, arrays)
     fitted = meta["fitted"]
     for name in _FITTED:
-        setattr(estimator, name, fitted[name])
+        if name in fitted:
+            setattr(estimator, name, fitted[name])
     if fitted["feature_names_in_"] is not None:
         estimator.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
-    history = History()
-    for record in fitted["history"]:
-        history.append({key: _from_json(key, value) for key, value in record.items()})
-    estimator._history = history
-    bounds = arrays.get("training_range")
-    estimator.training_range_ = None if bounds is None else np.array(bounds, dtype=np.float64)
-    estimator._optimizer = None
-    if "optimizer" in meta:
-        estimator._optimizer = optimizer_from_state(meta["optimizer"], arrays, estimator.network_.params)
-    estimator._stopping = None if "stopping" not in meta else _stopping_from_state(meta["stopping"])
     return estimator
 
 
-def _stopping_from_state(meta: dict):
-    from ._stochastic import carried_stopping  # the solver module imports this one
+def _learner_v2(meta: dict, arrays: dict) -> Learner:
+    return Learner.from_state(meta["learner"], arrays)
 
-    try:
-        best = _from_json("best", meta["best"])
-        stopping = carried_stopping(str(meta["monitor"]))
-        stopping.best, stopping.best_epoch, stopping.wait = float(best), int(meta["best_epoch"]), int(meta["wait"])
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"the early-stopping state is malformed ({type(error).__name__}: {error})") from None
-    return stopping
+
+def _learner_v1(meta: dict, arrays: dict) -> Learner:
+    """The Learner of a file written before it held the training state: the
+    history and ``t_`` under "fitted", the range as one (2, n_features) array."""
+    fitted = meta["fitted"]
+    learner_meta = {
+        "network": meta["network"],
+        "optimizer": meta.get("optimizer"),
+        "history": fitted["history"],
+        "samples_seen": fitted["t_"],
+        "training_range": None,
+        "stopping": meta.get("stopping"),
+    }
+    arrays = dict(arrays)
+    bounds = arrays.pop("training_range", None)
+    if bounds is not None:
+        if bounds.ndim != 2 or bounds.shape[0] != 2:
+            raise ValueError(f"the training range has shape {bounds.shape}; expected (2, n_features)")
+        learner_meta["training_range"] = {"names": None}
+        arrays["training_low"], arrays["training_high"] = bounds[0], bounds[1]
+    return Learner.from_state(learner_meta, arrays)
+
+
+_READERS = {1: _learner_v1, 2: _learner_v2}
 
 
 def classifier_labels_state(estimator) -> tuple[dict, dict]:

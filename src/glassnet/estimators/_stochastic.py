@@ -1,21 +1,21 @@
 """sgd and adam: scikit-learn's stochastic solvers run by glassnet's training loop.
 
 This module only translates. scikit-learn's ``_fit_stochastic`` becomes one
-call of :func:`glassnet.engine.training.train` with
+call of :meth:`glassnet.engine.learner.Learner.fit_epochs` with
 
 * an :class:`~glassnet.engine.optimizers.SGD` or :class:`~glassnet.engine.optimizers.Adam`
   whose update rules are scikit-learn's, kept between ``partial_fit`` calls;
 * an :class:`~glassnet.engine.training.EarlyStopping` rule with scikit-learn's
   ``n_iter_no_change``/``tol`` test on the training loss, or on the
-  validation score with ``early_stopping``. Like scikit-learn's counter it
-  carries over between ``warm_start`` fits and ``partial_fit`` calls;
+  validation score with ``early_stopping``. The Learner keeps it, so like
+  scikit-learn's counter it carries over between ``warm_start`` fits and
+  ``partial_fit`` calls;
 * the validation split made by ``sklearn.model_selection.train_test_split``
   with the same RandomState and stratification as scikit-learn.
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -23,21 +23,10 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from ..engine.optimizers import SGD, Adam
-from ..engine.training import EarlyStopping, train
-from ._base import SOLVER_FUNCTIONS
-from ._callbacks import best_weights_tracker, epoch_callbacks
+from ..engine.training import EarlyStopping, best_weights_tracker
+from ._callbacks import epoch_callbacks
 
-__all__ = ["fit_stochastic", "carried_stopping"]
-
-
-class _CarriedStopping(EarlyStopping):
-    """EarlyStopping whose best figure and count survive between ``train``
-    calls (``train`` resets its rule at the start), as scikit-learn's
-    ``best_loss_`` and no-improvement counter do between warm starts."""
-
-    def reset(self) -> None:
-        if math.isnan(self.best):
-            super().reset()
+__all__ = ["fit_stochastic"]
 
 
 class _RowOrder:
@@ -91,16 +80,11 @@ def _split(estimator, X, Y, sample_weight, random_state):
     return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
 
-def carried_stopping(monitor: str) -> EarlyStopping:
-    """A fresh rule whose count carries over between training calls."""
-    return _CarriedStopping(monitor=monitor)
-
-
-def _stopping(estimator, monitor, restore):
-    stopping = estimator._stopping
+def _stopping(learner, estimator, monitor, restore):
+    """The Learner's rule, kept while it watches the same figure."""
+    stopping = learner.stopping
     if stopping is None or stopping.monitor != monitor:
-        stopping = carried_stopping(monitor)
-        estimator._stopping = stopping
+        stopping = learner.stopping = EarlyStopping(monitor=monitor)
     stopping.patience = estimator.n_iter_no_change
     stopping.tol = estimator.tol
     stopping.restore_best = restore
@@ -110,11 +94,13 @@ def _stopping(estimator, monitor, restore):
 def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, random_state):
     if incremental and estimator.early_stopping:
         raise ValueError("partial_fit does not support early_stopping=True")
-    if not incremental or estimator._optimizer is None:
-        estimator._optimizer = _optimizer(estimator)
+    learner = estimator.learner_
+    # scikit-learn starts a new optimiser at every fit, warm_start or not
+    if not incremental or learner.optimizer is None:
+        learner.optimizer = _optimizer(estimator)
     if estimator.early_stopping and validation is None:
         X, Y, sample_weight, validation = _split(estimator, X, Y, sample_weight, random_state)
-    estimator._remember_range(X)
+    learner.remember_range(X)
     n_samples = X.shape[0]
     if estimator.batch_size == "auto":
         batch_size = min(200, n_samples)
@@ -130,32 +116,26 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
     restore = estimator.early_stopping if estimator.restore_best_weights is None else estimator.restore_best_weights
     restore = restore and not incremental
     tracker = best_weights_tracker(best_by, True) if restore and best_by != monitor else None
-    stopping = _stopping(estimator, monitor, restore and tracker is None)
+    _stopping(learner, estimator, monitor, restore and tracker is None)
     total = estimator.max_iter if not incremental else 1
     with epoch_callbacks(estimator, total, tracker) as callbacks:
-        result = train(
-            estimator.network_,
-            estimator._optimizer,
+        result = learner.fit_epochs(
             X,
             Y,
-            epochs=1 if incremental else estimator.max_iter,
+            1 if incremental else estimator.max_iter,
             batch_size=batch_size,
             shuffle=estimator.shuffle,
-            rng=_RowOrder(random_state),
+            order=_RowOrder(random_state),
             sample_weight=sample_weight,
             validation=validation,
             validation_metric=metric if validation is not None else None,
-            stopping=stopping,
             callbacks=callbacks,
-            history=estimator._history,
-            samples_seen=estimator.t_,
         )
     if tracker is not None:
-        tracker.restore(estimator.network_.params)
+        tracker.restore(learner.network.params)
     estimator.n_iter_ = result.epochs
-    estimator.t_ = result.samples_seen
     if result.epochs:
-        estimator.loss_ = estimator._history.records[-1]["loss"]
+        estimator.loss_ = learner.history.records[-1]["loss"]
     estimator._report(result)
     if result.stop_reason == "completed" and result.epochs == estimator.max_iter and not incremental:
         warnings.warn(
@@ -164,7 +144,3 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
             ConvergenceWarning,
             stacklevel=4,
         )
-
-
-SOLVER_FUNCTIONS.register("sgd", fit_stochastic)
-SOLVER_FUNCTIONS.register("adam", fit_stochastic)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
+from ..glassbox.access import history_of
 from ._common import save_figure
 
 __all__ = ["error_development", "learning_curves"]
@@ -43,20 +42,6 @@ def error_development(values, metric: str, path=None) -> Figure:
 _NOT_METRICS = ("epoch", "loss", "val_loss", "learning_rate")
 
 
-def _history_of(model):
-    """The per-epoch History of a NeuralNetwork or a fitted estimator."""
-    if isinstance(model, BaseEstimator):
-        check_is_fitted(model, "network_", msg="this %(name)s is not fitted yet: call fit before plot.learning_curves")
-        return model._history
-    history = getattr(model, "history", None)
-    if history is None or not hasattr(history, "records"):
-        raise ValueError(
-            f"plot.learning_curves needs a NeuralNetwork or a fitted estimator (they keep a training history), "
-            f"got {type(model).__name__}"
-        )
-    return history
-
-
 def learning_curves(model, path=None) -> Figure:
     """Training loss per epoch, with the validation loss and the metrics.
 
@@ -66,7 +51,7 @@ def learning_curves(model, path=None) -> Figure:
     (e.g. ``mae`` and ``val_mae``, or an estimator's ``val_accuracy``).
     Saves to ``path`` (.png, .svg or .pdf) when given; returns the Figure.
     """
-    history = _history_of(model)
+    history = history_of(model, "plot.learning_curves")
     if not len(history):
         raise ValueError("there is nothing to plot: train the model for at least one epoch first")
     keys = history.keys()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..persistence._json import number_from_json, number_to_json
+from .._json import number_from_json, number_to_json
 from ..preprocessing import SCALERS, make_scaler
 
 __all__ = ["scaler_state", "scaler_from_state"]

@@ -100,7 +100,7 @@ class TabularModel:
     @property
     def history(self):
         """The estimator's per-epoch History (for plot.learning_curves)."""
-        return self.estimator._history
+        return self.estimator.learner_.history
 
     # --- model files ---------------------------------------------------------------------
     def _glassnet_state(self) -> tuple[dict, dict]:

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ..engine.optimizers import OPTIMIZERS, Optimizer
+from .optimizers import OPTIMIZERS, Optimizer
 
 __all__ = ["optimizer_state", "optimizer_from_state", "ARRAY_PREFIX"]
 

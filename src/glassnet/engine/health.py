@@ -1,0 +1,66 @@
+"""Noticing a network that can no longer learn.
+
+A relu unit whose pre-activation is negative on every row outputs 0 and
+passes back a gradient of exactly 0: nothing can revive it. When every unit
+of a hidden layer is in that state, no gradient reaches the layers below it,
+and the layers above see only their biases. A huge learning rate, or inputs
+in the thousands, put a network there within an epoch or two, after which
+the loss stays flat with no error to show for it.
+
+:func:`stalled_layers` is called by the training loop once per epoch until
+it finds something. It costs almost nothing on a healthy network: it looks
+at the last batch's cached activations and gradient, and only when those
+look dead does it confirm on every row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["stalled_layers", "dead_layer"]
+
+# rows per forward pass when confirming on the whole data
+_CHUNK = 4096
+
+
+def dead_layer(network, X) -> int | None:
+    """The first hidden layer (0-based) that is inactive on every row of
+    ``X`` at the current weights, or None."""
+    candidates = [l for l, act in enumerate(network.activations[:-1]) if act.dies]
+    for start in range(0, X.shape[0], _CHUNK):
+        values = network.layer_values(X[start:start + _CHUNK])
+        candidates = [l for l in candidates if not values[l][1].any()]
+        if not candidates:
+            return None
+    return candidates[0] if candidates else None
+
+
+def _cause(network, X, learning_rate) -> str:
+    largest = float(abs(X).max()) if X.shape[0] else 0.0
+    return (f"The likely cause is a learning rate too high (it is {learning_rate:g}) or inputs not scaled "
+            f"(the largest |x| is {largest:.3g}); lower the rate or scale the inputs, and train again.")
+
+
+def stalled_layers(network, X, learning_rate: float) -> str:
+    """A message when training has stalled for good, else ``""``.
+
+    ``X`` : the training rows of shape (n_samples, n_inputs). The check uses
+    the network's last forward pass and gradient (the epoch's last batch).
+    """
+    cache = getattr(network, "_cache", None)
+    if cache is None:
+        return ""
+    workspace = cache[1]
+    hidden = network.activations[:-1]
+    looks_dead = any(act.dies and not workspace.A[l].any() for l, act in enumerate(hidden))
+    if looks_dead:
+        layer = dead_layer(network, X)
+        if layer is not None:
+            width = network.layer_sizes[layer + 1]
+            return (f"hidden layer {layer + 1} ({hidden[layer].name}, {width} units) is inactive on every "
+                    f"training row: each unit outputs 0 with a gradient of exactly 0, so training can no "
+                    f"longer change the layers below it. " + _cause(network, X, learning_rate))
+    if not np.any(network.grad):
+        return ("the whole gradient is exactly zero: training can no longer change any weight. "
+                + _cause(network, X, learning_rate))
+    return ""

@@ -1,0 +1,154 @@
+"""L-BFGS: scipy's L-BFGS-B on the engine's flat loss and gradient.
+
+The engine keeps every weight and bias in one vector ``network.params``, so
+the objective handed to ``scipy.optimize.minimize`` is just "copy x into the
+parameters, return ``network.loss_and_gradient``". Each iteration becomes
+one record of the history (``epoch`` counts iterations), with the training
+metric and the validation figures when asked for, feeds the callbacks, and
+keeps the iterate so that Ctrl-C leaves the weights of the last completed
+iteration.
+
+L-BFGS keeps a memory of recent curvature pairs inside scipy, which a new
+call starts without: training in pieces does not follow the path of one run
+(the mini-batch solvers do).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.optimize
+
+from .metrics import Metric
+from .training import EarlyStopping, History, TrainingResult, best_weights_tracker, validation_figures
+
+__all__ = ["LbfgsResult", "run_lbfgs", "STOPPED_BY_CALLBACK"]
+
+# scipy's status when a callback raised StopIteration
+STOPPED_BY_CALLBACK = 99
+
+
+@dataclass
+class LbfgsResult(TrainingResult):
+    """A :class:`TrainingResult` with scipy's own account of the run."""
+
+    iterations: int = 0
+    final_loss: float = math.nan
+    status: int = 0
+    solver_message: str = ""
+
+
+class _Iterations:
+    """The bookkeeping of one L-BFGS-B run, called back once per iteration."""
+
+    def __init__(self, network, X, Y, sample_weight, validation, metric, validation_metric, limit,
+                 callbacks, history, tracker):
+        self.network = network
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.validation = validation
+        self.metric, self.validation_metric, self.limit = metric, validation_metric, limit
+        self.callbacks = callbacks
+        self.history = history
+        self.recorded = len(history)
+        self.tracker = tracker
+        # the iterate of the last completed iteration, where Ctrl-C goes back to
+        self.last_x = network.params.astype(np.float64)
+
+    @property
+    def count(self) -> int:
+        return len(self.history) - self.recorded
+
+    def objective(self, x):
+        self.network.params[...] = x
+        loss, grad = self.network.loss_and_gradient(self.X, self.Y, self.sample_weight)
+        # a float64 copy: the engine reuses its gradient buffer
+        return loss, grad.astype(np.float64)
+
+    def __call__(self, intermediate_result):
+        x = intermediate_result.x
+        np.copyto(self.last_x, x)
+        params = self.network.params
+        params[...] = x
+        record = {"epoch": len(self.history) + 1, "loss": float(intermediate_result.fun)}
+        if self.metric is not None:
+            outputs = self.network.predict(self.X)
+            record[self.metric.name] = self.metric(self.Y, outputs, self.limit, self.sample_weight)
+        if self.validation is not None:
+            record.update(validation_figures(self.network, self.validation, self.validation_metric, self.limit))
+        self.history.append(record)
+        self.tracker.update(record, params)
+        if any([callback(record) for callback in self.callbacks]):
+            raise StopIteration
+
+
+def run_lbfgs(
+    network,
+    X,
+    Y,
+    *,
+    max_iter: int,
+    max_fun: int = 15000,
+    tol: float = 1e-4,
+    sample_weight=None,
+    validation=None,
+    metric: Metric | None = None,
+    validation_metric: Metric | None = None,
+    limit: float = 0.5,
+    callbacks=(),
+    history: History | None = None,
+    restore_best: bool = False,
+) -> LbfgsResult:
+    """Minimise the network's loss on ``(X, Y)`` with L-BFGS-B, in place.
+
+    X : array or sparse matrix of shape (n_samples, n_inputs)
+    Y : array of shape (n_samples, n_outputs)
+    max_iter, max_fun, tol : scipy's ``maxiter``, ``maxfun`` and ``gtol``.
+    restore_best : put back the weights of the best iteration (by the
+        validation metric when there is validation data, else the loss).
+    """
+    history = history if history is not None else History()
+    monitor = f"val_{validation_metric.name}" if validation is not None and validation_metric is not None else "loss"
+    # L-BFGS never stops on a plateau, so the rule only tracks the best weights
+    tracker: EarlyStopping = best_weights_tracker(monitor, restore_best)
+    run = _Iterations(network, X, Y, sample_weight, validation, metric, validation_metric, limit,
+                      list(callbacks), history, tracker)
+    params = network.params
+    outcome = LbfgsResult(epochs=0, samples_seen=0)
+    try:
+        # a diverging line search may try steps whose loss overflows; the
+        # finiteness check below reports divergence once, clearly
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            result = scipy.optimize.minimize(
+                run.objective,
+                run.last_x.copy(),
+                method="L-BFGS-B",
+                jac=True,
+                callback=run,
+                options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+            )
+    except KeyboardInterrupt:
+        params[...] = run.last_x
+        outcome.stop_reason = "interrupted"
+        outcome.message = f"training interrupted after {run.count} completed iteration(s)"
+        outcome.iterations = run.count
+        outcome.final_loss = history.records[-1]["loss"] if run.count else math.nan
+    else:
+        params[...] = result.x
+        outcome.iterations = min(result.nit, max_iter)
+        outcome.final_loss = float(result.fun)
+        outcome.status = int(result.status)
+        outcome.solver_message = str(result.message)
+        if not (np.isfinite(params).all() and math.isfinite(result.fun)):
+            params[...] = run.last_x
+            outcome.stop_reason = "diverged"
+            outcome.message = (
+                f"training diverged: L-BFGS reached non-finite values; the weights of iteration "
+                f"{run.count}, the last finite one, were kept. Scale the inputs and targets."
+            )
+        elif result.status == STOPPED_BY_CALLBACK:
+            outcome.stop_reason = "callback"
+    tracker.restore(params)
+    outcome.epochs = run.count
+    return outcome

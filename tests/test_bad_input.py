@@ -50,7 +50,7 @@ def test_bad_epochs(nn, epochs):
     [
         (dict(activation="sigmod"), "unknown activation 'sigmod'; expected one of: identity, logistic"),
         (dict(loss="mse"), "unknown loss 'mse'; expected one of: squared_error, absolute_error"),
-        (dict(optimizer="rmsprop"), "unknown optimizer 'rmsprop'; expected one of: sgd, adam"),
+        (dict(optimizer="rmsprop"), "unknown optimizer 'rmsprop'; expected one of: lbfgs, sgd, adam"),
         (dict(init="zeros"), "unknown init 'zeros'; expected one of: uniform, glorot, he"),
         (dict(metric="auc"), "unknown metric 'auc'; expected one of: mae, mse, rmse, log_loss, accuracy"),
         (dict(layers=[3, 0, 1]), "every layer size must be an integer >= 1, got 0"),

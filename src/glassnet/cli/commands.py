@@ -8,15 +8,39 @@ scikit-learn, pandas or matplotlib.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from importlib import import_module
 
 from ..preprocessing import SCALERS
 from . import COMMANDS, Command
 
-DATASETS = ("iris", "digits", "wine", "breast_cancer", "diabetes", "tutorial")
+
+class RegistryNames(Sequence):
+    """The names a registry holds, read when argparse first needs them (to
+    check a value or print a command's help), so that ``glassnet --help``
+    and the other commands do not import the engine to start."""
+
+    def __init__(self, module: str, read):
+        self.module, self.read = module, read
+        self._names: list[str] | None = None
+
+    @property
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = list(self.read(import_module(self.module)))
+        return self._names
+
+    def __getitem__(self, index):
+        return self.names[index]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+DATASETS = RegistryNames("glassnet.tabular.datasets", lambda module: module.DATASETS.names())
 TASKS = ("classify", "regress")
-ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "leaky_relu")
-SOLVERS = ("adam", "sgd", "lbfgs")
+ACTIVATIONS = RegistryNames("glassnet.engine.activations", lambda module: module.hidden_activations())
+SOLVERS = RegistryNames("glassnet.engine.solvers", lambda module: module.SOLVERS.names())
 
 
 def _runs(module: str, function: str = "run"):

@@ -2,8 +2,9 @@
 
 A relu unit whose pre-activation is negative on every row outputs 0 and
 passes back a gradient of exactly 0: nothing can revive it. When every unit
-of a hidden layer is in that state, no gradient reaches the layers below it,
-and the layers above see only their biases. A huge learning rate, or inputs
+of a layer is in that state, no gradient reaches the layers below it, and
+the layers above see only their biases (a dead relu output layer passes back
+nothing at all). A huge learning rate, or inputs
 in the thousands, put a network there within an epoch or two, after which
 the loss stays flat with no error to show for it.
 
@@ -24,9 +25,9 @@ _CHUNK = 4096
 
 
 def dead_layer(network, X) -> int | None:
-    """The first hidden layer (0-based) that is inactive on every row of
-    ``X`` at the current weights, or None."""
-    candidates = [l for l, act in enumerate(network.activations[:-1]) if act.dies]
+    """The first layer (0-based) that is inactive on every row of ``X`` at
+    the current weights, or None."""
+    candidates = [l for l, act in enumerate(network.activations) if act.dies]
     for start in range(0, X.shape[0], _CHUNK):
         values = network.layer_values(X[start:start + _CHUNK])
         candidates = [l for l in candidates if not values[l][1].any()]
@@ -51,15 +52,16 @@ def stalled_layers(network, X, learning_rate: float) -> str:
     if cache is None:
         return ""
     workspace = cache[1]
-    hidden = network.activations[:-1]
-    looks_dead = any(act.dies and not workspace.A[l].any() for l, act in enumerate(hidden))
+    activations = network.activations
+    looks_dead = any(act.dies and not workspace.A[l].any() for l, act in enumerate(activations))
     if looks_dead:
         layer = dead_layer(network, X)
         if layer is not None:
             width = network.layer_sizes[layer + 1]
-            return (f"hidden layer {layer + 1} ({hidden[layer].name}, {width} units) is inactive on every "
-                    f"training row: each unit outputs 0 with a gradient of exactly 0, so training can no "
-                    f"longer change the layers below it. " + _cause(network, X, learning_rate))
+            name = "the output layer" if layer == network.n_layers - 1 else f"hidden layer {layer + 1}"
+            return (f"{name} ({activations[layer].name}, {width} unit{'s' if width != 1 else ''}) is inactive "
+                    f"on every training row: each unit outputs 0 with a gradient of exactly 0, so training can "
+                    f"no longer change the layers below it. " + _cause(network, X, learning_rate))
     if not np.any(network.grad):
         return ("the whole gradient is exactly zero: training can no longer change any weight. "
                 + _cause(network, X, learning_rate))

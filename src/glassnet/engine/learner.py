@@ -27,23 +27,16 @@ from __future__ import annotations
 import numpy as np
 
 from .._json import number_from_json, number_to_json, records_from_json, records_to_json
-from .._registry import Registry
 from .lbfgs import LbfgsResult, run_lbfgs
 from .metrics import get_metric
 from .network import Network
 from .optimizer_state import optimizer_from_state, optimizer_state
 from .optimizers import OPTIMIZERS
+from .solvers import SOLVERS
 from .training import EarlyStopping, History, Snapshots, TrainingResult, train
 from .training_range import TrainingRange
 
 __all__ = ["Learner", "SOLVERS", "NON_FINITE_MESSAGE"]
-
-# name -> the Learner method that trains with it: every step optimiser runs
-# epochs of mini-batches; lbfgs runs scipy's quasi-Newton iterations
-SOLVERS: Registry[str] = Registry("solver")
-for _name in OPTIMIZERS:
-    SOLVERS.register(_name, "fit_epochs")
-SOLVERS.register("lbfgs", "fit_lbfgs")
 
 # what a run says when not one epoch ended with a finite loss (the sentence
 # scikit-learn raises with, so code that catches it keeps working)
@@ -107,8 +100,6 @@ class Learner:
         """
         if self.optimizer is None:
             raise ValueError("this Learner has no step optimiser; expected one of: " + ", ".join(OPTIMIZERS))
-        if self.snapshots is None or not self.snapshots.fits(self.network.params):
-            self.snapshots = Snapshots(self.network.params)
         result = train(
             self.network, self.optimizer, X, Y,
             epochs=epochs, batch_size=batch_size, shuffle=shuffle,
@@ -119,6 +110,7 @@ class Learner:
             snapshots=self.snapshots,
         )
         self.samples_seen = result.samples_seen
+        self.snapshots = result.snapshots
         return self._check_finite(result)
 
     def fit_lbfgs(self, X, Y, *, max_iter: int, max_fun: int = 15000, tol: float = 1e-4, sample_weight=None,

@@ -19,6 +19,7 @@ Guarantees, whatever ends the run:
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -147,6 +148,7 @@ class TrainingResult:
     message: str = ""
     # set when training stalled (see glassnet.engine.health); said once per call
     stalled: str = ""
+    snapshots: "Snapshots | None" = field(default=None, repr=False)
 
     def raise_if_interrupted(self) -> None:
         if self.stop_reason == "interrupted":
@@ -157,17 +159,29 @@ class Snapshots:
     """The weights after the last two finite epochs, where a diverging run
     goes back to. A :class:`~glassnet.engine.learner.Learner` keeps them from
     one training call to the next, so that training in pieces restores the
-    same weights as training at once."""
+    same weights as training at once.
 
-    def __init__(self, params: np.ndarray):
+    They carry over only to a call on the same data that starts from the
+    weights they last saw: an epoch's loss on other rows says nothing about
+    the epoch before, and weights set by hand in between are a new start.
+    """
+
+    def __init__(self, params: np.ndarray, data: bytes = b""):
         self.last = params.copy()
         self.previous = params.copy()
+        self.data = data
         # epochs recorded since tracking began: ``previous`` is an epoch's
         # weights only once there are two
         self.epochs = 0
 
-    def fits(self, params: np.ndarray) -> bool:
-        return self.last.shape == params.shape and self.last.dtype == params.dtype
+    @classmethod
+    def carried(cls, snapshots: "Snapshots | None", params: np.ndarray, X, Y) -> "Snapshots":
+        """``snapshots`` when they continue into this call, else a fresh set."""
+        data = _fingerprint(X, Y)
+        if (snapshots is not None and snapshots.data == data and snapshots.last.shape == params.shape
+                and snapshots.last.dtype == params.dtype and np.array_equal(snapshots.last, params)):
+            return snapshots
+        return cls(params, data)
 
     def record(self, params: np.ndarray) -> None:
         self.previous, self.last = self.last, self.previous
@@ -179,6 +193,17 @@ class Snapshots:
         self.last, self.previous = self.previous, self.last
         np.copyto(self.previous, self.last)
         self.epochs -= 1
+
+
+def _fingerprint(X, Y) -> bytes:
+    """A digest of the training rows and targets: one pass over them per call."""
+    digest = hashlib.blake2b(digest_size=16)
+    arrays = (X.data, X.indices, X.indptr, Y) if sp.issparse(X) else (X, Y)
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(memoryview(array).cast("B"))
+    return digest.digest()
 
 
 def _rows(array, index):
@@ -232,7 +257,8 @@ def train(
     history : records are appended here (a new History by default).
     samples_seen : samples trained on before this call (for ``invscaling``).
     snapshots : the weights of the last finite epochs from earlier calls
-        (see :class:`Snapshots`); a fresh set by default.
+        (see :class:`Snapshots`); a fresh set by default. The set in use is
+        ``result.snapshots``.
     """
     metric = get_metric(metric) if metric is not None else None
     loop = _Loop(
@@ -252,7 +278,7 @@ def train(
         callbacks=list(callbacks),
         history=history if history is not None else History(),
         result=TrainingResult(epochs=0, samples_seen=samples_seen),
-        snapshots=snapshots if snapshots is not None and snapshots.fits(network.params) else Snapshots(network.params),
+        snapshots=Snapshots.carried(snapshots, network.params, X, Y),
     )
     # overflow in a diverging run is detected by the loop (a non-finite loss
     # or weight) and reported once, clearly, instead of as NumPy warnings
@@ -260,6 +286,7 @@ def train(
         loop.run(epochs)
     if stopping is not None:
         stopping.restore(network.params)
+    loop.result.snapshots = loop.snapshots
     return loop.result
 
 

@@ -23,12 +23,26 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..engine.activations import hidden_activations
+from ..engine.optimizers import SCHEDULES as SCHEDULE_REGISTRY
+from ..engine.solvers import SOLVERS as SOLVER_REGISTRY
+
 __all__ = ["Parameter", "PARAMETERS", "HIDDEN_ACTIVATIONS", "SOLVERS", "describe", "validate_parameters"]
 
-HIDDEN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu", "swish")
-SOLVERS = ("lbfgs", "sgd", "adam")
-SCHEDULES = ("constant", "invscaling", "adaptive")
-REGRESSION_LOSSES = ("squared_error", "poisson", "absolute_error", "huber")
+# the lists of names come from the engine's registries
+HIDDEN_ACTIVATIONS = tuple(hidden_activations())
+SOLVERS = tuple(SOLVER_REGISTRY.names())
+SCHEDULES = tuple(SCHEDULE_REGISTRY.names())
+
+# the regressor's loss -> (output activation, engine loss): the link each
+# loss is defined with (poisson predicts exp of the output)
+REGRESSION_OUTPUTS = {
+    "squared_error": ("identity", "squared_error"),
+    "poisson": ("exp", "poisson"),
+    "absolute_error": ("identity", "absolute_error"),
+    "huber": ("identity", "huber"),
+}
+REGRESSION_LOSSES = tuple(REGRESSION_OUTPUTS)
 
 
 @dataclass(frozen=True)

@@ -24,16 +24,10 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array
 
 from ._base import BaseMLP, stochastic_solver, store_parameters
+from ._params import REGRESSION_OUTPUTS
 
 __all__ = ["MLPRegressor"]
 
-# loss -> (output activation, engine loss)
-_OUTPUTS = {
-    "squared_error": ("identity", "squared_error"),
-    "poisson": ("exp", "poisson"),
-    "absolute_error": ("identity", "absolute_error"),
-    "huber": ("identity", "huber"),
-}
 
 
 class MLPRegressor(RegressorMixin, BaseMLP):
@@ -116,7 +110,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         return Y
 
     def _output_and_loss(self, Y):
-        return _OUTPUTS[self.loss]
+        return REGRESSION_OUTPUTS[self.loss]
 
     def _score_metric(self):
         return "r2"

@@ -20,7 +20,8 @@ from glassnet import MLPClassifier, MLPRegressor, NeuralNetwork
 from glassnet.engine.learner import NON_FINITE_MESSAGE, Learner
 from glassnet.engine.network import Network
 from glassnet.engine.optimizers import SGD, Adam
-from glassnet.engine.training import EarlyStopping, StalledTrainingWarning
+from glassnet.engine.history import EarlyStopping
+from glassnet.engine.training import StalledTrainingWarning
 
 LEGACY = Path(__file__).parent / "data" / "legacy"
 

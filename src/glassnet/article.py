@@ -23,7 +23,8 @@ from .engine.learner import SOLVERS, Learner
 from .engine.metrics import get_metric
 from .engine.network import Network
 from .engine.optimizers import Optimizer, make_optimizer
-from .engine.training import DivergenceWarning, EarlyStopping, StalledTrainingWarning
+from .engine.history import EarlyStopping
+from .engine.training import DivergenceWarning, StalledTrainingWarning
 from .engine.validation import check_positive_int, check_X, check_y
 from .evaluation import EvaluationResult, evaluate_outputs
 

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..glassbox.access import engine_of
 
-
-def _network_of(model):
-    """The engine's Network inside any saved glassnet model."""
-    inner = getattr(model, "estimator", model)
-    for attribute in ("network_", "network"):
-        if hasattr(inner, attribute):
-            return getattr(inner, attribute)
-    return inner
 
 
 def _architecture(network) -> list[str]:
@@ -68,7 +61,7 @@ def run(args) -> int:
     from ..tabular import TabularModel
 
     model = load(args.model)
-    network = _network_of(model)
+    network = engine_of(model, "glassnet inspect")
     sections = [[f"{args.model}: a glassnet {'model trained by glassnet train' if isinstance(model, TabularModel) else type(model).__name__}"],
                 _architecture(network), _weights(network)]
     if isinstance(model, TabularModel):

@@ -22,7 +22,8 @@ import numpy as np
 import scipy.optimize
 
 from .metrics import Metric
-from .training import EarlyStopping, History, TrainingResult, best_weights_tracker, validation_figures
+from .history import EarlyStopping, History, best_weights_tracker
+from .training import TrainingResult, validation_figures
 
 __all__ = ["LbfgsResult", "run_lbfgs", "STOPPED_BY_CALLBACK"]
 

@@ -33,7 +33,8 @@ from .network import Network
 from .optimizer_state import optimizer_from_state, optimizer_state
 from .optimizers import OPTIMIZERS
 from .solvers import SOLVERS
-from .training import EarlyStopping, History, Snapshots, TrainingResult, train
+from .history import EarlyStopping, History
+from .training import Snapshots, TrainingResult, train
 from .training_range import TrainingRange
 
 __all__ = ["Learner", "SOLVERS", "NON_FINITE_MESSAGE"]

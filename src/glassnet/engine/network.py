@@ -25,63 +25,12 @@ from . import kernels
 from .activations import get_activation
 from .initializers import get_initializer
 from .losses import REDUCTIONS, get_loss, reduce_per_sample
+from .parameters import ParameterList, Workspace
 from .validation import check_dtype
 
 __all__ = ["Network"]
 
 _CACHED_BATCH_SIZES = 4
-
-
-class ParameterList(list):
-    """A list of parameter views; ``params[i] = array`` copies into the view.
-
-    Assigning a new array to an element of ``network.weights`` therefore
-    changes the network, as a learner would expect, instead of silently
-    unlinking the list from the engine.
-    """
-
-    def __init__(self, views, label):
-        super().__init__(views)
-        self._label = label
-
-    def __setitem__(self, index, value):
-        target = list.__getitem__(self, index)
-        value = np.asarray(value)
-        if value.shape != target.shape:
-            raise ValueError(
-                f"{self._label}[{index}] has shape {target.shape}; got an array of shape {value.shape}"
-            )
-        if not target.flags.writeable:
-            raise ValueError(f"{self._label}[{index}] is fixed at zero because the network has no biases")
-        np.copyto(target, value, casting="same_kind")
-
-
-class _Workspace:
-    """Forward and backward buffers for one batch size, reused across steps."""
-
-    def __init__(self, network, n):
-        dtype = network.dtype
-        sizes = network.layer_sizes[1:]
-        last = len(sizes) - 1
-        # hidden layers whose backward needs only A compute A in place over Z
-        self.Z = []
-        self.A = []
-        for l, (size, act) in enumerate(zip(sizes, network.activations)):
-            A = np.empty((n, size), dtype)
-            keep_z = act.needs_z or l == last
-            self.Z.append(np.empty((n, size), dtype) if keep_z else A)
-            self.A.append(A)
-        # dZ for each layer; the output layer's doubles as the loss gradient
-        self.dZ = [np.empty((n, size), dtype) for size in sizes]
-
-    @classmethod
-    def holding(cls, values) -> "_Workspace":
-        """A one-off workspace over given ``(Z, A)`` arrays, with fresh dZ."""
-        workspace = cls.__new__(cls)
-        workspace.Z = [Z for Z, _ in values]
-        workspace.A = [A for _, A in values]
-        workspace.dZ = [np.empty_like(A) for _, A in values]
-        return workspace
 
 
 class Network:
@@ -245,13 +194,13 @@ class Network:
         return self.layer_sizes[-1]
 
     # --- forward ---------------------------------------------------------------
-    def _workspace(self, n: int) -> _Workspace:
+    def _workspace(self, n: int) -> Workspace:
         last = self._last_workspace
         if last is not None and last[0] == n:  # the common case: every batch the same size
             return last[1]
         workspace = self._workspaces.get(n)
         if workspace is None:
-            workspace = _Workspace(self, n)
+            workspace = Workspace(self, n)
             self._workspaces[n] = workspace
             if len(self._workspaces) > _CACHED_BATCH_SIZES:
                 self._workspaces.popitem(last=False)
@@ -410,7 +359,7 @@ class Network:
         trace shows exactly what training computes.
         """
         values = self.layer_values(X)
-        workspace = _Workspace.holding(values)
+        workspace = Workspace.holding(values)
         self._cache = (X, workspace)
         loss = self.output_loss(Y, sample_weight)
         self.backward(Y, sample_weight)

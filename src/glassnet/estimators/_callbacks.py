@@ -7,7 +7,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from ..progress import ProgressBar
-from ..engine.training import EarlyStopping
+from ..engine.history import EarlyStopping
 
 __all__ = ["epoch_callbacks"]
 

@@ -23,7 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from ..engine.optimizers import SGD, Adam
-from ..engine.training import EarlyStopping, best_weights_tracker
+from ..engine.history import EarlyStopping, best_weights_tracker
 from ._callbacks import epoch_callbacks
 
 __all__ = ["fit_stochastic"]

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..engine.learner import Learner
 from ..engine.network import Network
-from ..engine.training import History
+from ..engine.history import History
 from ..engine.training_range import TrainingRange
 
 __all__ = ["learner_of", "engine_of", "training_range_of", "history_of"]

@@ -107,3 +107,15 @@ def test_lower_layers_never_import_higher_ones(layer, allowed):
         for target in targets if not target.startswith(allowed)
     }
     assert offending == set()
+
+
+def test_the_command_line_offers_every_registered_name():
+    from cli_helpers import glassnet
+
+    from glassnet.engine.activations import hidden_activations
+    from glassnet.engine.solvers import SOLVERS
+
+    shown = glassnet("train", "--help", env={"COLUMNS": "400"}).stdout
+    assert "--activation {" + ",".join(hidden_activations()) + "}" in shown
+    assert "--solver {" + ",".join(SOLVERS.names()) + "}" in shown
+    assert len(hidden_activations()) == 8

@@ -112,7 +112,7 @@ def test_predict_writes_one_row_per_input_row_in_order(files, model, flags, caps
     empty_rows = new.index[new[loaded.columns.features].isin(["NA", "N/A"]).any(axis=1)]
     assert len(empty_rows) >= 3
     if model == "strict.glassnet":  # no imputation: rows with an empty cell keep empty predictions
-        assert all(table.loc[row, "note"].startswith("not predicted: empty cell in column") for row in empty_rows)
+        assert all(table.loc[row, "note"].startswith("not predicted: an empty cell in ") for row in empty_rows)
     else:
         assert all(table.loc[row, "note"] == "" for row in empty_rows)
     predicted = table["note"] == ""

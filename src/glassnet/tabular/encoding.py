@@ -74,8 +74,9 @@ def _empty_cell(row: int, name: str) -> str:
             "(empty cells are not imputed: --impute none)")
 
 
-def _missing(frame, names, empty_masks, imputation, problems, strict) -> dict[str, int]:
-    """Count the empty cells per column; without imputation they are problems."""
+def _missing(frame, names, empty_masks, imputation, empty_columns, strict) -> dict[str, int]:
+    """Count the empty cells per column; without imputation they make their
+    rows unusable (``empty_columns``: row position -> columns) or raise."""
     counts = {}
     for name, empty in zip(names, empty_masks):
         positions = np.flatnonzero(empty)
@@ -87,7 +88,7 @@ def _missing(frame, names, empty_masks, imputation, problems, strict) -> dict[st
         if strict:
             raise ValueError(_empty_cell(row_number(frame, int(positions[0])), name))
         for position in positions:
-            problems[int(position)].append(f"empty cell in column {name!r} (the model does not impute)")
+            empty_columns[int(position)].append(name)
     return counts
 
 
@@ -145,8 +146,12 @@ def encode(columns: Columns, imputation: Imputation | None, frame: pd.DataFrame,
     """``frame``'s feature columns as network inputs (see the module docstring)."""
     parsed = parse(columns, frame, source, strict=strict)
     problems = parsed.problems
-    imputed = _missing(frame, columns.numeric, parsed.numbers_empty.T, imputation, problems, strict)
-    imputed.update(_missing(frame, columns.text, parsed.texts_empty.T, imputation, problems, strict))
+    empty_columns: dict[int, list[str]] = defaultdict(list)
+    imputed = _missing(frame, columns.numeric, parsed.numbers_empty.T, imputation, empty_columns, strict)
+    imputed.update(_missing(frame, columns.text, parsed.texts_empty.T, imputation, empty_columns, strict))
+    for position, names in empty_columns.items():
+        cells = "an empty cell" if len(names) == 1 else "empty cells"
+        problems[position].append(f"{cells} in {', '.join(map(repr, names))} (the model does not impute)")
     numbers, texts = parsed.numbers, parsed.texts
     if imputation is not None and imputed:
         numbers, texts = imputation.fill(numbers, texts)

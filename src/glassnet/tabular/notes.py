@@ -39,7 +39,7 @@ def imputed_note(counts: dict[str, int], imputation, columns, where: str) -> str
         value = fills[name]
         shown = f"{strategy} {value:g}" if name in columns.numeric else f"most frequent {value!r}"
         parts.append(f"{name} {count} ({shown})")
-    return f"filled {_cells(sum(counts.values()))} in {where} (--impute): {', '.join(parts)}"
+    return f"filled {_cells(sum(counts.values()))} in {where} (--impute {imputation.strategy}): {', '.join(parts)}"
 
 
 def _values(counts: dict[str, int]) -> str:

@@ -263,3 +263,38 @@ def test_a_model_file_from_before_imputation_loads_and_predicts_as_it_did():
     assert np.array_equal(model.predict_proba(frame), expected.iloc[:, 1:].to_numpy())
     with pytest.raises(ValueError, match=r"empty cell in row 1, column 'colour'"):
         model.predict(frame.assign(colour=[""] + list(frame["colour"][1:])))
+
+
+def test_roc_auc_on_a_single_class_is_explained(tmp_path):
+    model, test, _ = _fit(written(tmp_path, penguin_like()), ignore=["tag"])
+    only = test[test["species"] == "Gentoo"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures = report(model, only, "'gentoo.csv'")
+    assert figures["roc_auc"] is None
+    assert any("roc_auc is not defined on 'gentoo.csv': it needs rows of at least two of the model's classes, "
+               "and all are 'Gentoo'" in str(item.message) for item in caught)
+
+
+def test_prediction_table_keeps_every_row_and_says_why_some_are_empty(tmp_path):
+    from glassnet.tabular.predictions import prediction_table
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"small": rng.normal(0, 1e-3, 60).round(6), "colour": rng.choice(["red", "blue"], 60),
+                          "y": rng.normal(0, 1, 60).round(3)})
+    model, _, _ = _fit(written(tmp_path, frame, "r.csv"), target="y", impute="none", epochs=5)
+    new = written(tmp_path, pd.DataFrame({"small": ["0.001", "abc", "1e306", "", "0.002"],
+                                          "colour": ["red", "red", "blue", "blue", "green"]}), "new.csv",
+                  na_rep="NA")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table, encoded = prediction_table(model, new, "'new.csv'")
+    assert table["row"].tolist() == [1, 2, 3, 4, 5] and list(table.columns) == ["row", "predicted_y", "note"]
+    assert table["note"].tolist() == ["", "not predicted: 'small' is 'abc', not a finite number",
+                                      "not predicted: numbers too large to scale",
+                                      "not predicted: an empty cell in 'small' (the model does not impute)", ""]
+    assert table["predicted_y"].isna().tolist() == [False, True, True, True, False]
+    assert table.loc[[0, 4], "predicted_y"].tolist() == model.predict(new.iloc[[0, 4]]).tolist()
+    messages = [str(item.message) for item in caught]
+    assert any("colour: 'green' (1 row)" in message for message in messages)
+    assert any(message.startswith("3 rows of 5 could not be predicted") for message in messages)

@@ -76,20 +76,20 @@ def _filled(column: pd.Series) -> pd.Series:
     return cells[cells != ""]
 
 
-def left_out_columns(frame: pd.DataFrame, features) -> dict[str, str]:
-    """Columns of ``frame`` among ``features`` that carry nothing to learn,
-    with the reason: entirely empty, or one value in every filled cell."""
+def left_out_columns(frame: pd.DataFrame, features) -> dict[str, str | None]:
+    """Columns of ``frame`` among ``features`` that carry nothing to learn:
+    name -> None when entirely empty, or the one value of every filled cell."""
     reasons = {}
     for name in features:
         filled = _filled(frame[name])
         if filled.empty:
-            reasons[name] = "entirely empty"
+            reasons[name] = None
             continue
         values = pd.to_numeric(filled, errors="coerce")
         # '1' and '1.0' are one number; text compares as written
         distinct = values.nunique() if values.notna().all() else filled.nunique()
         if distinct == 1:
-            reasons[name] = f"the same value {filled.iloc[0]!r} in every filled cell"
+            reasons[name] = str(filled.iloc[0])
     return reasons
 
 

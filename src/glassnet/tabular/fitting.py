@@ -154,11 +154,24 @@ def prepare(frame: pd.DataFrame, options: Options, source: str):
     return frame, features
 
 
+def _columns(names) -> str:
+    return ("column " if len(names) == 1 else "columns ") + ", ".join(map(repr, names))
+
+
 def _kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
     """``features`` without the columns the training part makes useless (noted)."""
     reasons = left_out_columns(train, features)
-    for name, reason in reasons.items():
-        warnings.warn(DataNote(f"column {name!r} left out: {reason} in the training part"))
+    empty = [name for name, value in reasons.items() if value is None]
+    constant = {name: value for name, value in reasons.items() if value is not None}
+    if empty:
+        warnings.warn(DataNote(f"{_columns(empty)} left out: entirely empty in the training part"))
+    if len(constant) == 1:
+        (name, value), = constant.items()
+        warnings.warn(DataNote(f"column {name!r} left out: the same value {value!r} in every filled cell in the "
+                               "training part"))
+    elif constant:
+        shown = ", ".join(f"{name!r} ({value!r})" for name, value in constant.items())
+        warnings.warn(DataNote(f"columns {shown} left out: one value in every filled cell in the training part"))
     kept = [name for name in features if name not in reasons]
     if not kept:
         raise ValueError("every feature column is empty or constant in the training part; a model needs inputs")

@@ -52,9 +52,16 @@ def _outputs(model, encoded: Encoded, source: str) -> tuple[np.ndarray, np.ndarr
         return positions, np.empty(0), None
     if model.task == "classify":
         proba = model.network_call("predict_proba", X)
-        return positions, model.classes_[np.argmax(proba, axis=1)], proba
-    predicted = model.network_call("predict", X)
-    return positions, predicted, None
+        outputs = proba
+    else:
+        outputs = model.network_call("predict", X)
+    finite = np.isfinite(outputs.reshape(len(positions), -1)).all(axis=1)
+    for position in positions[~finite]:
+        encoded.problems[int(position)] = ["the network's output is not a finite number"]
+    positions, outputs = positions[finite], outputs[finite]
+    if model.task == "classify":
+        return positions, model.classes_[np.argmax(outputs, axis=1)], outputs
+    return positions, outputs, None
 
 
 def prediction_table(model, frame: pd.DataFrame, source: str = "the data", id_column: str | None = None):

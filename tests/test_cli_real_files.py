@@ -202,3 +202,17 @@ def test_the_real_penguins_file(tmp_path):
     raw = pd.read_csv(path)
     missing = raw.drop(columns="species").isna().any(axis=1).to_numpy()
     assert (table["predicted_species"] == "").to_numpy().tolist() == missing.tolist()
+
+
+def test_trace_and_gradcheck_read_the_file_as_train_did(files):
+    folder, frame, _ = files
+    model = glassnet.load(folder / "m.glassnet")
+    run = run_glassnet("trace", "m.glassnet", "penguins.csv", "--encoding", "latin-1", "--sep", ";", "--row", "4",
+                       cwd=folder)
+    assert run.returncode == 0, run.stderr
+    # row 4's bill length is NA: the network sees the training median, scaled
+    median = model.imputation.numeric_values[model.columns.numeric.index("bill_length_mm")]
+    scaled = (median - model.scaler.mean_[0]) / model.scaler.scale_[0]
+    assert frame.loc[3, "bill_length_mm"] == "NA" and f"bill_length_mm={scaled:.4g}" in run.stdout
+    check = run_glassnet("gradcheck", "m.glassnet", "penguins.csv", "--encoding", "latin-1", cwd=folder)
+    assert check.returncode == 0 and "they agree" in check.stdout

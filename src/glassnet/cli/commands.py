@@ -188,10 +188,11 @@ _TABLE = (
      "text columns on the training part only, trains, prints the test report and writes MODEL.\n"
      "Columns that are empty or constant are left out, with a note. Ctrl-C stops training and\n"
      "saves the last completed epoch.\n\n"
-     "example:\n  glassnet train penguins.csv --target species --id row_id --ignore year -o penguins.glassnet"),
+     "example:\n  glassnet train penguins.csv --target species --ignore year -o penguins.glassnet"),
     ("evaluate", "report a saved model's metrics on a labelled CSV file", _evaluate_arguments,
      "Classification: confusion matrix (tp/tn/fp/fn for two classes), accuracy, precision,\n"
-     "recall, f1, roc_auc. Regression: mae, mse, rmse, r2. All from sklearn.metrics."),
+     "recall, f1, roc_auc. Regression: mae, mse, rmse, r2. All from sklearn.metrics. Labels not\n"
+     "seen in training keep their own row in the confusion matrix and are named on stderr."),
     ("predict", "write a saved model's predictions for a CSV file", _predict_arguments,
      "Exactly one output row per input row, in order: the --id column (or the row number), the\n"
      "prediction and, for a classifier, one probability column per class, then a note column. A row\n"

@@ -22,7 +22,9 @@ def run_trace(args) -> int:
     row = frame.iloc[[args.row - 1]]
     source = repr(args.data)
     x = model.inputs(row, source)[0]
-    y = model.labels(row, source)[0] if model.target in row.columns else None
+    # an empty target cell is a row to trace forward only, like a file without the target
+    has_target = model.target in row.columns and row[model.target].iloc[0].strip() != ""
+    y = model.labels(row, source)[0] if has_target else None
     print(f"row {args.row} of {args.data}" + ("" if y is None else f", target {model.target} = {y}"))
     print("network inputs after preprocessing: " + ", ".join(
         f"{name}={value:.4g}" for name, value in zip(model.columns.input_names, x)))

@@ -4,6 +4,8 @@
     python -m benchmarks --quick         # tiny sizes: a smoke test
     python -m benchmarks --json results.json --plot results.png
 
+    python -m benchmarks --workloads inputs   # a DataFrame and a Fortran array against an ndarray
+
 Modules: :mod:`.workloads` (the work: data, architecture, optimiser, epochs),
 :mod:`.systems` (who does it: glassnet, the article's bare NumPy loop,
 scikit-learn, PyTorch when installed), :mod:`.measure` (time, peak memory,

@@ -9,7 +9,7 @@ import sys
 
 from . import report
 from .measure import gemm_gflops, peak_python_memory, timed
-from .systems import SYSTEMS
+from .systems import LAYOUT_SYSTEMS, SYSTEMS
 from .workloads import WORKLOADS
 
 
@@ -66,10 +66,14 @@ def run(args) -> dict:
                              else numba_median / median,
                              "gflops": gflops, "gemm_share": gflops / gemm, "peak_mb": peak,
                              "accuracy": run_.accuracy(), "description": workload.description})
+    # the cost of an input layout: its time over the ndarray's (goal: at most 1.1)
+    medians = {(row["workload"], row["system"]): row["median_ms"] for row in rows}
+    layout_cost = {f"{workload} {system}": medians[(workload, system)] / medians[(workload, "glassnet")]
+                   for workload, system in medians if system in LAYOUT_SYSTEMS and (workload, "glassnet") in medians}
     return {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                         "processor": platform.processor()},
             "threads": args.threads, "repeats": repeats, "gemm_size": gemm_size, "gemm_gflops": gemm,
-            "rows": rows, "skipped": skipped}
+            "rows": rows, "skipped": skipped, "layout_cost": layout_cost}
 
 
 def main(argv=None) -> int:

@@ -8,15 +8,18 @@ import json
 def table(results: dict) -> str:
     lines = [f"GEMM (float32 {results['gemm_size']}²): {results['gemm_gflops']:.0f} GFLOP/s; "
              f"BLAS threads: {results['threads']}; repeats: {results['repeats']}", ""]
-    header = (f"{'workload':<10}{'system':<16}{'median ms':>11}{'glassnet/x':>12}{'+numba/x':>10}{'GFLOP/s':>9}"
+    width = max([16] + [len(row["system"]) + 2 for row in results["rows"]])
+    header = (f"{'workload':<10}{'system':<{width}}{'median ms':>11}{'glassnet/x':>12}{'+numba/x':>10}{'GFLOP/s':>9}"
               f"{'% GEMM':>8}{'peak MB':>9}{'accuracy':>10}")
     lines.append(header)
     lines.append("-" * len(header))
     for row in results["rows"]:
         ratio, numba_ratio = _ratio(row, "ratio"), _ratio(row, "numba_ratio")
         memory = "n/a" if row["peak_mb"] is None else f"{row['peak_mb']:.1f}"
-        lines.append(f"{row['workload']:<10}{row['system']:<16}{row['median_ms']:>11.1f}{ratio:>12}{numba_ratio:>10}"
+        lines.append(f"{row['workload']:<10}{row['system']:<{width}}{row['median_ms']:>11.1f}{ratio:>12}{numba_ratio:>10}"
                      f"{row['gflops']:>9.1f}{row['gemm_share']:>8.0%}{memory:>9}{row['accuracy']:>10.3f}")
+    for name, ratio in results.get("layout_cost", {}).items():
+        lines.append(f"{name}: {ratio:.2f}x the time on the same numbers as a C-ordered ndarray (goal: at most 1.1x)")
     skipped = results.get("skipped", [])
     if skipped:
         lines += ["", "skipped: " + "; ".join(skipped)]

@@ -75,4 +75,16 @@ def large(quick: bool = False) -> Workload:
                     f"{n}x256 -> 512-512-10 relu, adam, batch 256, 1 epoch, float32")
 
 
-WORKLOADS = {"tutorial": tutorial, "digits": digits, "large": large}
+def inputs(quick: bool = False) -> Workload:
+    """100000×20 -> 100-2 relu, adam, batch 200, 3 epochs, float64: the same
+    numbers given as an ndarray, a pandas DataFrame and a Fortran-ordered
+    array (the systems "glassnet on DataFrame" and "glassnet on Fortran")."""
+    rng = np.random.default_rng(0)
+    n = 2000 if quick else 100_000
+    X = rng.standard_normal((n + n // 5, 20))
+    y = (X[:, :5].sum(axis=1) + 0.5 * rng.standard_normal(n + n // 5) > 0).astype(int)
+    return Workload("inputs", X[:n], y[:n], X[n:], y[n:], (100,), "relu", "adam", 1e-3, 200, 3, "float64",
+                    f"{n}x20 -> 100-2 relu, adam, batch 200, 3 epochs; inputs of several layouts")
+
+
+WORKLOADS = {"tutorial": tutorial, "digits": digits, "large": large, "inputs": inputs}

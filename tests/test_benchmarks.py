@@ -11,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.__main__ import main  # noqa: E402
+from benchmarks.systems import SYSTEMS  # noqa: E402
 from benchmarks.workloads import WORKLOADS  # noqa: E402
 
 
@@ -46,3 +47,22 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
     assert digits["gflops"] == pytest.approx(WORKLOADS["digits"](quick=True).flops() / digits["median_ms"] * 1e3 / 1e9)
     assert (tmp_path / "bars.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "glassnet/x" in capsys.readouterr().out
+
+
+def test_quick_inputs_workload_times_each_layout_against_the_ndarray(tmp_path, capsys):
+    path = tmp_path / "inputs.json"
+    systems = ["glassnet", "glassnet on DataFrame", "glassnet on Fortran"]
+    assert main(["--quick", "--repeats", "2", "--workloads", "inputs", "--systems", *systems, "--no-memory",
+                 "--json", str(path)]) == 0
+    results = json.loads(path.read_text())
+    rows = {row["system"]: row for row in results["rows"]}
+    assert set(rows) == set(systems)
+    # the same numbers in another layout train to the same weights, hence the same accuracy
+    assert rows["glassnet on DataFrame"]["accuracy"] == rows["glassnet on Fortran"]["accuracy"] == rows["glassnet"]["accuracy"]
+    printed = capsys.readouterr().out
+    for system in systems[1:]:
+        cost = results["layout_cost"][f"inputs {system}"]
+        assert cost == pytest.approx(rows[system]["median_ms"] / rows["glassnet"]["median_ms"])
+        assert f"inputs {system}: {cost:.2f}x the time" in printed
+    # the default benchmark leaves the layout systems out of the other workloads
+    assert all(SYSTEMS[system](WORKLOADS["digits"](quick=True)) is None for system in systems[1:])

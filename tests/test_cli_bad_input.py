@@ -7,7 +7,8 @@ from cli_helpers import FRUIT, glassnet as run_glassnet
 from glassnet.cli import main
 
 HEADER = "weight_g,diameter_cm,colour,firmness,fruit\n"
-ROWS = "".join(f"{100 + i},{6 + i % 3},{'red' if i % 2 else 'green'},0.5,{'apple' if i % 2 else 'lemon'}\n" for i in range(12))
+ROWS = "".join(f"{100 + i},{6 + i % 3},{'red' if i % 2 else 'green'},0.{5 + i % 3},{'apple' if i % 2 else 'lemon'}\n"
+               for i in range(12))
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +36,9 @@ CASES = {
                        "lacks the --target column(s) 'fruits' (did you mean 'fruit'?)"),
     "non-numeric cell": ({"d.csv": HEADER + ROWS.replace("103,", "10three,", 1)}, ["train", "d.csv", "--target", "fruit"], 1,
                          "row 4, column 'weight_g': '10three' is not a finite number"),
-    "empty cell": ({"d.csv": HEADER + ROWS.replace(",0.5,", ",,", 1)}, ["train", "d.csv", "--target", "fruit"], 1,
-                   "empty cell in row 1, column 'firmness'; fill it in or pass --drop-missing"),
+    "empty cell, no imputing": ({"d.csv": HEADER + ROWS.replace(",0.5,", ",,", 1)},
+                                ["train", "d.csv", "--target", "fruit", "--impute", "none"], 1,
+                                "empty cell in row 1, column 'firmness'; fill it in or pass --drop-missing"),
     "single class": ({"d.csv": HEADER + ROWS.replace("lemon", "apple")}, ["train", "d.csv", "--target", "fruit"], 1,
                      "the target column 'fruit' has a single class 'apple'"),
     "too few rows": ({"d.csv": HEADER + "".join(ROWS.splitlines(True)[:3])}, ["train", "d.csv", "--target", "fruit"], 1,
@@ -45,6 +47,15 @@ CASES = {
                         "argument --epochs: expected a positive whole number, got '-3'"),
     "bad hidden sizes": ({}, ["train", "x.csv", "--target", "y", "--hidden", "0,abc"], 2,
                          "argument --hidden: expected comma-separated positive layer sizes such as 64,32, got '0,abc'"),
+    "bad separator": ({}, ["train", "x.csv", "--target", "y", "--sep", "ab"], 2,
+                      "argument --sep: expected one character such as ',' ';' '|', or one of: comma, semicolon, tab"),
+    "unknown encoding": ({"d.csv": HEADER + ROWS}, ["train", "d.csv", "--target", "fruit", "--encoding", "klingon"], 1,
+                         "--encoding 'klingon' is not an encoding Python knows"),
+    "unknown --ignore column": ({"d.csv": HEADER + ROWS}, ["train", "d.csv", "--target", "fruit", "--ignore", "colour,size"],
+                                1, "lacks the --ignore column(s) 'size'; it has: 'weight_g'"),
+    "latin-1 file": ({"l.csv": (HEADER + ROWS.replace("red", "rød")).encode("latin-1")},
+                     ["train", "l.csv", "--target", "fruit"], 1,
+                     "'l.csv' is not UTF-8 text (byte 0xf8 at position"),
     "not a model": ({"m.glassnet": "weight,1\n"}, ["predict", "m.glassnet", str(FRUIT)], 1,
                     "is not a glassnet model file"),
 }

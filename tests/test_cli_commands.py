@@ -67,10 +67,13 @@ def test_predict_writes_one_row_per_input_and_counts_extrapolations(trained):
     assert run.returncode == 0, run.stderr
     out = pd.read_csv(folder / "predictions.csv")
     new = pd.read_csv(FRUIT_NEW, dtype=str, keep_default_na=False)
-    assert list(out.columns) == ["predicted_fruit", "probability_apple", "probability_lemon", "probability_orange"]
-    assert len(out) == len(new)
+    assert list(out.columns) == ["row", "predicted_fruit", "probability_apple", "probability_lemon",
+                                 "probability_orange", "note"]
+    assert len(out) == len(new) and out["row"].tolist() == list(range(1, len(new) + 1))
+    assert out["note"].isna().all()  # every row predicted
     model = glassnet.load(folder / "fruit.glassnet")
-    np.testing.assert_allclose(out.iloc[:, 1:].to_numpy(), model.predict_proba(new), rtol=1e-12)
+    np.testing.assert_allclose(out.iloc[:, 2:5].to_numpy(), model.predict_proba(new), rtol=1e-12)
+    assert out["predicted_fruit"].tolist() == list(model.predict(new))
     rows, excursions = model.outside(new)
     assert rows >= 1  # the last row (320 g, 11.2 cm) is beyond every training fruit
     assert f"note: {rows} of {len(new)} rows lie outside the training range" in run.stderr

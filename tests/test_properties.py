@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import glassnet
 from glassnet.tabular.fitting import Options, fit_table
+from glassnet.tabular.predictions import prediction_table
 from glassnet.tabular.reading import read_table
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
@@ -148,11 +149,15 @@ def test_csv_tables_train_or_say_why(rows, tmp_path_factory):
     def run():
         frame = read_table(path)
         model, test, _ = fit_table(frame, Options(target="target", hidden=(3,), epochs=2, drop_missing=True), "data")
-        return model, test, model.predict(test)
+        # every row of the file, whatever its cells, gets a row of predictions
+        table, _ = prediction_table(model, frame, "data")
+        return model, test, model.predict(test), frame, table
 
     result = _outcome(run)
     if result is not None:
-        model, test, predicted = result
+        model, test, predicted, frame, table = result
         assert len(predicted) == len(test)
+        assert len(table) == len(frame) and table["row"].tolist() == list(range(1, len(frame) + 1))
+        assert ((table["note"] == "") == table[f"predicted_{model.target}"].notna()).all()
         if model.task == "regress":
             assert np.isfinite(predicted.astype(float)).all()

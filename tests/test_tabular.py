@@ -7,6 +7,7 @@ import pytest
 
 import glassnet
 from glassnet.tabular.columns import Columns
+from glassnet.tabular.encoding import encode
 from glassnet.tabular.fitting import Options, fit_table, infer_task
 from glassnet.tabular.reading import read_table
 
@@ -23,14 +24,16 @@ def test_columns_one_hot_encodes_text_with_training_categories_only():
     assert columns.input_names == ["size", "colour=blue", "colour=red"]
     later = _frame("size,colour\n5,green\n0.5,blue")
     # a category never seen in training encodes as all zeros
-    np.testing.assert_array_equal(columns.encode(later, "later"), [[5, 0, 0], [0.5, 1, 0]])
+    encoded = encode(columns, None, later, "later")
+    np.testing.assert_array_equal(encoded.X, [[5, 0, 0], [0.5, 1, 0]])
+    assert encoded.unseen == {"colour": {"green": 1}}
 
 
 def test_a_mostly_numeric_column_names_its_bad_cell_by_file_row():
     frame = _frame("a,b\n1,x\n2,y\nthree,z")
     columns = Columns.infer(frame, ["a", "b"])
     with pytest.raises(ValueError, match=r"row 3, column 'a': 'three' is not a finite number"):
-        columns.encode(frame, "f")
+        encode(columns, None, frame, "f")
 
 
 @pytest.mark.parametrize("cells, task", [("a b a c", "classify"), ("0 1 1 0", "classify"),

@@ -31,10 +31,11 @@ def note(message: str) -> None:
     print(f"note: {message}", file=sys.stderr)
 
 
-def read_data(path: str):
+def read_data(path: str, args=None):
+    """The table at ``path``, read with the command's --sep and --encoding."""
     from ..tabular.reading import read_table
 
-    return read_table(path)
+    return read_table(path, sep=getattr(args, "sep", None), encoding=getattr(args, "encoding", None))
 
 
 def read_model(path: str):
@@ -64,12 +65,13 @@ def notes_on_stderr(ignore=(), show: bool = True):
         if not show or message in seen or any(text in message for text in ignore):
             continue
         seen.add(message)
-        note(message)
+        # a category may ask to be shown as a warning rather than a note
+        print(f"{getattr(warning.category, 'shown_as', 'note')}: {message}", file=sys.stderr)
 
 
-def note_extrapolation(model, frame, source) -> None:
+def note_extrapolation(model, frame, source, encoded=None) -> None:
     """A ``note:`` counting the rows beyond the training range, and naming the features."""
-    rows, excursions = model.outside(frame, source)
+    rows, excursions = model.outside(frame if encoded is None else encoded, source)
     if rows:
         features = ", ".join(f"{item.name} ({item.rows} row{'s' if item.rows != 1 else ''})" for item in excursions)
         note(f"{rows} of {len(frame)} rows lie outside the training range of some feature, so their "

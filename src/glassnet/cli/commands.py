@@ -41,6 +41,7 @@ DATASETS = RegistryNames("glassnet.tabular.datasets", lambda module: module.DATA
 TASKS = ("classify", "regress")
 ACTIVATIONS = RegistryNames("glassnet.engine.activations", lambda module: module.hidden_activations())
 SOLVERS = RegistryNames("glassnet.engine.solvers", lambda module: module.SOLVERS.names())
+IMPUTE = RegistryNames("glassnet.tabular.imputing", lambda module: module.STRATEGIES)
 
 
 def _runs(module: str, function: str = "run"):
@@ -82,6 +83,32 @@ def layer_sizes(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in parts)
 
 
+def column_names(text: str) -> list[str]:
+    """``"id,name"`` -> ["id", "name"]: column names, comma-separated."""
+    names = [part.strip() for part in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected comma-separated column names such as id,name, got {text!r}")
+    return names
+
+
+def separator_argument(text: str) -> str:
+    from ..tabular.reading import separator
+
+    try:
+        return separator(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix(f"--sep {text!r} is not a separator; ")) from None
+
+
+def _reading_arguments(group):
+    """How a data file is read: every command that reads one takes these."""
+    group.add_argument("--sep", type=separator_argument, metavar="CHAR",
+                       help="the separator: one character, or comma, semicolon, tab, pipe "
+                            "(default: sniffed among , ; tab |; a .tsv file: tab)")
+    group.add_argument("--encoding", metavar="NAME",
+                       help="the file's text encoding, e.g. latin-1 or cp1252 (default: utf-8)")
+
+
 def _demo_arguments(parser):
     parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
     parser.add_argument("--scaler", choices=SCALERS.names(), default="minmax",
@@ -97,7 +124,16 @@ def _train_arguments(parser):
     source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
     source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
     source.add_argument("--target", metavar="COLUMN", help="the column to predict (a dataset's default: its target)")
-    source.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
+    source.add_argument("--ignore", type=column_names, default=[], metavar="COL[,COL...]",
+                        help="columns to leave out of the features")
+    source.add_argument("--id", dest="id_column", metavar="COL",
+                        help="an identifier column: left out of the features, copied into predictions")
+    source.add_argument("--impute", choices=IMPUTE, default="median",
+                        help="fill empty cells with the training part's median, mean or most frequent value (text "
+                             "columns: most frequent), or not at all (default: median)")
+    source.add_argument("--drop-missing", action="store_true",
+                        help="drop rows with an empty cell in a feature instead of filling it")
+    _reading_arguments(source)
     model = parser.add_argument_group("model")
     model.add_argument("--task", choices=TASKS, help="classify or regress (default: inferred from the target)")
     model.add_argument("--hidden", type=layer_sizes, default=(64, 32), metavar="SIZES",
@@ -112,7 +148,8 @@ def _train_arguments(parser):
     model.add_argument("--test-size", type=fraction, default=0.2, metavar="FRACTION", help="share of rows held out for the report (default: 0.2)")
     model.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the split, weights and shuffling (default: 0)")
     model.add_argument("--early-stopping", action="store_true",
-                       help="hold out 10%% of the training part and stop when its score stops improving")
+                       help="hold out --test-size of the training part (stratified) and stop when its score "
+                            "stops improving")
     model.add_argument("--class-weight", choices=("balanced",), default=None,
                        help="weigh classes inversely to their frequency")
     output = parser.add_argument_group("output")
@@ -125,8 +162,12 @@ def _evaluate_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns and its target column")
     parser.add_argument("--json", action="store_true", help="print one JSON object of the metrics")
-    parser.add_argument("--plot", metavar="PATH", help="save the confusion matrix (.png or .svg; classifiers)")
-    parser.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
+    parser.add_argument("--plot", metavar="PATH",
+                        help="save the confusion matrix (classifiers) or predicted against actual values with a "
+                             "residual histogram (regressors); .png, .svg or .pdf")
+    parser.add_argument("--drop-missing", action="store_true",
+                        help="drop rows with an empty cell instead of filling it as in training")
+    _reading_arguments(parser)
 
 
 def _predict_arguments(parser):
@@ -134,13 +175,19 @@ def _predict_arguments(parser):
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's feature columns")
     parser.add_argument("-o", "--output", metavar="OUT.csv",
                         help="where to write the predictions (default: standard output)")
-    parser.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
+    parser.add_argument("--id", dest="id_column", metavar="COL",
+                        help="copy this column into the predictions (default: the model's --id column when the "
+                             "file has it, else the row number)")
+    # predict never drops a row; the option is refused with the reason
+    parser.add_argument("--drop-missing", action="store_true", help=argparse.SUPPRESS)
+    _reading_arguments(parser)
 
 
 def _trace_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns (and its target, for gradients)")
     parser.add_argument("--row", type=positive_int, default=1, help="which row, counted from 1 under the header (default: 1)")
+    _reading_arguments(parser)
 
 
 def _gradcheck_arguments(parser):
@@ -148,6 +195,7 @@ def _gradcheck_arguments(parser):
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns and its target")
     parser.add_argument("--tol", type=positive_float, default=1e-6, help="largest relative error accepted (default: 1e-6)")
     parser.add_argument("--max-rows", type=positive_int, default=100, help="check on the first rows only (default: 100)")
+    _reading_arguments(parser)
 
 
 def _inspect_arguments(parser):
@@ -159,16 +207,21 @@ _TABLE = (
      _demo_arguments, None),
     ("train", "train a network on a CSV file (or a bundled dataset) and save it",
      _train_arguments,
-     "Reads DATA, splits off --test-size rows (stratified for classification), fits the scaler and\n"
-     "the one-hot encoding of text columns on the training part only, trains, prints the test\n"
-     "report and writes MODEL. Ctrl-C stops training and saves the last completed epoch.\n\n"
-     "example:\n  glassnet train examples/data/fruit.csv --target fruit -o fruit.glassnet"),
+     "Reads DATA (NA, N/A, null and empty cells are missing), splits off --test-size rows (stratified\n"
+     "for classification), fits the filling of empty cells, the scaler and the one-hot encoding of\n"
+     "text columns on the training part only, trains, prints the test report and writes MODEL.\n"
+     "Columns that are empty or constant are left out, with a note. Ctrl-C stops training and\n"
+     "saves the last completed epoch.\n\n"
+     "example:\n  glassnet train penguins.csv --target species --ignore year -o penguins.glassnet"),
     ("evaluate", "report a saved model's metrics on a labelled CSV file", _evaluate_arguments,
      "Classification: confusion matrix (tp/tn/fp/fn for two classes), accuracy, precision,\n"
-     "recall, f1, roc_auc. Regression: mae, mse, rmse, r2. All from sklearn.metrics."),
+     "recall, f1, roc_auc. Regression: mae, mse, rmse, r2. All from sklearn.metrics. Labels not\n"
+     "seen in training keep their own row in the confusion matrix and are named on stderr."),
     ("predict", "write a saved model's predictions for a CSV file", _predict_arguments,
-     "One output row per input row: the prediction and, for a classifier, one probability column\n"
-     "per class. Rows outside the training range of some feature are counted on stderr."),
+     "Exactly one output row per input row, in order: the --id column (or the row number), the\n"
+     "prediction and, for a classifier, one probability column per class, then a note column. A row\n"
+     "that cannot be predicted keeps empty prediction cells and says why in its note. Rows outside\n"
+     "the training range of some feature, and categories not seen in training, are noted on stderr."),
     ("trace", "show every number of the forward (and backward) pass for one row of a file",
      _trace_arguments, "With the target column in DATA the table also shows deltas and gradients."),
     ("gradcheck", "compare a saved model's gradients with finite differences on a file's rows",

@@ -9,20 +9,22 @@ from . import CliError
 from ._io import read_data, read_model
 
 
-def _rows(model, path: str, max_rows: int | None = None):
-    frame = read_data(path)
+def _rows(args, max_rows: int | None = None):
+    frame = read_data(args.data, args)
     return frame if max_rows is None else frame.iloc[:max_rows]
 
 
 def run_trace(args) -> int:
     model = read_model(args.model)
-    frame = _rows(model, args.data)
+    frame = _rows(args)
     if not 1 <= args.row <= len(frame):
         raise CliError(f"--row {args.row} is outside {args.data!r}, whose rows are numbered 1 to {len(frame)}")
     row = frame.iloc[[args.row - 1]]
     source = repr(args.data)
     x = model.inputs(row, source)[0]
-    y = model.labels(row, source)[0] if model.target in row.columns else None
+    # an empty target cell is a row to trace forward only, like a file without the target
+    has_target = model.target in row.columns and row[model.target].iloc[0].strip() != ""
+    y = model.labels(row, source)[0] if has_target else None
     print(f"row {args.row} of {args.data}" + ("" if y is None else f", target {model.target} = {y}"))
     print("network inputs after preprocessing: " + ", ".join(
         f"{name}={value:.4g}" for name, value in zip(model.columns.input_names, x)))
@@ -34,7 +36,7 @@ def run_gradcheck(args) -> int:
     from ..glassbox.gradcheck import check_gradients
 
     model = read_model(args.model)
-    frame = _rows(model, args.data, args.max_rows)
+    frame = _rows(args, args.max_rows)
     source = repr(args.data)
     error = check_gradients(model.estimator, model.inputs(frame, source), model.labels(frame, source))
     verdict = "agree" if error <= args.tol else "DISAGREE"

@@ -36,6 +36,11 @@ def _preprocessing(model) -> list[str]:
     lines.append(f"  numeric columns ({len(columns.numeric)}): {', '.join(columns.numeric) or 'none'}")
     for name, values in columns.categories.items():
         lines.append(f"  one-hot {name!r}: {len(values)} categories ({', '.join(values[:8])}{', ...' if len(values) > 8 else ''})")
+    imputation = getattr(model, "imputation", None)
+    lines.append("  empty cells: " + ("not filled (--impute none, or a file from before imputation)" if imputation is None
+                                      else "filled with the " + imputation.describe(columns.numeric, columns.text)))
+    if getattr(model, "id_column", None):
+        lines.append(f"  identifier column: {model.id_column} (copied into predictions)")
     lines.append(f"  scaler: {model.scaler_name}" + ("" if model.scaler is None else f" ({model.scaler!r}, fitted on the training part)"))
     if model.training_range is not None:
         lines.append("  training range:")

@@ -1,37 +1,34 @@
-"""``glassnet predict``: a saved model's predictions for a table, as CSV."""
+"""``glassnet predict``: a saved model's predictions for a table, as CSV,
+one output row per input row (see :mod:`glassnet.tabular.predictions`)."""
 
 from __future__ import annotations
 
 import sys
 
-from ._io import check_output_path, note, note_extrapolation, read_data, read_model
+from . import EXIT_USAGE, CliError
+from ._io import check_output_path, note_extrapolation, notes_on_stderr, read_data, read_model
 
 
 def run(args) -> int:
-    import pandas as pd
-
     from ..persistence import atomic_path
-    from ..tabular.columns import drop_empty_rows
+    from ..tabular.predictions import prediction_table
 
+    if args.drop_missing:
+        raise CliError("predict never drops a row: a row with an empty cell is filled as in training, or, when "
+                       "the model does not impute, written with empty predictions and a note saying why",
+                       hint="--drop-missing applies to train and evaluate", code=EXIT_USAGE)
     if args.output:
         check_output_path(args.output)
     model = read_model(args.model)
-    frame = read_data(args.data)
+    frame = read_data(args.data, args)
     source = repr(args.data)
-    if args.drop_missing:
-        frame, dropped = drop_empty_rows(frame, model.columns.features)
-        if dropped:
-            note(f"--drop-missing dropped {dropped} row(s) with an empty cell")
-    out = pd.DataFrame({f"predicted_{model.target}": model.predict(frame, source)})
-    if model.task == "classify":
-        proba = model.predict_proba(frame, source)
-        for index, label in enumerate(model.classes_):
-            out[f"probability_{label}"] = proba[:, index]
-    note_extrapolation(model, frame, source)
+    with notes_on_stderr():
+        table, encoded = prediction_table(model, frame, source, args.id_column)
+    note_extrapolation(model, frame, source, encoded)
     if args.output:
         with atomic_path(args.output) as temporary:
-            out.to_csv(temporary, index=False)
-        print(f"{len(out)} predictions written to {args.output}", file=sys.stderr)
+            table.to_csv(temporary, index=False)
+        print(f"{len(table)} rows written to {args.output}", file=sys.stderr)
     else:
-        out.to_csv(sys.stdout, index=False)
+        table.to_csv(sys.stdout, index=False)
     return 0

@@ -52,7 +52,7 @@ def _source(args):
                        code=EXIT_USAGE)
     if not args.target:
         raise CliError("--target is required with a data file: name the column to predict", code=EXIT_USAGE)
-    return read_data(args.data), args.target, repr(args.data)
+    return read_data(args.data, args), args.target, repr(args.data)
 
 
 def run(args) -> int:
@@ -69,7 +69,8 @@ def run(args) -> int:
                       solver=args.solver, epochs=args.epochs, batch_size=args.batch_size,
                       learning_rate=args.learning_rate, scaler=args.scaler, test_size=args.test_size,
                       seed=args.seed, early_stopping=args.early_stopping, class_weight=args.class_weight,
-                      drop_missing=args.drop_missing, progress=show_bar)
+                      drop_missing=args.drop_missing, progress=show_bar, impute=args.impute,
+                      ignore=args.ignore, id_column=args.id_column)
     with _InterruptCounter() as interrupts, notes_on_stderr(ignore=[_INTERRUPTED_WARNING], show=not args.quiet):
         model, test, dropped = fit_table(frame, options, source)
     if dropped and not args.quiet:
@@ -91,7 +92,7 @@ def run(args) -> int:
     if not args.quiet:
         kind = {"classify": "classifier", "regress": "regressor"}[options.task]
         print(f"trained a {kind} {len(model.columns.input_names)}-"
-              f"{'-'.join(map(str, options.hidden))}-{estimator.n_outputs_} on {len(frame) - len(test) - dropped} rows "
+              f"{'-'.join(map(str, options.hidden))}-{estimator.n_outputs_} on {model.settings['rows_train']} rows "
               f"of {source}; {estimator.n_iter_} epoch(s), final loss {estimator.loss_:.4g}")
         print(f"test report ({len(test)} held-out rows):")
         for line in format_report(model.report):

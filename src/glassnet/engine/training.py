@@ -117,7 +117,11 @@ def _rows(array, index):
         return None
     if isinstance(index, slice) or sp.issparse(array):
         return array[index]  # a slice of a dense array is a view, no copy
-    return np.take(array, index, axis=0)
+    if array.flags.c_contiguous and array.flags.aligned:
+        return np.take(array, index, axis=0)  # the fastest gather on this layout
+    # np.take copies a Fortran-ordered or misaligned array whole before
+    # gathering (hundreds of times slower per batch); fancy indexing does not
+    return array[index]
 
 
 def train(

@@ -60,6 +60,19 @@ def stochastic_solver(estimator) -> bool:
     return True
 
 
+def _training_layout(X, dtype):
+    """``X`` in the training dtype, and a dense ``X`` C-ordered and aligned.
+
+    Converted once per fit: a DataFrame's values (Fortran-ordered), a
+    Fortran-ordered, misaligned or foreign buffer then trains as fast as a
+    C-ordered ndarray, and gives the same numbers to the last bit (matrix
+    products may round differently on another memory layout).
+    """
+    if sp.issparse(X):
+        return X.astype(dtype, copy=False)
+    return np.require(X, dtype, ["C_CONTIGUOUS", "ALIGNED"])
+
+
 class BaseMLP(BaseEstimator):
     """Base of :class:`MLPClassifier` and :class:`MLPRegressor` (not for direct use)."""
 
@@ -127,7 +140,7 @@ class BaseMLP(BaseEstimator):
             # a classifier's uint8 indicators stay as they are: subtracting
             # them from float outputs, or multiplying by them, is exact
             Y = Y.astype(self.network_.dtype, copy=False)
-        X = X.astype(self.network_.dtype, copy=False)
+        X = _training_layout(X, self.network_.dtype)
         # scikit-learn reads alpha at every step, so set_params(alpha=...)
         # between warm-started fits takes effect
         self.network_.l2 = float(self.alpha)
@@ -164,7 +177,7 @@ class BaseMLP(BaseEstimator):
         X_val, y_val, sample_weight_val = validation
         if X_val is None or y_val is None:
             raise ValueError("validation data needs both X_val and y_val")
-        X_val = validate_data(self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False)
+        X_val = _training_layout(validate_data(self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False), dtype)
         check_consistent_length(X_val, y_val)
         Y_val = self._encode_validation_targets(y_val).astype(dtype, copy=False)
         if sample_weight_val is not None:

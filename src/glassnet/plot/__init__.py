@@ -8,6 +8,7 @@ PDF by the file's extension). One module per kind of picture:
 - :func:`error_development` (curves): the per-epoch error
 - :func:`learning_curves` (curves): training and validation loss and metrics per epoch
 - :func:`confusion_matrix` (confusion): true against predicted classes
+- :func:`predicted_vs_actual` (regression): a regressor's predictions against the truth, and its residuals
 - :func:`network` (diagram): nodes and edges, weights by colour and width
 - :func:`decision_boundary` (boundary): a model's output over 2-feature data
 - :func:`activations` (histograms): each layer's activations, dead and saturated units
@@ -19,5 +20,6 @@ from .confusion import confusion_matrix
 from .curves import error_development, learning_curves
 from .diagram import network
 from .histograms import activation_health, activations
+from .regression import predicted_vs_actual
 
-__all__ = ["error_development", "learning_curves", "confusion_matrix", "network", "decision_boundary", "activations", "activation_health", "save_figure"]
+__all__ = ["error_development", "learning_curves", "confusion_matrix", "predicted_vs_actual", "network", "decision_boundary", "activations", "activation_health", "save_figure"]

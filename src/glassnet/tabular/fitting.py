@@ -1,22 +1,30 @@
 """``glassnet train``'s work without the terminal: choose the task, split,
 fit the preprocessing on the training part only, train the network.
 
-Nothing fitted ever sees the test rows: the column types, the text
-categories, the scaler and the training range all come from the training
-part, as they would for data that arrives after training.
+Nothing fitted ever sees the test rows: which columns are left out, the
+column types, the text categories, the fill values of empty cells, the
+scaler and the training range all come from the training part, as they
+would for data that arrives after training. What a user should know about
+the data (columns left out, cells filled, rows without a target, classes
+the network never predicts) is said with warnings: :class:`DataNote` for
+notes, :class:`ImbalanceWarning` for a model that ignores a class.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..engine.training_range import TrainingRange
 from ..preprocessing import make_scaler
-from .columns import Columns, check_has_columns, drop_empty_rows, empty_cells, parse_numbers, row_number
+from .columns import Columns, check_has_columns, drop_missing_rows, identifier_like, left_out_columns, missing_cells
+from .encoding import encode, parse, parse_numbers
+from .imputing import Imputation
 from .model import TabularModel, scaled
+from .notes import DataNote, ImbalanceWarning, imputed_note, rows, unseen_note
 
 __all__ = ["Options", "fit_table", "infer_task", "MAX_CLASSES_INFERRED"]
 
@@ -46,12 +54,16 @@ class Options:
     class_weight: str | None = None
     drop_missing: bool = False
     progress: bool = False
+    impute: str = "median"
+    ignore: list = field(default_factory=list)
+    id_column: str | None = None
 
     def settings(self) -> dict:
         """The JSON-ready settings a model file keeps."""
         keep = ("target", "task", "activation", "solver", "epochs", "batch_size", "learning_rate", "scaler",
-                "test_size", "seed", "early_stopping", "class_weight", "drop_missing")
-        return {"hidden": list(self.hidden), **{name: getattr(self, name) for name in keep}}
+                "test_size", "seed", "early_stopping", "class_weight", "drop_missing", "impute")
+        return {"hidden": list(self.hidden), **{name: getattr(self, name) for name in keep},
+                "ignore": list(self.ignore), "id": self.id_column}
 
 
 def infer_task(column: pd.Series) -> str:
@@ -88,7 +100,12 @@ def _labels(frame: pd.DataFrame, options: Options):
                 "classification needs at least two (or use --task regress for numbers)"
             )
         return labels
-    return parse_numbers(column, options.target, frame)
+    values, _, bad = parse_numbers(column)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"row {int(frame.index[position]) + 1}, column {options.target!r}: "
+                         f"{column.iloc[position].strip()!r} is not a finite number, and the target is regressed")
+    return values
 
 
 def _estimator(options: Options):
@@ -105,47 +122,149 @@ def _estimator(options: Options):
     return MLPRegressor(**common)
 
 
-def prepare(frame: pd.DataFrame, options: Options, source: str):
-    """Check the target, drop or refuse empty cells; ``(frame, dropped rows)``."""
+def _features(frame: pd.DataFrame, options: Options, source: str) -> list[str]:
+    """Every column but the target, --ignore'd ones and the --id column."""
     check_has_columns(frame, [options.target], source, what="the --target")
-    features = [name for name in frame.columns if name != options.target]
+    check_has_columns(frame, options.ignore, source, what="the --ignore")
+    if options.id_column is not None:
+        check_has_columns(frame, [options.id_column], source, what="the --id")
+    for option, names in (("--ignore", options.ignore), ("--id", [options.id_column])):
+        if options.target in names:
+            raise ValueError(f"{option} names the target {options.target!r}; the target cannot be left out")
+    kept_out = {options.target, options.id_column, *options.ignore}
+    features = [name for name in frame.columns if name not in kept_out]
     if not features:
-        raise ValueError(f"{source} has no column besides the target {options.target!r}; a model needs inputs")
-    dropped = 0
-    if options.drop_missing:
-        frame, dropped = drop_empty_rows(frame, frame.columns)
-        if frame.empty:
-            raise ValueError(f"every row of {source} has an empty cell; nothing is left to train on")
-    else:
-        empty = empty_cells(frame, [options.target])
-        if empty.any():
-            row = row_number(frame, int(np.flatnonzero(empty)[0]))
-            raise ValueError(f"empty cell in row {row}, column {options.target!r}; fill it in or pass --drop-missing")
+        raise ValueError(f"{source} has no column besides the target {options.target!r} (and those left out); "
+                         "a model needs inputs")
+    return features
+
+
+def prepare(frame: pd.DataFrame, options: Options, source: str):
+    """Check the columns, leave out the rows without a target; ``(frame, features)``."""
+    features = _features(frame, options, source)
+    no_target = missing_cells(frame, [options.target])[:, 0]
+    if no_target.all():
+        raise ValueError(f"the target column {options.target!r} of {source} is entirely empty; nothing to learn")
+    if no_target.any():
+        warnings.warn(DataNote(f"{rows(int(no_target.sum()))} with an empty target {options.target!r} "
+                               f"left out of training and testing"))
+        frame = frame[~no_target]
     if options.task is None:
         options.task = infer_task(frame[options.target])
-    return frame, dropped
+    return frame, features
+
+
+def _columns(names) -> str:
+    return ("column " if len(names) == 1 else "columns ") + ", ".join(map(repr, names))
+
+
+def _kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
+    """``features`` without the columns the training part makes useless (noted)."""
+    reasons = left_out_columns(train, features)
+    empty = [name for name, value in reasons.items() if value is None]
+    constant = {name: value for name, value in reasons.items() if value is not None}
+    if empty:
+        warnings.warn(DataNote(f"{_columns(empty)} left out: entirely empty in the training part"))
+    if len(constant) == 1:
+        (name, value), = constant.items()
+        warnings.warn(DataNote(f"column {name!r} left out: the same value {value!r} in every filled cell in the "
+                               "training part"))
+    elif constant:
+        shown = ", ".join(f"{name!r} ({value!r})" for name, value in constant.items())
+        warnings.warn(DataNote(f"columns {shown} left out: one value in every filled cell in the training part"))
+    kept = [name for name in features if name not in reasons]
+    if not kept:
+        raise ValueError("every feature column is empty or constant in the training part; a model needs inputs")
+    return kept
+
+
+def _fit_preprocessing(train: pd.DataFrame, columns: Columns, options: Options, source: str):
+    """``(imputation, scaler, X_train, numbers)``, all fitted on the training part;
+    ``numbers`` are its numeric columns in the file's units, empty cells filled."""
+    parsed = parse(columns, train, source)  # raises for the first cell that is not a number
+    imputation = Imputation.fit(options.impute, parsed.numbers, parsed.texts)
+    encoded = encode(columns, imputation, train, source)  # with --impute none, raises for an empty cell
+    if encoded.imputed:
+        warnings.warn(DataNote(imputed_note(encoded.imputed, imputation, columns, "the training part")))
+    scaler = make_scaler(options.scaler)
+    X_train = encoded.X if scaler is None else scaled(scaler, "fit_transform", encoded.X, columns, source)
+    return imputation, scaler, X_train, encoded.numbers
+
+
+def _validation_split(X, labels, options: Options):
+    """A stratified early-stopping split of the training part, --test-size of
+    it. With --class-weight balanced the validation rows are weighed as the
+    training rows are, so the score early stopping watches is the one trained for."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.utils.class_weight import compute_class_weight
+
+    stratify = labels if options.task == "classify" else None
+    try:
+        X_fit, X_val, y_fit, y_val = train_test_split(X, labels, test_size=options.test_size,
+                                                      random_state=options.seed, stratify=stratify)
+    except ValueError as error:
+        raise ValueError(f"too few rows for a stratified early-stopping split with --test-size "
+                         f"{options.test_size}: {error}") from None
+    validation = {"X_val": X_val, "y_val": y_val}
+    if options.class_weight == "balanced":
+        classes = np.unique(y_fit)
+        weights = dict(zip(classes, compute_class_weight("balanced", classes=classes, y=y_fit)))
+        validation["sample_weight_val"] = np.array([weights.get(label, 0.0) for label in y_val])
+    return X_fit, y_fit, validation
+
+
+def _warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
+    """An ImbalanceWarning when the trained network predicts none of the
+    training rows of some class correctly (recall 0), e.g. a rare class it never predicts."""
+    predicted = estimator.predict(X)
+    never = [str(label) for label in estimator.classes_ if not np.any(predicted[labels == label] == label)]
+    if not never:
+        return
+    counts = ", ".join(f"{label!r} ({int(np.sum(labels == label))} of {len(labels)} rows)" for label in never)
+    stopped = f"; early stopping ended training at epoch {estimator.n_iter_}" if options.early_stopping else ""
+    advice = "a larger --test-size (it also sizes the early-stopping validation split)" if options.early_stopping \
+        else "more --epochs"
+    if options.class_weight is None:
+        advice = f"--class-weight balanced, or {advice}"
+    warnings.warn(ImbalanceWarning(f"the trained model predicts no training row of class {counts} correctly"
+                                   f"{stopped}; try {advice}"))
 
 
 def fit_table(frame: pd.DataFrame, options: Options, source: str):
     """``(model, test_frame, dropped)``: a trained :class:`TabularModel`, the
     held-out rows it has not seen, and how many rows --drop-missing dropped."""
-    frame, dropped = prepare(frame, options, source)
-    labels = _labels(frame, options)
-    train, test = _split(frame, labels, options, source)
-    features = [name for name in frame.columns if name != options.target]
+    frame, features = prepare(frame, options, source)
+    train, test = _split(frame, _labels(frame, options), options, source)
+    features = _kept_features(train, features)
+    dropped = 0
+    if options.drop_missing:
+        train, dropped_train = drop_missing_rows(train, features)
+        test, dropped_test = drop_missing_rows(test, features)
+        dropped = dropped_train + dropped_test
+        if train.empty or test.empty:
+            raise ValueError(f"every row of the {'training' if train.empty else 'test'} part of {source} has an "
+                             "empty cell; nothing is left (leave out --drop-missing to fill empty cells instead)")
     columns = Columns.infer(train, features)
-    X_train = columns.encode(train, source)
-    columns.encode(test, source)  # a bad cell in the test part stops us before training, not after
-    scaler = make_scaler(options.scaler)
-    if scaler is not None:
-        X_train = scaled(scaler, "fit_transform", X_train, columns, source)
-    training_range = None
-    if columns.numeric:
-        training_range = TrainingRange.of(columns.numbers(train, source), names=columns.numeric)
+    for name in identifier_like(train, columns):
+        warnings.warn(DataNote(f"column {name!r} has a different value in every row, like an identifier; "
+                               f"one-hot encoded it teaches nothing (--id {name} or --ignore {name} leaves it out)"))
+    imputation, scaler, X_train, numbers = _fit_preprocessing(train, columns, options, source)
+    # a bad cell in the test part stops us before training, not after
+    test_encoded = encode(columns, imputation, test, source)
+    if test_encoded.unseen:
+        warnings.warn(DataNote(unseen_note(test_encoded.unseen, f"the test part of {source}")))
+    training_range = TrainingRange.of(numbers, names=columns.numeric) if columns.numeric else None
     estimator = _estimator(options)
-    estimator.fit(X_train, _labels(train, options))
+    y_train = _labels(train, options)
+    X_fit, y_fit, validation = X_train, y_train, {}
+    if options.early_stopping and options.solver != "lbfgs":
+        X_fit, y_fit, validation = _validation_split(X_train, y_train, options)
+    estimator.fit(X_fit, y_fit, **validation)
+    if options.task == "classify":
+        _warn_unrecognised_classes(estimator, X_fit, y_fit, options)
     model = TabularModel(target=options.target, task=options.task, columns=columns, scaler_name=options.scaler,
                          scaler=scaler, estimator=estimator, training_range=training_range,
+                         imputation=imputation, id_column=options.id_column,
                          settings={**options.settings(), "source": source, "rows_train": len(train),
                                    "rows_test": len(test), "rows_dropped": dropped})
     return model, test, dropped

@@ -1,46 +1,173 @@
-"""Reading a user's table: CSV with pandas (Parquet when pyarrow is there).
+"""Reading a user's table: CSV/TSV with pandas' reader (Parquet when pyarrow
+is there).
 
 Every cell is read as text, so that glassnet, not the parser, decides what
 is a number and can name the row and column of a cell that is not one.
-Rows are numbered from 1, the first data row under the header; in a CSV
-file row ``r`` is line ``r + 1``.
+Missing cells are the empty string: empty fields and every token pandas
+reads as missing by default (``NA``, ``N/A``, ``NaN``, ``null``, ``None``,
+``#N/A``, ...). The separator is sniffed among comma, semicolon, tab and
+pipe unless one is given; the encoding is UTF-8 (with or without a byte
+order mark, UTF-16 with one) unless one is given. Rows are numbered from 1,
+the first data row under the header; in a file without multi-line cells,
+row ``r`` is line ``r + 1``.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .._registry import Registry
 
-__all__ = ["read_table", "READERS"]
+__all__ = ["read_table", "READERS", "SEPARATORS", "separator", "sniff_separator", "separator_hint"]
 
-# how much of a file is sniffed for NUL bytes, the mark of binary data
-_SNIFF_BYTES = 8192
+# how much of a file is sniffed for NUL bytes (binary data) and for its separator
+_SNIFF_BYTES = 65536
+# the separators sniffed, in order of preference when the sniffer cannot tell
+SEPARATORS = (",", ";", "\t", "|")
+# names a user may give --sep instead of the character
+_SEPARATOR_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pipe": "|", "space": " "}
+_DEFAULT_ENCODING = "utf-8-sig"
+# how much of a file that is not UTF-8 is read to guess its encoding
+_GUESS_BYTES = 1 << 22  # UTF-8, skipping a byte order mark if there is one
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def separator(text: str) -> str:
+    """``--sep``'s value as one character: a character, or comma, semicolon, tab, pipe, space."""
+    value = _SEPARATOR_NAMES.get(text.lower(), text)
+    if len(value) != 1 or value in "\"\r\n":
+        raise ValueError(
+            f"--sep {text!r} is not a separator; expected one character such as ',' ';' '|', or one of: "
+            f"{', '.join(_SEPARATOR_NAMES)}"
+        )
+    return value
+
+
+def _shown(sep: str) -> str:
+    return {"\t": "tab", " ": "space"}.get(sep, repr(sep))
+
+
+def sniff_separator(sample: str) -> str:
+    """The likeliest of :data:`SEPARATORS` in ``sample`` (whole lines of a file).
+
+    ``csv.Sniffer`` looks for a character that occurs equally often on every
+    line (quotes understood); when it cannot tell, the candidate found most
+    often in the header wins, and a header with none of them is one column
+    separated by commas.
+    """
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="".join(SEPARATORS)).delimiter
+    except csv.Error:
+        header = sample.split("\n", 1)[0]
+        counts = [(header.count(candidate), -index) for index, candidate in enumerate(SEPARATORS)]
+        best = max(counts)
+        return SEPARATORS[-best[1]] if best[0] > 0 else ","
+
+
+def separator_hint(columns) -> str:
+    """A sentence for a table read as one column whose name holds another
+    separator (``'species;island;...'``), else ""."""
+    if len(columns) != 1:
+        return ""
+    name = str(columns[0])
+    found = [candidate for candidate in SEPARATORS if candidate in name]
+    if not found:
+        return ""
+    likely = max(found, key=name.count)
+    return (f"; the header was read as one column {name[:60]!r}{'...' if len(name) > 60 else ''}, so the separator "
+            f"looks like {_shown(likely)}: pass --sep {'tab' if likely == chr(9) else repr(likely)}")
+
+
+@dataclass(frozen=True)
+class _Format:
+    """How a text table is read: its default separator (None: sniffed)."""
+
+    separator: str | None = None
+
+
+def _check_encoding(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise ValueError(
+            f"--encoding {encoding!r} is not an encoding Python knows; expected a name such as utf-8, latin-1, "
+            "cp1252, utf-16"
+        ) from None
+
+
+_ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}
+
+
+def _likely_encoding(data: bytes) -> str:
+    """An 8-bit encoding that decodes ``data``: Windows-1252 when it does
+    (its curly quotes, dashes and euro sign live in 0x80-0x9f), else Latin-1."""
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _decode_error(path: Path, encoding: str, error: UnicodeDecodeError) -> ValueError:
+    with open(path, "rb") as handle:
+        data = handle.read(_GUESS_BYTES)
+    bad = error.object[error.start:error.start + 1] if isinstance(error.object, bytes) else b""
+    seen = f"byte 0x{bad.hex()} " if bad else ""
+    likely = _likely_encoding(data)
+    shown = "UTF-8" if codecs.lookup(encoding).name == "utf-8" or encoding == _DEFAULT_ENCODING else encoding
+    return ValueError(
+        f"{str(path)!r} is not {shown} text ({seen}at position {error.start} cannot be decoded); it looks like "
+        f"{_ENCODING_NAMES[likely]} text: pass --encoding {likely}"
+    )
+
+
+def _text_head(path: Path, encoding: str) -> str:
+    """The first whole lines of the file, decoded (for sniffing the separator)."""
     with open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        text = decoder.decode(head, final=False)
+    except UnicodeDecodeError as error:
+        raise _decode_error(path, encoding, error) from None
+    last_line = max(text.rfind("\n"), 0)
+    return text[:last_line] if last_line else text
+
+
+def _read_text(path: Path, table_format: _Format, sep: str | None, encoding: str | None) -> pd.DataFrame:
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if encoding is None and head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        encoding = "utf-16"  # unambiguous: a UTF-16 byte order mark
     if not head.strip():
         raise ValueError(f"{str(path)!r} is empty; expected a header line and rows of data")
-    if b"\0" in head:
+    if encoding is None and b"\0" in head:
         raise ValueError(f"{str(path)!r} is not a text CSV file (it holds binary data)")
+    encoding = _check_encoding(encoding) if encoding is not None else _DEFAULT_ENCODING
+    if sep is None:
+        sep = table_format.separator or sniff_separator(_text_head(path, encoding))
     try:
-        # dtype=str and no NA guessing: cells stay as written, "" when empty
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
-                           encoding="utf-8-sig")
+        # every cell as text; pandas' default missing-value tokens become NaN, then ""
+        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=True, skipinitialspace=True,
+                            encoding=encoding)
     except UnicodeDecodeError as error:
-        raise ValueError(f"{str(path)!r} is not UTF-8 text (byte {error.start} cannot be decoded)") from None
+        raise _decode_error(path, encoding, error) from None
     except pd.errors.EmptyDataError:
         raise ValueError(f"{str(path)!r} is empty; expected a header line and rows of data") from None
     except pd.errors.ParserError as error:
         reason = str(error).strip().splitlines()[-1]
-        raise ValueError(f"{str(path)!r} is not a well-formed CSV file: {reason}") from None
+        raise ValueError(
+            f"{str(path)!r} is not a well-formed table with separator {_shown(sep)}: {reason} "
+            "(pass --sep to choose the separator)"
+        ) from None
+    return frame.fillna("")
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path, table_format: _Format, sep, encoding) -> pd.DataFrame:
     try:
         import pyarrow  # noqa: F401
     except ImportError:
@@ -53,18 +180,28 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), "").astype(str)
 
 
+# suffix -> (reader, format); any other suffix is read as a text table with a sniffed separator
 READERS: Registry = Registry("table format")
-READERS.register(".csv", _read_csv)
-READERS.register(".parquet", _read_parquet)
+READERS.register(".csv", (_read_text, _Format()))
+READERS.register(".txt", (_read_text, _Format()))
+READERS.register(".tsv", (_read_text, _Format(separator="\t")))
+READERS.alias(".tab", ".tsv")
+READERS.register(".parquet", (_read_parquet, _Format()))
 READERS.alias(".pq", ".parquet")
 
 
-def read_table(path) -> pd.DataFrame:
-    """The table at ``path`` as a DataFrame of strings ("" for empty cells).
+def read_table(path, *, sep: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """The table at ``path`` as a DataFrame of strings ("" for missing cells).
+
+    sep : the separator character; None sniffs comma, semicolon, tab or
+        pipe (a .tsv file: tab).
+    encoding : the text encoding; None reads UTF-8 (or UTF-16 with a byte
+        order mark). A file that does not decode raises a ValueError naming
+        the likely encoding and ``--encoding``.
 
     ``FileNotFoundError``/``IsADirectoryError`` for a path that is not a file;
     ``ValueError`` for an empty, binary or malformed file or one without rows.
-    Files not ending in .parquet/.pq are read as CSV.
+    The index is 0, 1, 2, ...: the file's row number minus one.
     """
     path = Path(path)
     if path.is_dir():
@@ -72,11 +209,12 @@ def read_table(path) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(2, "No such file or directory", str(path))
     suffix = path.suffix.lower()
-    reader = READERS.get(suffix) if suffix in READERS else _read_csv
-    frame = reader(path)
+    reader, table_format = READERS.get(suffix) if suffix in READERS else (_read_text, _Format())
+    frame = reader(path, table_format, sep, encoding)
     if frame.columns.size == 0:
         raise ValueError(f"{str(path)!r} has no columns; expected a header line")
     if len(frame) == 0:
         raise ValueError(f"{str(path)!r} has a header but no rows of data")
     frame.columns = [str(column).strip() for column in frame.columns]
+    frame.index = pd.RangeIndex(len(frame))
     return frame

@@ -1,62 +1,103 @@
 """The figures of ``glassnet evaluate`` (and of ``train``'s test report),
-all computed by ``sklearn.metrics``, one function per task."""
+all computed by ``sklearn.metrics``, one function per task.
+
+Labels the model never saw in training keep their rows: they get a row of
+their own in the confusion matrix (the model cannot predict them, so their
+column is zeros), count as errors in accuracy, and are named in a note.
+"""
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from sklearn import metrics
 
 from .._registry import Registry
+from .notes import DataNote, imputed_note, rows, unseen_labels_note, unseen_note
 
-__all__ = ["REPORTS", "report", "format_report"]
+__all__ = ["REPORTS", "report", "format_report", "predictions"]
 
 
-def _classification(model, y_true, frame, source) -> dict:
+def _roc_auc(y_true, proba, classes, source) -> float | None:
+    """ROC AUC on the rows whose label the model knows; None (with a note) when undefined."""
+    known = np.isin(y_true, classes)
+    present = np.unique(y_true[known])
+    if present.size < 2:
+        warnings.warn(DataNote(
+            f"roc_auc is not defined on {source}: it needs rows of at least two of the model's classes, and "
+            f"{'there are none' if present.size == 0 else f'all are {str(present[0])!r}'}"))
+        return None
+    if not known.all():
+        warnings.warn(DataNote(f"roc_auc leaves out the {rows(int((~known).sum()))} whose label the model never "
+                               "saw; every other figure counts them"))
+    y_known, proba_known = y_true[known], proba[known]
+    try:
+        if len(classes) == 2:
+            return float(metrics.roc_auc_score(y_known == classes[1], proba_known[:, 1]))
+        return float(metrics.roc_auc_score(y_known, proba_known, multi_class="ovr", average="macro", labels=classes))
+    except ValueError as error:
+        # one-vs-rest needs every class of the model among the rows
+        warnings.warn(DataNote(f"roc_auc is not defined on {source}: {error}"))
+        return None
+
+
+def _classification(model, y_true, outputs, source) -> dict:
     classes = model.classes_
-    proba = model.predict_proba(frame, source)
-    y_pred = classes[np.argmax(proba, axis=1)] if proba.ndim == 2 and proba.shape[1] == len(classes) else model.predict(frame, source)
-    matrix = metrics.confusion_matrix(y_true, y_pred, labels=classes)
-    figures = {"labels": [str(label) for label in classes], "confusion_matrix": matrix.tolist()}
+    proba = outputs
+    y_pred = classes[np.argmax(proba, axis=1)]
+    unseen = sorted(set(y_true) - set(classes))
+    labels = list(classes) + unseen
+    matrix = metrics.confusion_matrix(y_true, y_pred, labels=labels)
+    figures = {"labels": [str(label) for label in labels], "confusion_matrix": matrix.tolist()}
+    if unseen:
+        counts = {str(label): int(np.sum(y_true == label)) for label in unseen}
+        figures["unseen_labels"] = counts
+        warnings.warn(DataNote(unseen_labels_note(counts, model.target, source)))
     binary = len(classes) == 2
     if binary:
         # the positive class is the second label in sorted order ("1", "yes", ...)
-        tn, fp, fn, tp = (int(count) for count in matrix.ravel())
+        tn, fp, fn, tp = (int(count) for count in matrix[:2, :2].ravel())
         figures.update(positive_label=str(classes[1]), tp=tp, tn=tn, fp=fp, fn=fn)
-    average = "binary" if binary else "macro"
-    options = {"pos_label": classes[1]} if binary else {}
+    # binary: the positive class's figures; else macro averages over the model's classes
+    average, scored = ("micro", [classes[1]]) if binary else ("macro", list(classes))
     figures["accuracy"] = float(metrics.accuracy_score(y_true, y_pred))
     for name, score in (("precision", metrics.precision_score), ("recall", metrics.recall_score), ("f1", metrics.f1_score)):
-        figures[name] = float(score(y_true, y_pred, average=average, zero_division=0, labels=classes, **options))
-    try:
-        if binary:
-            auc = metrics.roc_auc_score(y_true == classes[1], proba[:, 1])
-        else:
-            auc = metrics.roc_auc_score(y_true, proba, multi_class="ovr", average="macro", labels=classes)
-        figures["roc_auc"] = float(auc)
-    except ValueError:
-        # a single class in y_true, or classes the model never saw: undefined
-        figures["roc_auc"] = None
+        figures[name] = float(score(y_true, y_pred, average=average, zero_division=0, labels=scored))
+    figures["roc_auc"] = _roc_auc(y_true, proba, classes, source)
     return figures
 
 
-def _regression(model, y_true, frame, source) -> dict:
-    y_pred = model.predict(frame, source)
+def _regression(model, y_true, outputs, source) -> dict:
+    y_pred = outputs
     mse = float(metrics.mean_squared_error(y_true, y_pred))
     r2 = float(metrics.r2_score(y_true, y_pred)) if len(y_true) > 1 else None
     return {"mae": float(metrics.mean_absolute_error(y_true, y_pred)), "mse": mse, "rmse": math.sqrt(mse), "r2": r2}
 
 
+# task -> (figures from (model, y_true, outputs, source), the estimator method giving the outputs)
 REPORTS: Registry = Registry("task")
-REPORTS.register("classify", _classification)
-REPORTS.register("regress", _regression)
+REPORTS.register("classify", (_classification, "predict_proba"))
+REPORTS.register("regress", (_regression, "predict"))
+
+
+def predictions(model, frame, source: str = "the data", method: str = "predict") -> np.ndarray:
+    """``model.<method>`` on every row of ``frame``, noting the cells filled
+    and the categories not seen in training (ValueError for a bad cell)."""
+    encoded = model.encode(frame, source)
+    if encoded.imputed:
+        warnings.warn(DataNote(imputed_note(encoded.imputed, model.imputation, model.columns, source)))
+    if encoded.unseen:
+        warnings.warn(DataNote(unseen_note(encoded.unseen, source)))
+    return model.network_call(method, model.scale(encoded.X, source))
 
 
 def report(model, frame, source: str = "the data") -> dict:
     """The metrics of ``model`` on ``frame`` (which holds the target column)."""
     y_true = model.labels(frame, source)
-    return REPORTS.get(model.task)(model, y_true, frame, source)
+    figures_of, method = REPORTS.get(model.task)
+    return figures_of(model, y_true, predictions(model, frame, source, method), source)
 
 
 def format_report(figures: dict) -> list[str]:
@@ -64,11 +105,13 @@ def format_report(figures: dict) -> list[str]:
     lines = []
     if "confusion_matrix" in figures:
         labels = figures["labels"]
-        width = max(8, *(len(label) for label in labels)) + 2
+        unseen = figures.get("unseen_labels", {})
+        names = [f"{label} (unseen)" if label in unseen else label for label in labels]
+        width = max(8, *(len(name) for name in names)) + 2
         lines.append("confusion matrix (rows: true, columns: predicted)")
         lines.append(" " * width + "".join(f"{label:>{width}}" for label in labels))
-        for label, row in zip(labels, figures["confusion_matrix"]):
-            lines.append(f"{label:>{width}}" + "".join(f"{count:>{width}}" for count in row))
+        for name, row in zip(names, figures["confusion_matrix"]):
+            lines.append(f"{name:>{width}}" + "".join(f"{count:>{width}}" for count in row))
         if "tp" in figures:
             lines.append(f"positive class {figures['positive_label']!r}: TP {figures['tp']}  TN {figures['tn']}  "
                          f"FP {figures['fp']}  FN {figures['fn']}")

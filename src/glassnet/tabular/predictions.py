@@ -1,0 +1,109 @@
+"""``glassnet predict``'s table: exactly one row out per row in, in order.
+
+Each output row starts with the row's identifier (the ``--id`` column, or
+the row number counted from 1 under the header), then the prediction and,
+for a classifier, one probability column per class, then a ``note``. A row
+that cannot be predicted (a cell that is not a number, an empty cell in a
+model that does not impute, numbers too large to scale) keeps its place
+with empty prediction cells, and its note says why. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .columns import check_has_columns
+from .encoding import Encoded
+from .notes import DataNote, imputed_note, rows, unseen_note
+
+__all__ = ["prediction_table", "identifier_column", "ROW_COLUMN", "NOTE_COLUMN"]
+
+ROW_COLUMN = "row"
+NOTE_COLUMN = "note"
+
+
+def identifier_column(model, frame: pd.DataFrame, id_column: str | None, source: str) -> str | None:
+    """The column that identifies rows: ``id_column`` (which must exist), else
+    the model's own ``--id`` column when the file has it, else None."""
+    if id_column is not None:
+        check_has_columns(frame, [id_column], source, what="the --id")
+        return id_column
+    if model.id_column is not None and model.id_column in frame.columns:
+        return model.id_column
+    return None
+
+
+def _outputs(model, encoded: Encoded, source: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(usable rows, predictions, probabilities)`` for the rows that can be predicted."""
+    usable = encoded.usable
+    X = encoded.X[usable]
+    if model.scaler is not None and X.shape[0]:
+        with np.errstate(over="ignore", invalid="ignore"):
+            X = model.scaler.transform(X)
+    finite = np.isfinite(X).all(axis=1)
+    positions = np.flatnonzero(usable)
+    for position in positions[~finite]:
+        encoded.problems[int(position)] = ["numbers too large to scale"]
+    positions, X = positions[finite], X[finite]
+    if not X.shape[0]:
+        return positions, np.empty(0), None
+    if model.task == "classify":
+        proba = model.network_call("predict_proba", X)
+        outputs = proba
+    else:
+        outputs = model.network_call("predict", X)
+    finite = np.isfinite(outputs.reshape(len(positions), -1)).all(axis=1)
+    for position in positions[~finite]:
+        encoded.problems[int(position)] = ["the network's output is not a finite number"]
+    positions, outputs = positions[finite], outputs[finite]
+    if model.task == "classify":
+        return positions, model.classes_[np.argmax(outputs, axis=1)], outputs
+    return positions, outputs, None
+
+
+def prediction_table(model, frame: pd.DataFrame, source: str = "the data", id_column: str | None = None):
+    """``(table, encoded)``: the predictions, one row per row of ``frame``,
+    and the encoded rows (for the extrapolation note). Notes (as
+    :class:`~.notes.DataNote` warnings) say which cells were filled, which
+    categories are new and how many rows could not be predicted."""
+    identifier = identifier_column(model, frame, id_column, source)
+    encoded = model.encode(frame, source, strict=False)
+    positions, predicted, proba = _outputs(model, encoded, source)
+    n = len(frame)
+    table = pd.DataFrame(index=range(n))
+    if identifier is not None:
+        table[identifier] = frame[identifier].to_numpy()
+    else:
+        table[ROW_COLUMN] = frame.index.to_numpy() + 1
+    name = f"predicted_{model.target}"
+    if model.task == "classify":
+        labels = np.full(n, None, dtype=object)
+        labels[positions] = predicted
+        table[name] = labels
+        for index, label in enumerate(model.classes_):
+            column = np.full(n, np.nan)
+            if proba is not None:
+                column[positions] = proba[:, index]
+            table[f"probability_{label}"] = column
+    else:
+        values = np.full(n, np.nan)
+        values[positions] = predicted
+        table[name] = values
+    notes = np.full(n, "", dtype=object)
+    for position, reasons in encoded.problems.items():
+        notes[position] = "not predicted: " + "; ".join(reasons)
+    table[NOTE_COLUMN] = notes
+    if encoded.imputed:
+        warnings.warn(DataNote(imputed_note(encoded.imputed, model.imputation, model.columns, source)))
+    if encoded.unseen:
+        warnings.warn(DataNote(unseen_note(encoded.unseen, source)))
+    if encoded.problems:
+        first = min(encoded.problems)
+        warnings.warn(DataNote(
+            f"{rows(len(encoded.problems))} of {n} could not be predicted; their prediction cells are empty and "
+            f"their {NOTE_COLUMN!r} says why (first: row {int(frame.index[first]) + 1}, "
+            f"{'; '.join(encoded.problems[first])})"))
+    return table, encoded

@@ -24,6 +24,8 @@ _EXPORTS = {
     "load_tutorial": ".datasets",
     "save": ".persistence",
     "load": ".persistence",
+    "to_onnx": ".export",
+    "explain_extrapolation": ".glassbox.extrapolation",
 }
 
 # public submodules that live deeper in the package

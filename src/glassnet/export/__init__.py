@@ -23,8 +23,6 @@ Needs the ``onnx`` extra: ``pip install "glassnet[onnx]"``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 try:
     import onnx  # noqa: F401
     import skl2onnx  # noqa: F401
@@ -62,13 +60,26 @@ def to_onnx(model, path=None):
     if isinstance(model, Pipeline):
         proto = _pipeline(model)
     else:
-        kind = kind_of(model)  # ValueError naming the kinds for anything else
+        kind = _kind(model)
         graph = Graph(f"glassnet_{kind}")
         EXPORTERS.get(kind)(graph, model)
         proto = graph.model(doc=f"glassnet {kind}: {model!r}"[:1000])
     if path is not None:
         atomic_write_bytes(path, proto.SerializeToString())
     return proto
+
+
+def _kind(model) -> str:
+    try:
+        kind = kind_of(model)
+    except ValueError:
+        kind = None
+    if kind not in EXPORTERS:
+        raise ValueError(
+            f"glassnet cannot export a {type(model).__name__} to ONNX; expected a NeuralNetwork, Network, "
+            "MLPClassifier, MLPRegressor, a model file of 'glassnet train' or a scikit-learn Pipeline"
+        )
+    return kind
 
 
 def _pipeline(pipeline):
@@ -85,6 +96,3 @@ def _pipeline(pipeline):
         options={MLPClassifier: {"zipmap": False}},
     )
 
-
-def _path(path) -> Path:
-    return Path(path)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ._atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from .archive import FORMAT, MAX_BYTES, VERSION, pack, unpack
-from .kinds import KINDS, embed_state, embedded_object, kind_class, kind_of, register_kind
+from .kinds import KINDS, embed_state, embedded_object, from_state, kind_class, kind_of, register_kind, state_of
 
 __all__ = [
     "save",
@@ -37,12 +37,15 @@ def save(model, path) -> Path:
 
     ``model`` is a :class:`~glassnet.NeuralNetwork`, a
     :class:`~glassnet.Network`, a fitted :class:`~glassnet.MLPClassifier` or
-    :class:`~glassnet.MLPRegressor`, or any registered kind. The file is
+    :class:`~glassnet.MLPRegressor`, a fitted scikit-learn ``Pipeline`` or
+    ``ColumnTransformer`` of scalers, ``SimpleImputer``, ``OneHotEncoder``,
+    ``OrdinalEncoder``, glassnet estimators, "drop" and "passthrough" (any
+    other step raises ``ValueError`` naming it), or any registered kind. The file is
     complete or absent: an existing file at ``path`` is replaced only once the
     new one is fully written.
     """
     kind = kind_of(model)
-    state, arrays = model._glassnet_state()
+    state, arrays = state_of(model)
     data = pack(kind, state, arrays)
     atomic_write_bytes(path, data)
     return Path(path)
@@ -67,7 +70,7 @@ def load(path, *, max_bytes: int | None = None):
     kind, state, arrays = unpack(data, source=source)
     cls = kind_class(kind)
     try:
-        return cls._from_glassnet_state(state, arrays)
+        return from_state(cls, state, arrays)
     except ValueError as error:
         raise ValueError(f"{source} holds an invalid {kind}: {error}") from None
     except (KeyError, TypeError, IndexError, AttributeError) as error:

@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from .evaluation import EvaluationResult, evaluate_outputs
+from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
 from .engine.training_range import TrainingRange
 from .engine.metrics import get_metric
 from .engine.network import Network
@@ -110,6 +111,7 @@ class NeuralNetwork:
         limit: float = 0.5,
         seed: int | None = None,
         dtype: str = "float64",
+        extrapolation: str = "warn",
     ):
         if layers is None:
             layers = [input_size, hidden_size, output_size]
@@ -125,6 +127,7 @@ class NeuralNetwork:
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
         self.seed = seed
+        self.extrapolation = check_extrapolation_setting(extrapolation)
         self.rng = np.random.default_rng(seed)
         self.network = Network(
             layers,
@@ -311,13 +314,13 @@ class NeuralNetwork:
         """Output for one vector (a float when there is one output) or for rows.
 
         Warns with an :class:`~glassnet.ExtrapolationWarning` when rows lie
-        outside :attr:`training_range`, the range of the inputs trained on.
+        outside :attr:`training_range`, the range of the inputs trained on
+        (once per training; never with ``extrapolation="ignore"``).
         """
         x_array = np.asarray(x)
         single = x_array.ndim == 1
         X = self._X(x)
-        if self.training_range is not None:
-            self.training_range.warn(X, stacklevel=2)
+        warn_extrapolation(self, X)
         output = self.network.predict(X)
         if single:
             return output.item() if output.size == 1 else output[0]
@@ -392,6 +395,7 @@ class NeuralNetwork:
             "batch_size": self.batch_size,
             "shuffle": self.shuffle,
             "seed": self.seed,
+            "extrapolation": self.extrapolation,
             # the generator's position, so shuffles after loading continue the sequence
             "rng": self.rng.bit_generator.state,
             "samples_seen": self._samples_seen,
@@ -424,6 +428,7 @@ class NeuralNetwork:
         model.batch_size = None if batch_size is None else check_positive_int(batch_size, "batch_size")
         model.shuffle = bool(state["shuffle"])
         model.seed = state["seed"]
+        model.extrapolation = check_extrapolation_setting(state.get("extrapolation", "warn"))
         model.rng = np.random.default_rng()
         model.rng.bit_generator.state = state["rng"]
         model._samples_seen = int(state["samples_seen"])

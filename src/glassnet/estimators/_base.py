@@ -32,7 +32,7 @@ from sklearn.utils.validation import _check_sample_weight, check_consistent_leng
 
 from .._registry import Registry
 from ..engine.training_range import TrainingRange
-from ..glassbox.access import training_range_of
+from ..glassbox.extrapolation import warn_extrapolation
 from ..engine.network import Network
 from ..engine.training import DivergenceWarning, History
 from ..engine.validation import check_representable
@@ -239,7 +239,8 @@ class BaseMLP(BaseEstimator):
         """Output activation for ``X``: shape (n_samples, n_outputs).
 
         Warns with an :class:`~glassnet.ExtrapolationWarning`, pointing at
-        the user's call, when rows lie outside ``training_range_``.
+        the user's call, when rows lie outside ``training_range_`` (once per
+        fitted model; never with ``extrapolation="ignore"``).
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
@@ -247,9 +248,7 @@ class BaseMLP(BaseEstimator):
         # compared in the network's dtype, the one the range was measured in:
         # a float32 model's own training rows, given in float64, are inside it
         X = X.astype(self.network_.dtype, copy=False)
-        training_range = training_range_of(self)
-        if training_range is not None:
-            training_range.warn(X)
+        warn_extrapolation(self, X)
         return self.network_.predict(X)
 
     # --- the glass box -------------------------------------------------------------------

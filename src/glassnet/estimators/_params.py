@@ -196,6 +196,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("progress", False, _boolean,
               "Show a progress bar (rich) with the epoch, the loss and the validation figure.",
               glassnet=True),
+    Parameter("extrapolation", "warn", _choice(("warn", "ignore")),
+              "'warn': the first prediction of this fitted model that meets rows outside the training "
+              "range issues one ExtrapolationWarning of one line (the count of rows, the worst "
+              "feature); 'ignore': never. glassnet.explain_extrapolation(model, X) gives the detail.",
+              glassnet=True),
     Parameter("dtype", None, _dtype,
               "Floating type of the weights and the arithmetic: None follows X (float32 stays "
               "float32, anything else becomes float64).", glassnet=True),

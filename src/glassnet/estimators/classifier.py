@@ -75,6 +75,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         restore_best_weights=None,
         callbacks=None,
         progress=False,
+        extrapolation="warn",
         dtype=None,
     ):
         # __init__ only stores its arguments, as scikit-learn requires

@@ -84,6 +84,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         restore_best_weights=None,
         callbacks=None,
         progress=False,
+        extrapolation="warn",
         dtype=None,
     ):
         # __init__ only stores its arguments, as scikit-learn requires

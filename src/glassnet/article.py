@@ -16,10 +16,13 @@ translates the article's API into it.
 from __future__ import annotations
 
 import warnings
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ._typing import ArrayLike
 from .evaluation import EvaluationResult, evaluate_outputs
+from .glassbox.trace import Trace
 from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
 from .engine.training_range import TrainingRange
 from .engine.metrics import get_metric
@@ -197,7 +200,7 @@ class NeuralNetwork:
         return X, check_y(y, X.shape[0], self.output_size, self.dtype)
 
     # --- the article's methods ----------------------------------------------------
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         """Outputs for ``X`` (n_samples, n_inputs): shape (n_samples, n_outputs).
 
         The layer values are cached so that :meth:`backward` can reuse them.
@@ -207,7 +210,7 @@ class NeuralNetwork:
         self._last_output = output
         return output
 
-    def backward(self, X, y, o=None) -> None:
+    def backward(self, X: ArrayLike, y: ArrayLike, o: np.ndarray | None = None) -> None:
         """One optimiser step on ``(X, y)``, given ``o = forward(X)``.
 
         When ``o`` is the output of the last :meth:`forward`, its cached layer
@@ -224,17 +227,17 @@ class NeuralNetwork:
 
     def train(
         self,
-        X,
-        y,
+        X: ArrayLike,
+        y: ArrayLike,
         epochs: int = 200,
         *,
         validation_split: float | None = None,
-        validation_data=None,
+        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
         early_stopping: bool = False,
         patience: int = 10,
         tol: float = 1e-4,
-        callbacks=(),
-    ) -> "NeuralNetwork":
+        callbacks: Sequence[Callable[..., Any]] = (),
+    ) -> NeuralNetwork:
         """Train for ``epochs`` epochs, appending one ``metric`` value per epoch.
 
         X : array of shape (n_samples, n_inputs); y : (n_samples,) or
@@ -310,7 +313,7 @@ class NeuralNetwork:
         val, fit = order[:n_val], order[n_val:]
         return X[fit], Y[fit], (X[val], Y[val])
 
-    def predict(self, x):
+    def predict(self, x: ArrayLike) -> float | np.ndarray:
         """Output for one vector (a float when there is one output) or for rows.
 
         Warns with an :class:`~glassnet.ExtrapolationWarning` when rows lie
@@ -326,7 +329,7 @@ class NeuralNetwork:
             return output.item() if output.size == 1 else output[0]
         return output
 
-    def trace(self, x, y=None, *, verbose: bool = True):
+    def trace(self, x: ArrayLike, y: ArrayLike | None = None, *, verbose: bool = True) -> Trace:
         """Every number of one sample's forward pass, and backward pass with ``y``.
 
         ``x`` : a vector of ``input_size`` numbers (or one row); ``y`` : its
@@ -344,18 +347,18 @@ class NeuralNetwork:
             trace.print()
         return trace
 
-    def loss(self, X, y) -> float:
+    def loss(self, X: ArrayLike, y: ArrayLike) -> float:
         """The training loss (penalty included) at the current weights."""
         X, Y = self._XY(X, y)
         return self.network.loss_value(X, Y)
 
-    def gradients(self, X, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def gradients(self, X: ArrayLike, y: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """``(weight_grads, bias_grads)`` of :meth:`loss`, shaped like the parameters."""
         X, Y = self._XY(X, y)
         self.network.loss_and_gradient(X, Y)
         return ([g.copy() for g in self.network.weight_grads], [g.copy() for g in self.network.bias_grads])
 
-    def test_evaluation(self, X, y, *, verbose: bool = True) -> EvaluationResult:
+    def test_evaluation(self, X: ArrayLike, y: ArrayLike, *, verbose: bool = True) -> EvaluationResult:
         """Count true/false positives/negatives against ``limit``, fresh each call.
 
         Prints the article's table (unless ``verbose=False``) and returns an

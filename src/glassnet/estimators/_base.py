@@ -31,11 +31,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted, validate_data
 
 from .._registry import Registry
+from .._typing import ArrayLike, EstimatorT
 from ..engine.training_range import TrainingRange
 from ..glassbox.extrapolation import warn_extrapolation
 from ..engine.network import Network
 from ..engine.training import DivergenceWarning, History
 from ..engine.validation import check_representable
+from ..glassbox.trace import Trace
 from ._params import validate_parameters
 from ._state import estimator_from_state, estimator_state
 
@@ -90,7 +92,9 @@ class BaseMLP(BaseEstimator):
         raise NotImplementedError
 
     # --- fitting -------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+    def fit(self: EstimatorT, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
+            X_val: ArrayLike | None = None, y_val: ArrayLike | None = None,
+            sample_weight_val: ArrayLike | None = None) -> EstimatorT:
         """Fit the network to ``X`` (n_samples, n_features) and ``y``.
 
         y : (n_samples,) or (n_samples, n_outputs): class labels, a label
@@ -252,7 +256,7 @@ class BaseMLP(BaseEstimator):
         return self.network_.predict(X)
 
     # --- the glass box -------------------------------------------------------------------
-    def trace(self, x, y=None, *, verbose: bool = True):
+    def trace(self, x: ArrayLike, y: ArrayLike | None = None, *, verbose: bool = True) -> Trace:
         """Every number of one sample's forward pass, and backward pass with ``y``.
 
         ``x`` : one sample (a vector of ``n_features_in_`` numbers, one row,

@@ -23,6 +23,8 @@ Needs the ``onnx`` extra: ``pip install "glassnet[onnx]"``.
 
 from __future__ import annotations
 
+import os
+
 try:
     import onnx  # noqa: F401
     import skl2onnx  # noqa: F401
@@ -43,7 +45,7 @@ __all__ = ["to_onnx", "register"]
 register()
 
 
-def to_onnx(model, path=None):
+def to_onnx(model: object, path: str | os.PathLike[str] | None = None) -> onnx.ModelProto:
     """``model`` as an ONNX ``ModelProto``; also written to ``path`` when given.
 
     Inputs and outputs (see :mod:`.models`): ``X`` to ``output`` for a

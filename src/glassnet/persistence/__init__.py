@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from ._atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from .archive import FORMAT, MAX_BYTES, VERSION, pack, unpack
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 
-def save(model, path) -> Path:
+def save(model: object, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` atomically; returns the path.
 
     ``model`` is a :class:`~glassnet.NeuralNetwork`, a
@@ -51,7 +52,7 @@ def save(model, path) -> Path:
     return Path(path)
 
 
-def load(path, *, max_bytes: int | None = None):
+def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Any:
     """The model saved at ``path``.
 
     Raises ``ValueError`` for a file that is not a glassnet model, is

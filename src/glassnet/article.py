@@ -20,6 +20,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import article_parameters
+from ._docstring import with_sections
 from ._typing import ArrayLike
 from .evaluation import EvaluationResult, evaluate_outputs
 from .glassbox.trace import Trace
@@ -43,49 +45,8 @@ _LINKED_OUTPUT = {"binary_crossentropy": "logistic", "categorical_crossentropy":
 class NeuralNetwork:
     """A fully connected network with the article's API.
 
-    Parameters
-    ----------
-    input_size, hidden_size, output_size : int
-        The article's 3-3-1 shape by default.
-    layers : list of int, optional
-        ``[n_inputs, hidden_1, ..., n_outputs]``; overrides the three sizes
-        and allows any depth (``[4, 1]`` has no hidden layer).
-    activation : str
-        Hidden activation: identity, logistic, tanh, relu, leaky_relu, elu,
-        gelu, swish.
-    output_activation : str, optional
-        Default: logistic for binary_crossentropy, softmax for
-        categorical_crossentropy, otherwise ``activation``.
-    loss : str
-        squared_error (the article's), absolute_error, huber,
-        binary_crossentropy, categorical_crossentropy or poisson.
-    bias : bool
-        The article has none.
-    init : str
-        "uniform" (the article's [0, 1)), "glorot" or "he".
-    optimizer : str or Optimizer
-        "sgd" (the article's plain gradient descent) or "adam", or an
-        instance such as ``glassnet.engine.optimizers.SGD(momentum=0.9, nesterov=True)``.
-    learning_rate : float, optional
-        Step size; default 1 for "sgd" (the article's) and the optimiser's own
-        default otherwise (0.001 for "adam").
-    batch_size : int, optional
-        Rows per step; None (the article's) is the full batch.
-    shuffle : bool
-        Reshuffle rows every epoch when using mini-batches.
-    reduction : {"sum", "mean"}
-        The article sums the loss over samples.
-    l2 : float
-        L2 penalty on the weights.
-    metric : str
-        Recorded per epoch in ``error_list``: mae (the article's), mse, rmse,
-        log_loss or accuracy.
-    limit : float
-        Decision threshold for ``test_evaluation`` and accuracy.
-    seed : int, optional
-        Seeds the one ``numpy.random.Generator`` behind the weights, shuffling
-        and validation splits: the same seed gives bit-identical results.
-    dtype : "float64" or "float32"
+    The "Parameters" and "Attributes" sections below are generated from
+    :mod:`glassnet.article_parameters`, where each is described once.
     """
 
     # the per-feature range of every input trained on (None before training);
@@ -453,3 +414,8 @@ class NeuralNetwork:
             f"output_activation={net.activations[-1].name!r}, loss={net.loss.name!r}, "
             f"optimizer={self.optimizer!r}, metric={self.metric!r}, epochs_trained={len(self.history)})"
         )
+
+
+# the numpydoc sections, from the one table of parameters and of attributes
+NeuralNetwork.__doc__ = with_sections(NeuralNetwork.__doc__, Parameters=article_parameters.PARAMETERS,
+                                      Attributes=article_parameters.ATTRIBUTES)

@@ -22,7 +22,10 @@ from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classi
 from sklearn.utils.validation import check_array
 
 from .._typing import Array, ArrayLike
+from .._docstring import with_sections
+from ._attributes import attribute_entries
 from ._base import BaseMLP, stochastic_solver, store_parameters
+from ._params import parameter_entries
 from ._state import classifier_labels_from_state, classifier_labels_state
 
 __all__ = ["MLPClassifier"]
@@ -33,19 +36,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings, plus glassnet's ``class_weight``, ``restore_best_weights``,
-    ``callbacks``, ``progress`` and ``dtype``; all are described once in
-    :data:`glassnet.estimators.PARAMETERS`.
-
-    Fitted attributes are scikit-learn's (``classes_``, ``coefs_``,
-    ``intercepts_``, ``loss_``, ``best_loss_``, ``loss_curve_``,
-    ``validation_scores_``, ``best_validation_score_``, ``t_``,
-    ``n_features_in_``, ``feature_names_in_``, ``n_iter_``, ``n_layers_``,
-    ``n_outputs_``, ``out_activation_``) plus ``network_`` (the engine's
-    :class:`~glassnet.engine.network.Network`, whose parameters ``coefs_`` and
-    ``intercepts_`` are views of), ``validation_loss_curve_`` and
-    ``training_range_`` (per-feature lows and highs of the rows trained on,
-    shape (2, n_features); ``predict`` warns beyond them). ``trace(x, y)``
-    shows every number of one sample's forward and backward pass.
+    ``callbacks``, ``progress``, ``extrapolation`` and ``dtype``. The
+    sections below come from :data:`glassnet.estimators.PARAMETERS` and the
+    attributes table, where each is described once. ``trace(x, y)`` shows
+    every number of one sample's forward and backward pass.
     """
 
     def __init__(
@@ -218,3 +212,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         estimator._label_binarizer = classifier_labels_from_state(meta["labels"], arrays)
         estimator.classes_ = estimator._label_binarizer.classes_
         return estimator
+
+
+# the numpydoc sections, from the one table of parameters and of attributes
+MLPClassifier.__doc__ = with_sections(MLPClassifier.__doc__, Parameters=parameter_entries(regressor=False),
+                             Attributes=attribute_entries(regressor=False))

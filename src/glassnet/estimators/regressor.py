@@ -26,7 +26,10 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array
 
 from .._typing import Array, ArrayLike
+from .._docstring import with_sections
+from ._attributes import attribute_entries
 from ._base import BaseMLP, stochastic_solver, store_parameters
+from ._params import parameter_entries
 
 __all__ = ["MLPRegressor"]
 
@@ -44,17 +47,11 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings (``loss`` also takes "absolute_error" and "huber"), plus
-    glassnet's ``restore_best_weights``, ``callbacks``, ``progress`` and
-    ``dtype``; all are described once in :data:`glassnet.estimators.PARAMETERS`.
-
-    Fitted attributes are scikit-learn's (``coefs_``, ``intercepts_``,
-    ``loss_``, ``best_loss_``, ``loss_curve_``, ``validation_scores_``,
-    ``best_validation_score_``, ``t_``, ``n_features_in_``,
-    ``feature_names_in_``, ``n_iter_``, ``n_layers_``, ``n_outputs_``,
-    ``out_activation_``) plus ``network_``, ``validation_loss_curve_`` and
-    ``training_range_`` (per-feature lows and highs of the rows trained on,
-    shape (2, n_features); ``predict`` warns beyond them). ``trace(x, y)``
-    shows every number of one sample's forward and backward pass.
+    glassnet's ``restore_best_weights``, ``callbacks``, ``progress``,
+    ``extrapolation`` and ``dtype``. The sections below come from
+    :data:`glassnet.estimators.PARAMETERS` and the attributes table, where
+    each is described once. ``trace(x, y)`` shows every number of one
+    sample's forward and backward pass.
     """
 
     def __init__(
@@ -134,3 +131,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         """Predictions, shape (n_samples,) for one output, else (n_samples, n_outputs)."""
         output = self._forward(X)
         return output.ravel() if output.shape[1] == 1 else output
+
+
+# the numpydoc sections, from the one table of parameters and of attributes
+MLPRegressor.__doc__ = with_sections(MLPRegressor.__doc__, Parameters=parameter_entries(regressor=True),
+                             Attributes=attribute_entries(regressor=True))

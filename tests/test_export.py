@@ -179,11 +179,21 @@ def test_skl2onnx_zipmap_output_and_a_column_transformer_with_a_regressor():
     np.testing.assert_allclose(predicted[:, 0], regressor.predict(frame), atol=1e-4, rtol=TOLERANCE)
 
 
-def test_glassnet_to_onnx_takes_a_pipeline():
+def test_glassnet_to_onnx_and_the_export_command_take_a_pipeline(tmp_path):
     X, y = load_wine(return_X_y=True)
     pipeline = make_pipeline(StandardScaler(), glassnet.MLPClassifier((9,), max_iter=80, random_state=0)).fit(X, y)
     outputs = session(glassnet.to_onnx(pipeline)).run(None, {"X": f32(X)})
     np.testing.assert_allclose(outputs[1], pipeline.predict_proba(X), atol=TOLERANCE)
+    glassnet.save(pipeline, tmp_path / "wine.glassnet")
+    exported = run_glassnet("export", "wine.glassnet", "-o", "wine.onnx", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    label, probabilities = session(onnx.load(tmp_path / "wine.onnx")).run(None, {"X": f32(X)})
+    np.testing.assert_allclose(probabilities, pipeline.predict_proba(X), atol=TOLERANCE)
+    assert np.array_equal(label, pipeline.predict(X))
+    frame = pd.DataFrame(X, columns=[f"c{index}" for index in range(X.shape[1])])
+    fitted_on_frame = make_pipeline(StandardScaler(), glassnet.MLPClassifier((3,), max_iter=5)).fit(frame, y)
+    with pytest.raises(ValueError, match="fitted on a DataFrame; give its columns' types to skl2onnx"):
+        glassnet.to_onnx(fitted_on_frame)
 
 
 # --- preprocessing steps ------------------------------------------------------------------------------

@@ -92,9 +92,21 @@ def _pipeline(pipeline):
     check_is_fitted(pipeline, msg="this %(name)s is not fitted yet: call fit before exporting to ONNX")
     from ..estimators import MLPClassifier
 
-    return skl2onnx_to_onnx(
-        pipeline,
-        initial_types=[("X", FloatTensorType([None, pipeline.n_features_in_]))],
-        options={MLPClassifier: {"zipmap": False}},
-    )
+    if hasattr(pipeline, "feature_names_in_"):
+        # the graph's inputs would be the DataFrame's columns, whose types (numbers or text) the
+        # fitted pipeline does not record
+        raise ValueError(
+            "this Pipeline was fitted on a DataFrame; give its columns' types to skl2onnx: "
+            "skl2onnx.to_onnx(pipeline, initial_types=[(name, FloatTensorType([None, 1])), ...]) "
+            "(importing glassnet.export registers glassnet's converters)"
+        )
+    try:
+        return skl2onnx_to_onnx(
+            pipeline,
+            initial_types=[("X", FloatTensorType([None, pipeline.n_features_in_]))],
+            options={MLPClassifier: {"zipmap": False}},
+        )
+    except (RuntimeError, NotImplementedError, TypeError, KeyError) as error:
+        # skl2onnx's own errors (a step it has no converter for ...) as one clear message
+        raise ValueError(f"skl2onnx cannot convert this Pipeline: {type(error).__name__}: {error}") from None
 

@@ -150,3 +150,15 @@ def test_the_readme_cross_val_score_example_prints_one_warning_line_per_fold_at_
     # what Python prints besides is the source line each warning points at, the user's own
     other = [line for line in run.stderr.splitlines() if line.strip() and "ExtrapolationWarning" not in line]
     assert all("cross_val_score(" in line for line in other)
+
+
+def test_glassnets_own_calls_beyond_the_range_keep_the_users_warning(tmp_path):
+    import glassnet.plot
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (100, 2))
+    y = (X[:, 0] * X[:, 1] > 0) * 1.0
+    nn = glassnet.NeuralNetwork(layers=[2, 4, 1], activation="tanh", bias=True, init="glorot", seed=0).train(X, y, 5)
+    # the boundary's grid reaches past the data on purpose: no warning, and nothing used up
+    assert caught_extrapolations(lambda: glassnet.plot.decision_boundary(nn, X, y, tmp_path / "b.png")) == []
+    assert len(caught_extrapolations(lambda: nn.predict(X * 3))) == 1

@@ -17,6 +17,8 @@ whenever asked: an :class:`ExtrapolationReport`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import warnings
 import weakref
@@ -29,13 +31,32 @@ from ..engine.training_range import Excursion, ExtrapolationWarning, TrainingRan
 from .access import training_range_of
 
 __all__ = ["ExtrapolationReport", "explain_extrapolation", "warn_extrapolation", "EXTRAPOLATION_SETTINGS",
-           "check_extrapolation_setting"]
+           "check_extrapolation_setting", "silenced"]
 
 EXTRAPOLATION_SETTINGS = ("warn", "ignore")
 
 # model -> weak reference to the training range it last warned about: a new
 # range object (every training call makes one) means a new fitted model
 _WARNED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+# set inside glassnet's own calls that reach past the range on purpose
+_SILENCED = contextvars.ContextVar("glassnet_extrapolation_silenced", default=False)
+
+
+@contextlib.contextmanager
+def silenced():
+    """Predictions inside neither warn nor use up the model's one warning.
+
+    For glassnet's own calls that go beyond the training range on purpose
+    (a decision boundary's grid, the command line's own count in the file's
+    units), so that the user's next ``predict`` still warns.
+    """
+    token = _SILENCED.set(True)
+    try:
+        yield
+    finally:
+        _SILENCED.reset(token)
 
 
 def check_extrapolation_setting(value) -> str:
@@ -140,7 +161,7 @@ def warn_extrapolation(model, X, training_range: TrainingRange | None = None) ->
     Nothing happens with ``model.extrapolation == "ignore"``, before
     training, or after this fitted model has warned once.
     """
-    if getattr(model, "extrapolation", "warn") == "ignore":
+    if getattr(model, "extrapolation", "warn") == "ignore" or _SILENCED.get():
         return None
     if training_range is None:
         training_range = training_range_of(model)

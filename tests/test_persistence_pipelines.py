@@ -179,3 +179,45 @@ def test_pickles_object_arrays_truncation_and_random_bytes_are_refused(saved, tm
     (tmp_path / "noise.glassnet").write_bytes(np.random.default_rng(0).bytes(5000))
     with pytest.raises(ValueError, match="not a glassnet model file"):
         glassnet.load(tmp_path / "noise.glassnet")
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        yield path
+
+
+def test_every_altered_value_loads_or_is_a_value_error(tmp_path):
+    """Each leaf of a pipeline file's state replaced by values of other types:
+    loading gives a pipeline or a ValueError, never another exception."""
+    frame, y = wine_table()
+    columns = ColumnTransformer([("numbers", make_pipeline(SimpleImputer(), RobustScaler()), list(frame.columns[:3])),
+                                 ("text", OneHotEncoder(handle_unknown="ignore"), ["hue_band"]),
+                                 ("order", OrdinalEncoder(), ["alcohol_band"])])
+    model = make_pipeline(columns, glassnet.MLPClassifier((3,), max_iter=5, random_state=0)).fit(frame, y)
+    saved = glassnet.save(model, tmp_path / "good.glassnet")
+    with zipfile.ZipFile(saved) as archive:
+        document = json.loads(archive.read("glassnet.json"))
+    paths = [path for path in _leaves(document["state"]) if path[-1] != "version"]
+    rng = np.random.default_rng(0)
+    chosen = [paths[i] for i in rng.choice(len(paths), size=min(120, len(paths)), replace=False)]
+    outcomes = set()
+    for path in chosen:
+        for replacement in (None, -1, 10**30, "x", [], {}, {"scalar": "|i1", "value": 10**6}, {"dtype": "[('a', '<i4')]"}):
+            def edit(document, members, path=path, replacement=replacement):
+                target = document["state"]
+                for key in path[:-1]:
+                    target = target[key]
+                target[path[-1]] = replacement
+
+            try:
+                glassnet.load(_rewrite(saved, tmp_path, edit))
+                outcomes.add("loaded")
+            except ValueError:
+                outcomes.add("refused")
+    assert outcomes == {"loaded", "refused"}

@@ -74,6 +74,6 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Any:
         return from_state(cls, state, arrays)
     except ValueError as error:
         raise ValueError(f"{source} holds an invalid {kind}: {error}") from None
-    except (KeyError, TypeError, IndexError, AttributeError) as error:
+    except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as error:
         # a state missing an entry or holding the wrong type: the JSON was edited
         raise ValueError(f"{source} holds a malformed {kind} state ({type(error).__name__}: {error})") from None

@@ -215,7 +215,10 @@ class _Reader:
         dtype = np.dtype(value["scalar"])
         if dtype.kind not in "biuf":
             raise ValueError(f"a scalar of dtype {dtype} is not a number")
-        return dtype.type(self.decode(value["value"], depth))
+        try:
+            return dtype.type(self.decode(value["value"], depth))
+        except OverflowError:
+            raise ValueError(f"the value {value['value']!r} does not fit a {dtype} scalar") from None
 
     def _float(self, value, depth):
         if value["float"] not in ("nan", "inf", "-inf"):

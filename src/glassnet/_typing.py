@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["ArrayLike", "Array", "EstimatorT"]
@@ -14,5 +13,3 @@ __all__ = ["ArrayLike", "Array", "EstimatorT"]
 Array = NDArray[Any]
 # fit and partial_fit return the estimator itself, typed as its own class
 EstimatorT = TypeVar("EstimatorT")
-
-_ = np  # numpy is the array library behind every annotation here

@@ -24,7 +24,6 @@ import warnings
 import weakref
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from .._stack import user_stacklevel
 from ..engine.training_range import Excursion, ExtrapolationWarning, TrainingRange

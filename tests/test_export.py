@@ -16,10 +16,10 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, OneHotEncoder, Rob
 import glassnet
 from glassnet.engine.activations import ACTIVATIONS
 from glassnet.estimators._params import HIDDEN_ACTIVATIONS
-from glassnet.export import to_onnx
-from glassnet.export._graph import Graph
-from glassnet.export.activations import ONNX_ACTIVATIONS
-from glassnet.export.steps import write_step
+from glassnet.persistence.export import to_onnx
+from glassnet.persistence.export._graph import Graph
+from glassnet.persistence.export.activations import ONNX_ACTIVATIONS
+from glassnet.persistence.export.steps import write_step
 from glassnet.tabular.datasets import load_dataset
 from glassnet.tabular.fitting import Options, fit_table
 from cli_helpers import FRUIT, FRUIT_TEST, glassnet as run_glassnet

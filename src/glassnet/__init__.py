@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from .estimators import MLPClassifier as MLPClassifier
     from .estimators import MLPRegressor as MLPRegressor
     from .evaluation import EvaluationResult as EvaluationResult
-    from .export import to_onnx as to_onnx
+    from .persistence.export import to_onnx as to_onnx
     from .glassbox.extrapolation import explain_extrapolation as explain_extrapolation
     from .glassbox.gradcheck import check_gradients as check_gradients
     from .datasets import load_tutorial as load_tutorial
@@ -42,7 +42,7 @@ _EXPORTS = {
     "load_tutorial": ".datasets",
     "save": ".persistence",
     "load": ".persistence",
-    "to_onnx": ".export",
+    "to_onnx": ".persistence.export",
     "explain_extrapolation": ".glassbox.extrapolation",
 }
 

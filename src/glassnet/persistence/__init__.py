@@ -4,7 +4,9 @@ One file holds a model's arrays as ``.npy`` members and everything else as
 JSON (see :mod:`.archive`). Saving is atomic (see :mod:`._atomic`); loading
 validates the whole file before building anything and never unpickles or
 executes code from it. Which classes can be saved is a registry
-(see :mod:`.kinds`).
+(see :mod:`.kinds`); scikit-learn pipelines are saved through
+:mod:`.sklearn_state`. :mod:`.export` writes any model as an ONNX graph
+(the ``onnx`` extra), imported only when used.
 """
 
 from __future__ import annotations

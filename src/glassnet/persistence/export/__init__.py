@@ -34,8 +34,8 @@ except ImportError as error:  # pragma: no cover - depends on the installation
         "pip install \"glassnet[onnx]\""
     ) from None
 
-from ..persistence import atomic_write_bytes
-from ..persistence.kinds import kind_of
+from .._atomic import atomic_write_bytes
+from ..kinds import kind_of
 from ._graph import Graph
 from .models import EXPORTERS
 from .sklearn_converters import register
@@ -90,7 +90,7 @@ def _pipeline(pipeline):
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(pipeline, msg="this %(name)s is not fitted yet: call fit before exporting to ONNX")
-    from ..estimators import MLPClassifier
+    from ...estimators import MLPClassifier
 
     if hasattr(pipeline, "feature_names_in_"):
         # the graph's inputs would be the DataFrame's columns, whose types (numbers or text) the
@@ -98,7 +98,7 @@ def _pipeline(pipeline):
         raise ValueError(
             "this Pipeline was fitted on a DataFrame; give its columns' types to skl2onnx: "
             "skl2onnx.to_onnx(pipeline, initial_types=[(name, FloatTensorType([None, 1])), ...]) "
-            "(importing glassnet.export registers glassnet's converters)"
+            "(importing glassnet.persistence.export registers glassnet's converters)"
         )
     try:
         return skl2onnx_to_onnx(

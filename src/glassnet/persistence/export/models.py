@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from onnx import TensorProto
 
-from .._registry import Registry
-from ..glassbox.access import engine_of
+from ..._registry import Registry
+from ...glassbox.access import engine_of
 from .heads import classifier_outputs, is_multilabel, label_type
 from .network import write_network
 from .tabular import write_tabular_inputs

@@ -53,11 +53,13 @@ print(f"largest relative gradient error: {glassnet.check_gradients(nn, X_train, 
 glassnet.plot.network(nn, args.out / "article_network.png", x=x_new)
 
 # without clipping, test rows [0, 1, 10] and [10, 1, 10] lie far outside the
-# range the network was trained on, and predict says so
+# range the network was trained on: predict says so in one line (once per
+# trained model), explain_extrapolation gives every feature's detail
 raw = MinMaxScaler().fit(data.X_train)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always", glassnet.ExtrapolationWarning)
     nn.predict(raw.transform(data.X_test))
 for warning in caught:
     print(f"ExtrapolationWarning: {warning.message}")
+print(glassnet.explain_extrapolation(nn, raw.transform(data.X_test)))
 print(f"pictures written to {args.out}")

@@ -183,7 +183,10 @@ def test_rows_inside_the_range_do_not_warn(binary, method):
 
 @pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba", "score"])
 def test_rows_outside_warn_at_the_users_line(binary, method):
+    import pickle
+
     model, X, y = binary
+    model = pickle.loads(pickle.dumps(model))  # a fitted model of its own: it warns once
     outside = X[:4].copy()
     outside[1, 2] = X[:, 2].max() + 2.0
     outside[3, 0] = X[:, 0].min() - 0.5
@@ -192,8 +195,10 @@ def test_rows_outside_warn_at_the_users_line(binary, method):
         getattr(model, method)(*arguments)
     [record] = caught
     assert record.filename == __file__
-    message = str(record.message)
-    assert message.startswith("2 of 4 rows are outside the training range")
+    assert str(record.message) == (
+        f"2 of 4 rows are outside the training range; worst x[:, 2]: up to 2 above "
+        f"[{X[:, 2].min():.4g}, {X[:, 2].max():.4g}]; see glassnet.explain_extrapolation(model, X)")
+    message = str(glassnet.explain_extrapolation(model, outside))
     assert f"x[:, 2] leaves its range [{X[:, 2].min():g}, {X[:, 2].max():g}] in 1 row: up to 2 above" in message
     assert "x[:, 0] leaves its range" in message and "up to 0.5 below" in message
     assert "x[:, 1]" not in message
@@ -218,7 +223,7 @@ def test_the_warning_names_dataframe_columns(regressor):
     model = quiet_fit(MLPRegressor(hidden_layer_sizes=(3,), max_iter=5, random_state=0), frame, Y)
     new = frame.iloc[:2].copy()
     new.loc[0, "height"] = 5.0
-    with pytest.warns(ExtrapolationWarning, match=r"^1 of 2 rows .* height leaves its range"):
+    with pytest.warns(ExtrapolationWarning, match=r"^1 of 2 rows is outside the training range; worst height: up to"):
         model.predict(new)
 
 

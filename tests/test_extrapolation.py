@@ -31,8 +31,8 @@ def test_the_articles_test_rows_warn_naming_feature_rows_and_distance(tutorial):
         nn.predict(scaler.transform(data.X_test))
     [record] = caught
     assert str(record.message) == (
-        "2 of 6 rows are outside the training range, so the predictions there are extrapolations: "
-        "x[:, 2] leaves its range [0, 1] in 2 rows: up to 9 above (9× the range's width)"
+        "2 of 6 rows are outside the training range; worst x[:, 2]: up to 9 above [0, 1]; "
+        "see glassnet.explain_extrapolation(model, X)"
     )
     assert record.filename == __file__  # points at the caller of predict
     warning = record.message
@@ -55,7 +55,10 @@ def test_both_sides_and_several_features_are_counted(tutorial):
     X = np.array([[-1.0, 0.5, 0.5], [2.0, 3.0, 0.5], [0.5, 0.5, 0.5], [0.5, -0.25, 0.5]])
     with pytest.warns(ExtrapolationWarning) as caught:
         assert nn.predict(X).shape == (4, 1)
-    message = str(caught[0].message)
+    # the warning names the worst feature (x[:, 1]: 2 widths above); the report has them all
+    assert str(caught[0].message).startswith("3 of 4 rows are outside the training range; worst x[:, 1]: up to 2 above")
+    assert [excursion.feature for excursion in caught[0].message.excursions] == [0, 1]
+    message = str(glassnet.explain_extrapolation(nn, X))
     assert message.startswith("3 of 4 rows are outside the training range")
     assert "x[:, 0] leaves its range [0, 1] in 2 rows: up to 1 below, up to 1 above (1× the range's width)" in message
     assert "x[:, 1] leaves its range [0, 1] in 2 rows: up to 0.25 below, up to 2 above (2× the range's width)" in message

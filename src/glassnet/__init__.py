@@ -6,8 +6,26 @@ without loading scikit-learn or matplotlib.
 """
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
+    from .article import NeuralNetwork as NeuralNetwork
+    from .engine.network import Network as Network
+    from .engine.training import DivergenceWarning as DivergenceWarning
+    from .engine.training import EarlyStopping as EarlyStopping
+    from .engine.training import History as History
+    from .engine.training_range import ExtrapolationWarning as ExtrapolationWarning
+    from .estimators import MLPClassifier as MLPClassifier
+    from .estimators import MLPRegressor as MLPRegressor
+    from .evaluation import EvaluationResult as EvaluationResult
+    from .persistence.export import to_onnx as to_onnx
+    from .glassbox.extrapolation import explain_extrapolation as explain_extrapolation
+    from .glassbox.gradcheck import check_gradients as check_gradients
+    from .datasets import load_tutorial as load_tutorial
+    from .persistence import load as load
+    from .persistence import save as save
 
 # public name -> the module that defines it
 _EXPORTS = {
@@ -25,6 +43,8 @@ _EXPORTS = {
     "load_tutorial": ".datasets",
     "save": ".persistence",
     "load": ".persistence",
+    "to_onnx": ".persistence.export",
+    "explain_extrapolation": ".glassbox.extrapolation",
 }
 
 # public submodules that live deeper in the package
@@ -33,7 +53,7 @@ _MODULES = {"kernels": ".engine.kernels"}
 __all__ = [*_EXPORTS, "__version__"]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> object:
     if name in _MODULES:
         value = import_module(_MODULES[name], __name__)
         globals()[name] = value
@@ -47,5 +67,5 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS, *_MODULES])

@@ -16,17 +16,24 @@ live in the engine (a :class:`~glassnet.engine.learner.Learner` in
 from __future__ import annotations
 
 import warnings
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .engine.learner import SOLVERS, Learner
+from . import article_parameters
+from ._docstring import with_sections
+from ._typing import ArrayLike
+from .engine.history import EarlyStopping
+from .engine.learner import Learner
 from .engine.metrics import get_metric
 from .engine.network import Network
 from .engine.optimizers import Optimizer, make_optimizer
-from .engine.history import EarlyStopping
+from .engine.solvers import SOLVERS
 from .engine.training import DivergenceWarning, StalledTrainingWarning
 from .engine.validation import check_positive_int, check_X, check_y
 from .evaluation import EvaluationResult, evaluate_outputs
+from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
+from .glassbox.trace import Trace
 
 __all__ = ["NeuralNetwork"]
 
@@ -40,51 +47,8 @@ _LINKED_OUTPUT = {"binary_crossentropy": "logistic", "categorical_crossentropy":
 class NeuralNetwork:
     """A fully connected network with the article's API.
 
-    Parameters
-    ----------
-    input_size, hidden_size, output_size : int
-        The article's 3-3-1 shape by default.
-    layers : list of int, optional
-        ``[n_inputs, hidden_1, ..., n_outputs]``; overrides the three sizes
-        and allows any depth (``[4, 1]`` has no hidden layer).
-    activation : str
-        Hidden activation: identity, logistic, tanh, relu, leaky_relu, elu,
-        gelu, swish.
-    output_activation : str, optional
-        Default: logistic for binary_crossentropy, softmax for
-        categorical_crossentropy, otherwise ``activation``.
-    loss : str
-        squared_error (the article's), absolute_error, huber,
-        binary_crossentropy, categorical_crossentropy or poisson.
-    bias : bool
-        The article has none.
-    init : str
-        "uniform" (the article's [0, 1)), "glorot" or "he".
-    optimizer : str or Optimizer
-        "sgd" (the article's plain gradient descent), "adam", "lbfgs"
-        (scipy's L-BFGS-B on the full batch, one iteration per epoch; the
-        same as the estimators' ``solver="lbfgs"``), or an instance such as
-        ``glassnet.engine.optimizers.SGD(momentum=0.9, nesterov=True)``.
-    learning_rate : float, optional
-        Step size; default 1 for "sgd" (the article's) and the optimiser's own
-        default otherwise (0.001 for "adam").
-    batch_size : int, optional
-        Rows per step; None (the article's) is the full batch.
-    shuffle : bool
-        Reshuffle rows every epoch when using mini-batches.
-    reduction : {"sum", "mean"}
-        The article sums the loss over samples.
-    l2 : float
-        L2 penalty on the weights.
-    metric : str
-        Recorded per epoch in ``error_list``: mae (the article's), mse, rmse,
-        log_loss or accuracy.
-    limit : float
-        Decision threshold for ``test_evaluation`` and accuracy.
-    seed : int, optional
-        Seeds the one ``numpy.random.Generator`` behind the weights, shuffling
-        and validation splits: the same seed gives bit-identical results.
-    dtype : "float64" or "float32"
+    The "Parameters" and "Attributes" sections below are generated from
+    :mod:`glassnet.article_parameters`, where each is described once.
     """
 
     def __init__(
@@ -109,6 +73,7 @@ class NeuralNetwork:
         limit: float = 0.5,
         seed: int | None = None,
         dtype: str = "float64",
+        extrapolation: str = "warn",
     ):
         if layers is None:
             layers = [input_size, hidden_size, output_size]
@@ -130,6 +95,7 @@ class NeuralNetwork:
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
         self.seed = seed
+        self.extrapolation = check_extrapolation_setting(extrapolation)
         rng = np.random.default_rng(seed)
         network = Network(
             layers,
@@ -226,7 +192,7 @@ class NeuralNetwork:
         return X, check_y(y, X.shape[0], self.output_size, self.dtype)
 
     # --- the article's methods ----------------------------------------------------
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         """Outputs for ``X`` (n_samples, n_inputs): shape (n_samples, n_outputs).
 
         The layer values are cached so that :meth:`backward` can reuse them.
@@ -236,7 +202,7 @@ class NeuralNetwork:
         self._last_output = output
         return output
 
-    def backward(self, X, y, o=None) -> None:
+    def backward(self, X: ArrayLike, y: ArrayLike, o: np.ndarray | None = None) -> None:
         """One optimiser step on ``(X, y)``, given ``o = forward(X)``.
 
         When ``o`` is the output of the last :meth:`forward`, its cached layer
@@ -256,17 +222,17 @@ class NeuralNetwork:
 
     def train(
         self,
-        X,
-        y,
+        X: ArrayLike,
+        y: ArrayLike,
         epochs: int = 200,
         *,
         validation_split: float | None = None,
-        validation_data=None,
+        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
         early_stopping: bool = False,
         patience: int = 10,
         tol: float = 1e-4,
-        callbacks=(),
-    ) -> "NeuralNetwork":
+        callbacks: Sequence[Callable[..., Any]] = (),
+    ) -> NeuralNetwork:
         """Train for ``epochs`` epochs, appending one ``metric`` value per epoch.
 
         X : array of shape (n_samples, n_inputs); y : (n_samples,) or
@@ -352,23 +318,23 @@ class NeuralNetwork:
         val, fit = order[:n_val], order[n_val:]
         return X[fit], Y[fit], (X[val], Y[val])
 
-    def predict(self, x):
+    def predict(self, x: ArrayLike) -> float | np.ndarray:
         """Output for one vector (a float when there is one output) or for rows.
 
         Warns with an :class:`~glassnet.ExtrapolationWarning` when rows lie
-        outside :attr:`training_range`, the range of the inputs trained on.
+        outside :attr:`training_range`, the range of the inputs trained on
+        (once per training; never with ``extrapolation="ignore"``).
         """
         x_array = np.asarray(x)
         single = x_array.ndim == 1
         X = self._X(x)
-        if self.training_range is not None:
-            self.training_range.warn(X, stacklevel=2)
+        warn_extrapolation(self, X)
         output = self.network.predict(X)
         if single:
             return output.item() if output.size == 1 else output[0]
         return output
 
-    def trace(self, x, y=None, *, verbose: bool = True):
+    def trace(self, x: ArrayLike, y: ArrayLike | None = None, *, verbose: bool = True) -> Trace:
         """Every number of one sample's forward pass, and backward pass with ``y``.
 
         ``x`` : a vector of ``input_size`` numbers (or one row); ``y`` : its
@@ -386,18 +352,18 @@ class NeuralNetwork:
             trace.print()
         return trace
 
-    def loss(self, X, y) -> float:
+    def loss(self, X: ArrayLike, y: ArrayLike) -> float:
         """The training loss (penalty included) at the current weights."""
         X, Y = self._XY(X, y)
         return self.network.loss_value(X, Y)
 
-    def gradients(self, X, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def gradients(self, X: ArrayLike, y: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """``(weight_grads, bias_grads)`` of :meth:`loss`, shaped like the parameters."""
         X, Y = self._XY(X, y)
         self.network.loss_and_gradient(X, Y)
         return ([g.copy() for g in self.network.weight_grads], [g.copy() for g in self.network.bias_grads])
 
-    def test_evaluation(self, X, y, *, verbose: bool = True) -> EvaluationResult:
+    def test_evaluation(self, X: ArrayLike, y: ArrayLike, *, verbose: bool = True) -> EvaluationResult:
         """Count true/false positives/negatives against ``limit``, fresh each call.
 
         Prints the article's table (unless ``verbose=False``) and returns an
@@ -433,6 +399,7 @@ class NeuralNetwork:
             "batch_size": self.batch_size,
             "shuffle": self.shuffle,
             "seed": self.seed,
+            "extrapolation": self.extrapolation,
         }
         return state, arrays
 
@@ -453,6 +420,7 @@ class NeuralNetwork:
         model.batch_size = None if batch_size is None else check_positive_int(batch_size, "batch_size")
         model.shuffle = bool(state["shuffle"])
         model.seed = state["seed"]
+        model.extrapolation = check_extrapolation_setting(state.get("extrapolation", "warn"))
         model._last_output = None
         return model
 
@@ -476,3 +444,8 @@ def _legacy_learner(state: dict, arrays: dict) -> Learner:
         options = dict(state["optimizer"])
         learner.optimizer = make_optimizer(options.pop("name"), **options)
     return learner
+
+
+# the numpydoc sections, from the one table of parameters and of attributes
+NeuralNetwork.__doc__ = with_sections(NeuralNetwork.__doc__, Parameters=article_parameters.PARAMETERS,
+                                      Attributes=article_parameters.ATTRIBUTES)

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from typing import Callable
 
+from .. import __version__
 from .._registry import Registry
 
 __all__ = ["main", "Command", "COMMANDS", "CliError"]
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="glassnet",
         description="glassnet: a small, transparent neural-network library in NumPy.",
     )
+    parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:

@@ -198,6 +198,12 @@ def _gradcheck_arguments(parser):
     _reading_arguments(parser)
 
 
+def _export_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model file written by glassnet (any kind)")
+    parser.add_argument("-o", "--output", required=True, metavar="MODEL.onnx", help="where to write the ONNX model")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
 def _inspect_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by glassnet")
 
@@ -226,6 +232,12 @@ _TABLE = (
      _trace_arguments, "With the target column in DATA the table also shows deltas and gradients."),
     ("gradcheck", "compare a saved model's gradients with finite differences on a file's rows",
      _gradcheck_arguments, "Exits 1 when the largest relative error is above --tol."),
+    ("export", "write a saved model as an ONNX file, its preprocessing included", _export_arguments,
+     "The ONNX model computes in float32 what 'glassnet predict' computes. A model written by\n"
+     "'glassnet train' takes one input per feature column, named as in the CSV file (numbers as\n"
+     "float32, text as strings, each of shape (n, 1)); other models take X. Needs the onnx extra:\n"
+     "pip install \"glassnet[onnx]\".\n\n"
+     "example:\n  glassnet export fruit.glassnet -o fruit.onnx"),
     ("inspect", "show a saved model: layers, weights, preprocessing, columns, settings, metrics",
      _inspect_arguments, None),
 )

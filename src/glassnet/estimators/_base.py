@@ -32,11 +32,13 @@ from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted, validate_data
 
+from .._typing import ArrayLike, EstimatorT
 from ..engine.learner import Learner
+from ..glassbox.extrapolation import warn_extrapolation
 from ..engine.network import Network
 from ..engine.training import DivergenceWarning, StalledTrainingWarning
 from ..engine.validation import check_representable
-from ..glassbox.access import training_range_of
+from ..glassbox.trace import Trace
 from ._params import validate_parameters
 from ._solvers import SOLVER_FUNCTIONS
 from ._state import estimator_from_state, estimator_state
@@ -102,7 +104,9 @@ class BaseMLP(BaseEstimator):
         raise NotImplementedError
 
     # --- fitting -------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+    def fit(self: EstimatorT, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
+            X_val: ArrayLike | None = None, y_val: ArrayLike | None = None,
+            sample_weight_val: ArrayLike | None = None) -> EstimatorT:
         """Fit the network to ``X`` (n_samples, n_features) and ``y``.
 
         y : (n_samples,) or (n_samples, n_outputs): class labels, a label
@@ -237,7 +241,8 @@ class BaseMLP(BaseEstimator):
         """Output activation for ``X``: shape (n_samples, n_outputs).
 
         Warns with an :class:`~glassnet.ExtrapolationWarning`, pointing at
-        the user's call, when rows lie outside ``training_range_``.
+        the user's call, when rows lie outside ``training_range_`` (once per
+        fitted model; never with ``extrapolation="ignore"``).
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
@@ -245,13 +250,11 @@ class BaseMLP(BaseEstimator):
         # compared in the network's dtype, the one the range was measured in:
         # a float32 model's own training rows, given in float64, are inside it
         X = X.astype(self.network_.dtype, copy=False)
-        training_range = training_range_of(self)
-        if training_range is not None:
-            training_range.warn(X)
+        warn_extrapolation(self, X)
         return self.network_.predict(X)
 
     # --- the glass box -------------------------------------------------------------------
-    def trace(self, x, y=None, *, verbose: bool = True):
+    def trace(self, x: ArrayLike, y: ArrayLike | None = None, *, verbose: bool = True) -> Trace:
         """Every number of one sample's forward pass, and backward pass with ``y``.
 
         ``x`` : one sample (a vector of ``n_features_in_`` numbers, one row,

@@ -27,7 +27,8 @@ from ..engine.activations import hidden_activations
 from ..engine.optimizers import SCHEDULES as SCHEDULE_REGISTRY
 from ..engine.solvers import SOLVERS as SOLVER_REGISTRY
 
-__all__ = ["Parameter", "PARAMETERS", "HIDDEN_ACTIVATIONS", "SOLVERS", "describe", "validate_parameters"]
+__all__ = ["Parameter", "PARAMETERS", "HIDDEN_ACTIVATIONS", "SOLVERS", "describe", "validate_parameters",
+           "parameter_entries"]
 
 # the lists of names come from the engine's registries
 HIDDEN_ACTIVATIONS = tuple(hidden_activations())
@@ -75,6 +76,7 @@ def _integer(minimum, allow_inf=False):
         if not _is_int(value) or value < minimum:
             _fail(name, f"an integer >= {minimum}" + (" or numpy.inf" if allow_inf else ""), value)
 
+    check.type_spec = "int or numpy.inf" if allow_inf else "int"
     return check
 
 
@@ -87,6 +89,7 @@ def _real(low, high=math.inf, low_closed=True, high_closed=False):
             bounds = f"{'[' if low_closed else '('}{low}, {high}{']' if high_closed else ')'}"
             _fail(name, f"a real number in {bounds}", value)
 
+    check.type_spec = "float"
     return check
 
 
@@ -95,6 +98,7 @@ def _choice(options):
         if not isinstance(value, str) or value not in options:
             raise ValueError(f"unknown {name} {value!r}; expected one of: {', '.join(options)}")
 
+    check.type_spec = "{" + ", ".join(map(repr, options)) + "}"
     return check
 
 
@@ -146,6 +150,14 @@ def _verbose(name, value):
     if not _is_int(value) and not isinstance(value, (bool, np.bool_)):
         _fail(name, "True, False or an integer", value)
 
+
+# the numpydoc type of the parameters checked by the plain functions above
+for _check, _spec in ((_boolean, "bool"), (_anything, "int, RandomState instance or None"),
+                      (_hidden_layer_sizes, "array-like of shape (n_layers - 2,)"), (_batch_size, "int or 'auto'"),
+                      (_class_weight, "dict, 'balanced' or None"), (_restore, "bool or None"),
+                      (_callbacks, "list of callables or None"), (_dtype, "{'float32', 'float64'} or None"),
+                      (_verbose, "bool or int")):
+    _check.type_spec = _spec
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("loss", "squared_error", _choice(REGRESSION_LOSSES),
@@ -210,12 +222,25 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("progress", False, _boolean,
               "Show a progress bar (rich) with the epoch, the loss and the validation figure.",
               glassnet=True),
+    Parameter("extrapolation", "warn", _choice(("warn", "ignore")),
+              "'warn': the first prediction of this fitted model that meets rows outside the training "
+              "range issues one ExtrapolationWarning of one line (the count of rows, the worst "
+              "feature); 'ignore': never. glassnet.explain_extrapolation(model, X) gives the detail.",
+              glassnet=True),
     Parameter("dtype", None, _dtype,
               "Floating type of the weights and the arithmetic: None follows X (float32 stays "
               "float32, anything else becomes float64).", glassnet=True),
 )
 
 _BY_NAME = {parameter.name: parameter for parameter in PARAMETERS}
+
+
+def parameter_entries(regressor: bool):
+    """The table's rows for one estimator, as docstring entries, in table order."""
+    from .._docstring import Entry
+
+    return [Entry(p.name, p.check.type_spec, p.doc + (" (glassnet)" if p.glassnet else ""), p.default)
+            for p in PARAMETERS if (regressor or not p.regressor_only) and not (regressor and p.name == "class_weight")]
 
 
 def validate_parameters(estimator) -> None:

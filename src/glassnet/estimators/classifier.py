@@ -10,6 +10,8 @@ clipped.
 
 from __future__ import annotations
 
+from typing import Any, Callable, Sequence
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelBinarizer
@@ -19,7 +21,11 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import check_array
 
+from .._typing import Array, ArrayLike
+from .._docstring import with_sections
+from ._attributes import attribute_entries
 from ._base import BaseMLP, stochastic_solver, store_parameters
+from ._params import parameter_entries
 from ._state import classifier_labels_from_state, classifier_labels_state
 
 __all__ = ["MLPClassifier"]
@@ -30,53 +36,45 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings, plus glassnet's ``class_weight``, ``restore_best_weights``,
-    ``callbacks``, ``progress`` and ``dtype``; all are described once in
-    :data:`glassnet.estimators.PARAMETERS`.
-
-    Fitted attributes are scikit-learn's (``classes_``, ``coefs_``,
-    ``intercepts_``, ``loss_``, ``best_loss_``, ``loss_curve_``,
-    ``validation_scores_``, ``best_validation_score_``, ``t_``,
-    ``n_features_in_``, ``feature_names_in_``, ``n_iter_``, ``n_layers_``,
-    ``n_outputs_``, ``out_activation_``) plus ``network_`` (the engine's
-    :class:`~glassnet.engine.network.Network`, whose parameters ``coefs_`` and
-    ``intercepts_`` are views of), ``validation_loss_curve_`` and
-    ``training_range_`` (per-feature lows and highs of the rows trained on,
-    shape (2, n_features); ``predict`` warns beyond them). ``trace(x, y)``
-    shows every number of one sample's forward and backward pass.
+    ``callbacks``, ``progress``, ``extrapolation`` and ``dtype``. The
+    sections below come from :data:`glassnet.estimators.PARAMETERS` and the
+    attributes table, where each is described once. ``trace(x, y)`` shows
+    every number of one sample's forward and backward pass.
     """
 
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
+        hidden_layer_sizes: int | Sequence[int] = (100,),
+        activation: str = "relu",
         *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        class_weight=None,
-        restore_best_weights=None,
-        callbacks=None,
-        progress=False,
-        dtype=None,
-    ):
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: int | np.random.RandomState | None = None,
+        tol: float = 1e-4,
+        verbose: bool | int = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int | float = 10,
+        max_fun: int = 15000,
+        class_weight: dict[Any, float] | str | None = None,
+        restore_best_weights: bool | None = None,
+        callbacks: Sequence[Callable[..., Any]] | None = None,
+        progress: bool = False,
+        extrapolation: str = "warn",
+        dtype: str | type | None = None,
+    ) -> None:
         # __init__ only stores its arguments, as scikit-learn requires
         store_parameters(self, locals())
 
@@ -155,7 +153,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     # --- scikit-learn's methods ----------------------------------------------------------
     @available_if(stochastic_solver)
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+                    classes: ArrayLike | None = None) -> MLPClassifier:
         """One epoch of sgd/adam on ``(X, y)``; ``classes`` is required on the first call.
 
         classes : array of shape (n_classes,), every class that any call will see.
@@ -173,14 +172,14 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 self._label_binarizer.fit(classes)
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """Class labels, shape (n_samples,), or (n_samples, n_labels) for multilabel."""
         output = self._forward(X)
         if self.n_outputs_ == 1:
             output = output.ravel()
         return self._label_binarizer.inverse_transform(output)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
         output = self._forward(X)
         if self.n_outputs_ == 1:
@@ -188,7 +187,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             return np.vstack([1 - p, p]).T
         return output
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """``log(predict_proba(X))``; a probability of exactly 0 gives -inf."""
         probabilities = self.predict_proba(X)
         with np.errstate(divide="ignore"):
@@ -213,3 +212,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         estimator._label_binarizer = classifier_labels_from_state(meta["labels"], arrays)
         estimator.classes_ = estimator._label_binarizer.classes_
         return estimator
+
+
+# the numpydoc sections, from the one table of parameters and of attributes
+MLPClassifier.__doc__ = with_sections(MLPClassifier.__doc__, Parameters=parameter_entries(regressor=False),
+                             Attributes=attribute_entries(regressor=False))

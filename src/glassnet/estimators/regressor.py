@@ -17,14 +17,19 @@ n_iter_no_change/tol rule reads this same value.
 
 from __future__ import annotations
 
+from typing import Any, Callable, Sequence
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array
 
+from .._typing import Array, ArrayLike
+from .._docstring import with_sections
+from ._attributes import attribute_entries
 from ._base import BaseMLP, stochastic_solver, store_parameters
-from ._params import REGRESSION_OUTPUTS
+from ._params import REGRESSION_OUTPUTS, parameter_entries
 
 __all__ = ["MLPRegressor"]
 
@@ -35,51 +40,46 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings (``loss`` also takes "absolute_error" and "huber"), plus
-    glassnet's ``restore_best_weights``, ``callbacks``, ``progress`` and
-    ``dtype``; all are described once in :data:`glassnet.estimators.PARAMETERS`.
-
-    Fitted attributes are scikit-learn's (``coefs_``, ``intercepts_``,
-    ``loss_``, ``best_loss_``, ``loss_curve_``, ``validation_scores_``,
-    ``best_validation_score_``, ``t_``, ``n_features_in_``,
-    ``feature_names_in_``, ``n_iter_``, ``n_layers_``, ``n_outputs_``,
-    ``out_activation_``) plus ``network_``, ``validation_loss_curve_`` and
-    ``training_range_`` (per-feature lows and highs of the rows trained on,
-    shape (2, n_features); ``predict`` warns beyond them). ``trace(x, y)``
-    shows every number of one sample's forward and backward pass.
+    glassnet's ``restore_best_weights``, ``callbacks``, ``progress``,
+    ``extrapolation`` and ``dtype``. The sections below come from
+    :data:`glassnet.estimators.PARAMETERS` and the attributes table, where
+    each is described once. ``trace(x, y)`` shows every number of one
+    sample's forward and backward pass.
     """
 
     def __init__(
         self,
-        loss="squared_error",
-        hidden_layer_sizes=(100,),
-        activation="relu",
+        loss: str = "squared_error",
+        hidden_layer_sizes: int | Sequence[int] = (100,),
+        activation: str = "relu",
         *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        restore_best_weights=None,
-        callbacks=None,
-        progress=False,
-        dtype=None,
-    ):
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: int | np.random.RandomState | None = None,
+        tol: float = 1e-4,
+        verbose: bool | int = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int | float = 10,
+        max_fun: int = 15000,
+        restore_best_weights: bool | None = None,
+        callbacks: Sequence[Callable[..., Any]] | None = None,
+        progress: bool = False,
+        extrapolation: str = "warn",
+        dtype: str | type | None = None,
+    ) -> None:
         # __init__ only stores its arguments, as scikit-learn requires
         store_parameters(self, locals())
 
@@ -116,11 +116,16 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         return "r2"
 
     @available_if(stochastic_solver)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> MLPRegressor:
         """One epoch of sgd/adam on ``(X, y)``, continuing from the current weights."""
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """Predictions, shape (n_samples,) for one output, else (n_samples, n_outputs)."""
         output = self._forward(X)
         return output.ravel() if output.shape[1] == 1 else output
+
+
+# the numpydoc sections, from the one table of parameters and of attributes
+MLPRegressor.__doc__ = with_sections(MLPRegressor.__doc__, Parameters=parameter_entries(regressor=True),
+                             Attributes=attribute_entries(regressor=True))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._typing import ArrayLike
 from .access import engine_of
 
 __all__ = ["check_gradients", "numerical_gradient", "relative_error"]
@@ -49,7 +50,7 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     return float(np.max(np.abs(analytic - numeric)) / scale)
 
 
-def check_gradients(model, X, y, step: float = 1e-6) -> float:
+def check_gradients(model: object, X: ArrayLike, y: ArrayLike, step: float = 1e-6) -> float:
     """Largest relative error between analytic and finite-difference gradients.
 
     ``model`` is a :class:`~glassnet.NeuralNetwork` (trained or not: its

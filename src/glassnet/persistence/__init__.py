@@ -4,17 +4,20 @@ One file holds a model's arrays as ``.npy`` members and everything else as
 JSON (see :mod:`.archive`). Saving is atomic (see :mod:`._atomic`); loading
 validates the whole file before building anything and never unpickles or
 executes code from it. Which classes can be saved is a registry
-(see :mod:`.kinds`).
+(see :mod:`.kinds`); scikit-learn pipelines are saved through
+:mod:`.sklearn_state`. :mod:`.export` writes any model as an ONNX graph
+(the ``onnx`` extra), imported only when used.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from ._atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from .archive import FORMAT, MAX_BYTES, VERSION, pack, unpack
-from .kinds import KINDS, embed_state, embedded_object, kind_class, kind_of, register_kind
+from .kinds import KINDS, embed_state, embedded_object, from_state, kind_class, kind_of, register_kind, state_of
 
 __all__ = [
     "save",
@@ -32,23 +35,26 @@ __all__ = [
 ]
 
 
-def save(model, path) -> Path:
+def save(model: object, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` atomically; returns the path.
 
     ``model`` is a :class:`~glassnet.NeuralNetwork`, a
     :class:`~glassnet.Network`, a fitted :class:`~glassnet.MLPClassifier` or
-    :class:`~glassnet.MLPRegressor`, or any registered kind. The file is
+    :class:`~glassnet.MLPRegressor`, a fitted scikit-learn ``Pipeline`` or
+    ``ColumnTransformer`` of scalers, ``SimpleImputer``, ``OneHotEncoder``,
+    ``OrdinalEncoder``, glassnet estimators, "drop" and "passthrough" (any
+    other step raises ``ValueError`` naming it), or any registered kind. The file is
     complete or absent: an existing file at ``path`` is replaced only once the
     new one is fully written.
     """
     kind = kind_of(model)
-    state, arrays = model._glassnet_state()
+    state, arrays = state_of(model)
     data = pack(kind, state, arrays)
     atomic_write_bytes(path, data)
     return Path(path)
 
 
-def load(path, *, max_bytes: int | None = None):
+def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Any:
     """The model saved at ``path``.
 
     Raises ``ValueError`` for a file that is not a glassnet model, is
@@ -67,9 +73,9 @@ def load(path, *, max_bytes: int | None = None):
     kind, state, arrays = unpack(data, source=source)
     cls = kind_class(kind)
     try:
-        return cls._from_glassnet_state(state, arrays)
+        return from_state(cls, state, arrays)
     except ValueError as error:
         raise ValueError(f"{source} holds an invalid {kind}: {error}") from None
-    except (KeyError, TypeError, IndexError, AttributeError) as error:
+    except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as error:
         # a state missing an entry or holding the wrong type: the JSON was edited
         raise ValueError(f"{source} holds a malformed {kind} state ({type(error).__name__}: {error})") from None

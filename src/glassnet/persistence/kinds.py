@@ -8,7 +8,11 @@ A savable class has two methods:
 * ``_from_glassnet_state(cls, state, arrays)`` (a classmethod): the object
   those describe.
 
-``register_kind("name", cls)`` lets :func:`glassnet.load` rebuild it. A
+``register_kind("name", cls)`` lets :func:`glassnet.load` rebuild it.
+Classes that are not glassnet's own (scikit-learn's ``Pipeline`` and
+``ColumnTransformer``) are kinds through an adapter: a pair of functions
+in :data:`ADAPTERS` doing what the two methods do (see
+:mod:`.sklearn_state`). A
 class holding another savable object embeds it with :func:`embed_state` and
 gets it back with :func:`embedded_object`. Loading only ever calls a
 registered class's ``_from_glassnet_state``; nothing in a file names code.
@@ -20,9 +24,12 @@ from importlib import import_module
 
 from .._registry import Registry
 
-__all__ = ["KINDS", "register_kind", "kind_class", "kind_of", "embed_state", "embedded_object"]
+__all__ = ["KINDS", "ADAPTERS", "register_kind", "kind_class", "kind_of", "embed_state", "embedded_object",
+           "state_of", "from_state"]
 
 KINDS: Registry[type] = Registry("model kind")
+# class -> (state function, rebuilding function) for classes without the two methods
+ADAPTERS: dict = {}
 
 # the library's own kinds, imported on first use so that importing
 # glassnet.persistence stays light and free of import cycles
@@ -33,6 +40,8 @@ _BUILTIN = {
     "MLPRegressor": ("glassnet.estimators", "MLPRegressor"),
     "tabular": ("glassnet.tabular", "TabularModel"),
 }
+# scikit-learn containers, saved through glassnet.persistence.sklearn_state
+_ADAPTED = {"Pipeline": "sklearn.pipeline", "ColumnTransformer": "sklearn.compose"}
 
 
 def register_kind(name: str, cls: type) -> type:
@@ -48,6 +57,25 @@ def _load_builtins() -> None:
     for name, (module, attribute) in _BUILTIN.items():
         if name not in KINDS:
             register_kind(name, getattr(import_module(module), attribute))
+    for name, module in _ADAPTED.items():
+        if name not in KINDS:
+            from .sklearn_state import sklearn_from_state, sklearn_state
+
+            cls = getattr(import_module(module), name)
+            ADAPTERS[cls] = (sklearn_state, lambda state, arrays: sklearn_from_state(state, arrays))
+            KINDS.register(name, cls)
+
+
+def state_of(model) -> tuple[dict, dict]:
+    """``(state, arrays)`` of a model of a registered kind."""
+    adapter = ADAPTERS.get(type(model))
+    return adapter[0](model) if adapter is not None else model._glassnet_state()
+
+
+def from_state(cls: type, state: dict, arrays: dict):
+    """The object of class ``cls`` that ``state`` and ``arrays`` describe."""
+    adapter = ADAPTERS.get(cls)
+    return adapter[1](state, arrays) if adapter is not None else cls._from_glassnet_state(state, arrays)
 
 
 def kind_class(name: str) -> type:
@@ -70,8 +98,9 @@ def kind_of(model) -> str:
 def embed_state(model, prefix: str) -> tuple[dict, dict]:
     """``(state, arrays)`` for ``model`` inside another state: its arrays are
     renamed ``prefix + name`` and the state records its kind."""
-    state, arrays = model._glassnet_state()
-    return {"kind": kind_of(model), "state": state}, {prefix + name: array for name, array in arrays.items()}
+    kind = kind_of(model)
+    state, arrays = state_of(model)
+    return {"kind": kind, "state": state}, {prefix + name: array for name, array in arrays.items()}
 
 
 def embedded_object(entry: dict, arrays: dict, prefix: str):
@@ -79,4 +108,4 @@ def embedded_object(entry: dict, arrays: dict, prefix: str):
     if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
         raise ValueError(f"the embedded model entry {entry!r} is malformed; expected a kind and a state")
     own = {name[len(prefix):]: array for name, array in arrays.items() if name.startswith(prefix)}
-    return kind_class(entry["kind"])._from_glassnet_state(entry.get("state"), own)
+    return from_state(kind_class(entry["kind"]), entry.get("state"), own)

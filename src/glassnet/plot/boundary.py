@@ -11,15 +11,13 @@ outside it, the map is extrapolation.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..engine.training_range import ExtrapolationWarning
+from ..glassbox.extrapolation import silenced
 from ..glassbox.access import training_range_of
 from ..engine.network import Network
 from ..engine.validation import check_X
@@ -36,9 +34,9 @@ def _scores(model, grid: np.ndarray) -> np.ndarray:
 
     A binary classifier's two probability columns become one, P(second class).
     """
-    with warnings.catch_warnings():
-        # the grid reaches past the data on purpose; the rectangle shows where
-        warnings.simplefilter("ignore", ExtrapolationWarning)
+    # the grid reaches past the data on purpose; the rectangle shows where. silenced:
+    # no warning, and the model keeps its one warning for the user's own predict
+    with silenced():
         if hasattr(model, "predict_proba"):
             scores = np.asarray(model.predict_proba(grid), dtype=np.float64)
             return scores[:, 1:] if scores.shape[1] == 2 else scores

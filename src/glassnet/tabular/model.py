@@ -11,12 +11,11 @@ imputation existed load with no imputer: empty cells stay errors there.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
-from ..engine.training_range import ExtrapolationWarning, TrainingRange
+from ..glassbox.extrapolation import silenced
+from ..engine.training_range import TrainingRange
 from ..persistence import embed_state, embedded_object
 from ._sklearn_state import scaler_from_state, scaler_state
 from .columns import Columns
@@ -106,10 +105,9 @@ class TabularModel:
     # --- predictions ---------------------------------------------------------------------
     def network_call(self, method: str, X: np.ndarray) -> np.ndarray:
         """``estimator.<method>(X)`` on scaled inputs, without the network's own range warning."""
-        with warnings.catch_warnings():
-            # the range check belongs to the file's units (see outside);
-            # the network's own, on scaled inputs, would repeat it less clearly
-            warnings.simplefilter("ignore", ExtrapolationWarning)
+        # the range check belongs to the file's units (see outside); the
+        # network's own, on scaled inputs, would repeat it less clearly
+        with silenced():
             return getattr(self.estimator, method)(X)
 
     def predict(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:

@@ -1,0 +1,25 @@
+"""``glassnet export``: a saved model as an ONNX file."""
+
+from __future__ import annotations
+
+import sys
+
+from . import CliError
+from ._io import check_output_path
+
+
+def run(args) -> int:
+    check_output_path(args.output)
+    from ..persistence import load
+
+    model = load(args.model)
+    try:
+        from ..persistence.export import to_onnx
+    except ImportError as error:
+        raise CliError(str(error), hint='pip install "glassnet[onnx]"') from None
+    proto = to_onnx(model, args.output)
+    inputs = ", ".join(value.name for value in proto.graph.input)
+    outputs = ", ".join(value.name for value in proto.graph.output)
+    if not args.quiet:
+        print(f"ONNX model written to {args.output}; inputs: {inputs}; outputs: {outputs}", file=sys.stderr)
+    return 0

@@ -1,0 +1,59 @@
+"""A command-line model file (:class:`~glassnet.tabular.TabularModel`) as one
+ONNX graph taking the table's raw columns.
+
+Inputs are named as the columns of the CSV file the model learnt from, one
+per feature column, each of shape (n, 1): float32 for a numeric column,
+string for a text column. The graph does what ``TabularModel.inputs``
+does: the numeric columns side by side, each text column one-hot encoded
+over the categories seen in training (a category not seen gives all zeros,
+as in glassnet), the fitted steps in order (the scaler today), then the
+network and the estimator's output head.
+
+Text cells are compared as given: glassnet strips the spaces around a CSV
+cell, so strip them before calling the runtime too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from onnx import TensorProto
+
+from .steps import write_step
+
+__all__ = ["write_tabular_inputs", "numeric_steps", "input_steps"]
+
+
+def numeric_steps(model) -> list:
+    """Fitted steps applied to the numeric columns alone, before one-hot
+    encoding (an imputer, when the model has one)."""
+    imputer = getattr(model, "imputer", None)
+    return [] if imputer is None else [imputer]
+
+
+def input_steps(model) -> list:
+    """Fitted steps applied to all the network's inputs (the scaler)."""
+    return [] if model.scaler is None else [model.scaler]
+
+
+def write_tabular_inputs(graph, model) -> str:
+    """Declare one graph input per feature column; the name of the network's input."""
+    columns = model.columns
+    blocks = []
+    numeric = [graph.add_input(name, TensorProto.FLOAT, [None, 1]) for name in columns.numeric]
+    if numeric:
+        block = numeric[0] if len(numeric) == 1 else graph.node("Concat", numeric, "numeric", axis=1)
+        for step in numeric_steps(model):
+            block = write_step(graph, step, block)
+        blocks.append(block)
+    for name, categories in columns.categories.items():
+        cells = graph.add_input(name, TensorProto.STRING, [None, 1])
+        encoded = graph.node("OneHotEncoder", [cells], f"{name}_onehot3d", domain="ai.onnx.ml",
+                             cats_strings=list(categories), zeros=1)
+        axis = graph.constant("axis", np.array([1], dtype=np.int64))
+        blocks.append(graph.node("Squeeze", [encoded, axis], f"{name}_onehot"))
+    # inputs declared in file order; a network input needs at least one column
+    graph.inputs.sort(key=lambda value: columns.features.index(value.name))
+    x = blocks[0] if len(blocks) == 1 else graph.node("Concat", blocks, "encoded", axis=1)
+    for step in input_steps(model):
+        x = write_step(graph, step, x)
+    return x

@@ -1,5 +1,7 @@
 """ONNX export: every model kind, activation and output link, checked against onnxruntime."""
 
+from pathlib import Path
+
 import numpy as np
 import onnx
 import onnxruntime as ort
@@ -295,3 +297,29 @@ def test_export_command_errors_are_one_line_and_write_nothing(tmp_path):
         assert result.returncode == 1
         assert result.stderr.startswith("error: ") and message in result.stderr and "Traceback" not in result.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["junk.glassnet"]
+
+
+def test_a_command_line_model_with_empty_cells_imputes_them_in_onnx(tmp_path):
+    # the real penguins file: NA cells in numeric and text columns, filled by --impute (the default)
+    import palmerpenguins
+
+    penguins = Path(palmerpenguins.__file__).parent / "data" / "penguins.csv"
+    trained = run_glassnet("train", penguins, "--target", "species", "--ignore", "year", "-o", "penguins.glassnet",
+                           "--hidden", "8", "--epochs", "60", "--quiet", cwd=tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    assert run_glassnet("export", "penguins.glassnet", "-o", "penguins.onnx", "--quiet", cwd=tmp_path).returncode == 0
+    proto = onnx.load(tmp_path / "penguins.onnx")
+    model = glassnet.load(tmp_path / "penguins.glassnet")
+    frame = pd.read_csv(penguins, dtype=str).fillna("")
+    empty = frame[[value.name for value in proto.graph.input]].eq("")
+    assert empty.any(axis=1).sum() >= 10 and empty["sex"].sum() >= 5  # numbers and text both have holes
+    feeds = {}
+    for value in proto.graph.input:
+        cells = frame[value.name].str.strip()
+        if value.type.tensor_type.elem_type == onnx.TensorProto.STRING:
+            feeds[value.name] = cells.to_numpy(dtype=object).reshape(-1, 1)
+        else:
+            feeds[value.name] = pd.to_numeric(cells.replace("", np.nan)).astype(np.float32).to_numpy().reshape(-1, 1)
+    outputs = run(proto, **feeds)
+    np.testing.assert_allclose(outputs["probabilities"], model.predict_proba(frame), atol=TOLERANCE)
+    assert outputs["label"].tolist() == model.predict(frame).tolist()

@@ -124,7 +124,8 @@ def _model_rows(model, X):
     if isinstance(model, Pipeline):
         return _model_rows(model[-1], model[:-1].transform(X))
     if hasattr(model, "columns") and hasattr(model, "outside"):  # a command-line model: the file's own units
-        return model.training_range, model.columns.numbers(X, "the data")
+        encoded = model.encode(X, "the data")
+        return model.training_range, encoded.numbers[encoded.usable]
     from ..estimators._base import BaseMLP
 
     if isinstance(model, BaseMLP):

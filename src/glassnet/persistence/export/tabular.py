@@ -4,10 +4,10 @@ ONNX graph taking the table's raw columns.
 Inputs are named as the columns of the CSV file the model learnt from, one
 per feature column, each of shape (n, 1): float32 for a numeric column,
 string for a text column. The graph does what ``TabularModel.inputs``
-does: the numeric columns side by side, each text column one-hot encoded
-over the categories seen in training (a category not seen gives all zeros,
-as in glassnet), the fitted steps in order (the scaler today), then the
-network and the estimator's output head.
+does: the numeric columns side by side with their empty (NaN) cells
+imputed, each text column's empty cells filled and one-hot encoded over the
+categories seen in training (a category not seen gives all zeros, as in
+glassnet), the scaler, then the network and the estimator's output head.
 
 Text cells are compared as given: glassnet strips the spaces around a CSV
 cell, so strip them before calling the runtime too.
@@ -25,9 +25,15 @@ __all__ = ["write_tabular_inputs", "numeric_steps", "input_steps"]
 
 def numeric_steps(model) -> list:
     """Fitted steps applied to the numeric columns alone, before one-hot
-    encoding (an imputer, when the model has one)."""
-    imputer = getattr(model, "imputer", None)
-    return [] if imputer is None else [imputer]
+    encoding: the imputer of empty (NaN) cells, when the model has one."""
+    imputation = getattr(model, "imputation", None)
+    return [] if imputation is None or imputation.numeric is None else [imputation.numeric]
+
+
+def text_fill_values(model) -> list[str] | None:
+    """The value an empty text cell becomes, per text column (None: no imputation)."""
+    imputation = getattr(model, "imputation", None)
+    return None if imputation is None or imputation.text is None else imputation.text_values
 
 
 def input_steps(model) -> list:
@@ -45,8 +51,16 @@ def write_tabular_inputs(graph, model) -> str:
         for step in numeric_steps(model):
             block = write_step(graph, step, block)
         blocks.append(block)
-    for name, categories in columns.categories.items():
+    fills = text_fill_values(model)
+    for index, (name, categories) in enumerate(columns.categories.items()):
         cells = graph.add_input(name, TensorProto.STRING, [None, 1])
+        if fills is not None:
+            # an empty cell becomes the training part's most frequent category;
+            # every other unseen text stays unseen (all zeros after one-hot)
+            known = [str(category) for category in categories]
+            cells = graph.node("LabelEncoder", [cells], f"{name}_filled", domain="ai.onnx.ml",
+                               keys_strings=[*known, ""], values_strings=[*known, fills[index]],
+                               default_string="\x00unseen")
         encoded = graph.node("OneHotEncoder", [cells], f"{name}_onehot3d", domain="ai.onnx.ml",
                              cats_strings=list(categories), zeros=1)
         axis = graph.constant("axis", np.array([1], dtype=np.int64))

@@ -118,20 +118,19 @@ class ExtrapolationReport:
 
 def _model_rows(model, X):
     """``(training range, X as the model compares it)`` for any glassnet model or a Pipeline ending in one."""
+    from sklearn.base import BaseEstimator
     from sklearn.pipeline import Pipeline
-    from sklearn.utils.validation import check_is_fitted, validate_data
+    from sklearn.utils.validation import validate_data
 
     if isinstance(model, Pipeline):
         return _model_rows(model[-1], model[:-1].transform(X))
     if hasattr(model, "columns") and hasattr(model, "outside"):  # a command-line model: the file's own units
         encoded = model.encode(X, "the data")
         return model.training_range, encoded.numbers[encoded.usable]
-    from ..estimators._base import BaseMLP
-
-    if isinstance(model, BaseMLP):
-        check_is_fitted(model, "network_", msg="this %(name)s is not fitted yet: call fit before explain_extrapolation")
+    if isinstance(model, BaseEstimator) and type(model).__module__.startswith("glassnet."):  # an estimator
+        network = learner_of(model, "explain_extrapolation").network
         X = validate_data(model, X, accept_sparse=["csr", "csc"], reset=False)
-        return training_range_of(model), X.astype(model.network_.dtype, copy=False)
+        return training_range_of(model), X.astype(network.dtype, copy=False)
     if hasattr(model, "_X"):  # NeuralNetwork
         return training_range_of(model), model._X(X)
     raise ValueError(f"explain_extrapolation needs a glassnet model (NeuralNetwork, a fitted estimator, a model "

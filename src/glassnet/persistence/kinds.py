@@ -42,6 +42,7 @@ _BUILTIN = {
 }
 # scikit-learn containers, saved through glassnet.persistence.sklearn_state
 _ADAPTED = {"Pipeline": "sklearn.pipeline", "ColumnTransformer": "sklearn.compose"}
+_ADAPTER = "glassnet.persistence.sklearn_state"
 
 
 def register_kind(name: str, cls: type) -> type:
@@ -59,10 +60,11 @@ def _load_builtins() -> None:
             register_kind(name, getattr(import_module(module), attribute))
     for name, module in _ADAPTED.items():
         if name not in KINDS:
-            from .sklearn_state import sklearn_from_state, sklearn_state
-
+            # named, like the built-in kinds, and imported on first use: the
+            # adapter saves the glassnet models inside a pipeline through this module
+            adapter = import_module(_ADAPTER)
             cls = getattr(import_module(module), name)
-            ADAPTERS[cls] = (sklearn_state, lambda state, arrays: sklearn_from_state(state, arrays))
+            ADAPTERS[cls] = (adapter.sklearn_state, adapter.sklearn_from_state)
             KINDS.register(name, cls)
 
 

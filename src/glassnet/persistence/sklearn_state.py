@@ -28,6 +28,9 @@ from importlib import import_module
 
 import numpy as np
 
+from .._json import number_from_json, number_to_json
+from .kinds import embed_state, embedded_object
+
 __all__ = ["STEP_CLASSES", "check_steps", "sklearn_state", "sklearn_from_state", "fitted_split", "fitted_restore"]
 
 # class name -> (module, class): the steps a model file may hold
@@ -120,8 +123,6 @@ class _Writer:
         return name
 
     def encode(self, value, where: str):
-        from .kinds import embed_state
-
         if value is None or isinstance(value, (bool, str)):
             return value
         if isinstance(value, (np.generic,)) and value.dtype.kind in "biuf":
@@ -263,8 +264,6 @@ class _Reader:
         return np.array(items, dtype=dtype).reshape(value["shape"])
 
     def _glassnet(self, value, depth):
-        from .kinds import embedded_object
-
         if value["glassnet"].get("kind") not in _GLASSNET:
             raise ValueError(f"the pipeline holds a glassnet {value['glassnet'].get('kind')!r}; expected one of {_GLASSNET}")
         return embedded_object(value["glassnet"], self.arrays, str(value["prefix"]))
@@ -307,7 +306,6 @@ def sklearn_from_state(state: dict, arrays: dict):
 def fitted_split(transformer, prefix: str) -> tuple[dict, dict]:
     """A fitted transformer's public fitted attributes (ending in ``_``):
     ``(JSON numbers, arrays named prefix + attribute)``."""
-    from .._json import number_to_json
 
     fitted = {key: value for key, value in vars(transformer).items() if key.endswith("_") and not key.startswith("_")}
     arrays = {prefix + key: value for key, value in fitted.items() if isinstance(value, np.ndarray)}
@@ -317,7 +315,6 @@ def fitted_split(transformer, prefix: str) -> tuple[dict, dict]:
 
 def fitted_restore(transformer, scalars: dict, arrays: dict, prefix: str):
     """Set back what :func:`fitted_split` took; returns the transformer."""
-    from .._json import number_from_json
 
     for key, value in scalars.items():
         if not key.endswith("_") or not _ATTRIBUTE.fullmatch(key) or key.startswith("_"):

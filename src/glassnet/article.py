@@ -46,9 +46,9 @@ class NeuralNetwork:
     layers : list of int, optional
         ``[n_inputs, hidden_1, ..., n_outputs]``; overrides the three sizes
         and allows any depth (``[4, 1]`` has no hidden layer).
-    activation : str
+    activation : str or list of str
         Hidden activation: identity, logistic, tanh, relu, leaky_relu, elu,
-        gelu, swish.
+        gelu, swish; or one name per hidden layer.
     output_activation : str, optional
         Default: logistic for binary_crossentropy, softmax for
         categorical_crossentropy, otherwise ``activation``.
@@ -116,8 +116,9 @@ class NeuralNetwork:
         layers = [check_positive_int(size, "every layer size") for size in layers]
         if len(layers) < 2:
             raise ValueError(f"layers needs at least an input and an output size, got {layers}")
+        hidden = [activation] * (len(layers) - 2) if isinstance(activation, str) else list(activation)
         if output_activation is None:
-            output_activation = _LINKED_OUTPUT.get(loss, activation)
+            output_activation = _LINKED_OUTPUT.get(loss, activation if isinstance(activation, str) else "identity")
         if batch_size is not None:
             batch_size = check_positive_int(batch_size, "batch_size")
         self.metric = get_metric(metric).name
@@ -128,7 +129,7 @@ class NeuralNetwork:
         self.rng = np.random.default_rng(seed)
         self.network = Network(
             layers,
-            activation=[activation] * (len(layers) - 2),
+            activation=hidden,
             output_activation=output_activation,
             loss=loss,
             bias=bias,

@@ -32,6 +32,7 @@ _BUILTIN = {
     "MLPClassifier": ("glassnet.estimators", "MLPClassifier"),
     "MLPRegressor": ("glassnet.estimators", "MLPRegressor"),
     "tabular": ("glassnet.tabular", "TabularModel"),
+    "NetworkEstimator": ("glassnet.tabular.network_model", "NetworkEstimator"),
 }
 
 

@@ -1,0 +1,251 @@
+"""The playground's Starlette app: the page, uploads, downloads, one WebSocket.
+
+Commands arrive on the WebSocket as JSON (``play``, ``pause``, ``step``,
+``reset``, ``settings``, ``trace``); the answers go back as JSON messages
+(``hello``, ``data``, ``state``, ``trace``, ``error``) and the frames as
+binary messages (see :mod:`.frames`). Training runs in a worker thread a tick
+at a time, so the event loop stays free for commands; frames go out at most
+:data:`FRAME_RATE` times a second from their own task, so a slow page never
+slows training. A page that disconnects takes its session with it: its
+training stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from .security import COOKIE, Guard
+from .session import UPLOADED, Session, choices
+
+__all__ = ["create_app", "FRAME_RATE", "TICK_SECONDS"]
+
+STATIC = Path(__file__).parent / "static"
+FRAME_RATE = 30
+# training runs in ticks of about this long: long enough that a tick's
+# overhead is small beside the epochs, short enough that pause answers at once
+TICK_SECONDS = 0.02
+_log = logging.getLogger("glassnet.playground")
+
+
+class Runner:
+    """Plays one session: the training task, the frame task and the commands."""
+
+    def __init__(self, websocket: WebSocket, session: Session):
+        self.websocket = websocket
+        self.session = session
+        self.lock = asyncio.Lock()
+        self.training: asyncio.Task | None = None
+        self.frame_due = asyncio.Event()
+        self.sender = asyncio.create_task(self._send_frames())
+
+    @property
+    def running(self) -> bool:
+        return self.training is not None and not self.training.done()
+
+    async def _train(self):
+        loop = asyncio.get_running_loop()
+        epochs = 1
+        while True:
+            async with self.lock:
+                start = time.perf_counter()
+                problem = await loop.run_in_executor(None, self.session.train, epochs)
+                elapsed = time.perf_counter() - start
+            self.frame_due.set()
+            if problem:
+                await self.send_json({"type": "error", "message": problem})
+                await self.send_json({"type": "state", "running": False})
+                return
+            # aim each tick at TICK_SECONDS, growing at most twofold per tick
+            epochs = max(1, min(2 * epochs, int(epochs * TICK_SECONDS / max(elapsed, 1e-6))))
+            await asyncio.sleep(0)
+
+    async def _send_frames(self):
+        last = 0.0
+        while True:
+            await self.frame_due.wait()
+            self.frame_due.clear()
+            wait = last + 1.0 / FRAME_RATE - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            async with self.lock:
+                message = self.session.frame() if self.session.model is not None else None
+            last = time.perf_counter()
+            if message is None:
+                continue
+            try:
+                await self.websocket.send_bytes(message)
+            except (WebSocketDisconnect, RuntimeError):  # the page has gone; the receive loop ends the session
+                return
+
+    async def send_json(self, message: dict):
+        await self.websocket.send_text(json.dumps(message, allow_nan=False))
+
+    async def stop_training(self):
+        if self.running:
+            self.training.cancel()
+            try:
+                await self.training
+            except asyncio.CancelledError:
+                pass
+        self.training = None
+
+    async def close(self):
+        await self.stop_training()
+        self.sender.cancel()
+
+    # --- commands --------------------------------------------------------------------
+    async def handle(self, command: dict):
+        kind = command.get("type")
+        handler = getattr(self, f"_on_{kind}", None) if isinstance(kind, str) else None
+        if handler is None:
+            raise ValueError(f"unknown command {kind!r}; expected play, pause, step, reset, settings or trace")
+        await handler(command)
+
+    async def _on_play(self, command):
+        if not self.running:
+            self.training = asyncio.create_task(self._train())
+        await self.send_json({"type": "state", "running": True})
+
+    async def _on_pause(self, command):
+        await self.stop_training()
+        await self.send_json({"type": "state", "running": False})
+        self.frame_due.set()
+
+    async def _on_step(self, command):
+        await self._on_pause(command)
+        async with self.lock:
+            problem = self.session.train(1)
+        if problem:
+            raise ValueError(problem)
+        self.frame_due.set()
+
+    async def _on_reset(self, command):
+        await self._on_pause(command)
+        async with self.lock:
+            self.session.reset()
+        await self.send_json(self.session.description())
+        self.frame_due.set()
+
+    async def _on_settings(self, command):
+        await self._on_pause(command)
+        loop = asyncio.get_running_loop()
+        async with self.lock:
+            # a large table takes a moment to split and encode: off the event loop
+            await loop.run_in_executor(None, self.session.apply, command.get("settings", {}))
+        await self.send_json(self.session.description())
+        self.frame_due.set()
+
+    async def _on_trace(self, command):
+        async with self.lock:
+            message = self.session.trace(command.get("part"), command.get("index"))
+        await self.send_json(message)
+
+
+def create_app(token: str, hosts: set[str], *, max_upload_bytes: int = 50 * 2**20, table=None,
+               dataset: str | None = None, target: str | None = None):
+    """The ASGI app behind the :class:`~glassnet.playground.security.Guard`.
+
+    ``table`` is ``(frame, name)`` of a file given on the command line;
+    ``dataset`` and ``target`` are the page's starting choices.
+    """
+    state = {"table": table, "sessions": {}}
+    start_dataset = UPLOADED if table is not None else (dataset or "circle")
+
+    async def page(request):
+        response = FileResponse(STATIC / "index.html", headers={"cache-control": "no-store"})
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+    async def upload(request):
+        name = request.query_params.get("name", "upload.csv")[:200]
+        declared = request.headers.get("content-length")
+        limit_mb = max_upload_bytes / 2**20
+        too_big = {"error": f"the file is larger than the upload limit of {limit_mb:g} MB; "
+                            "start the playground with --max-upload-mb to allow more"}
+        if declared is not None and declared.isdigit() and int(declared) > max_upload_bytes:
+            return JSONResponse(too_big, status_code=413)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_upload_bytes:
+                return JSONResponse(too_big, status_code=413)
+            chunks.append(chunk)
+        from .tables import read_upload
+
+        try:
+            frame = await asyncio.get_running_loop().run_in_executor(None, read_upload, b"".join(chunks), name)
+        except ValueError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        state["table"] = (frame, name)
+        return JSONResponse({"name": name, "columns": list(frame.columns), "rows": len(frame)})
+
+    def _session(request) -> Session | None:
+        return state["sessions"].get(request.query_params.get("session", ""))
+
+    async def model_file(request):
+        session = _session(request)
+        if session is None:
+            return JSONResponse({"error": "no such session; reload the page"}, status_code=404)
+        data = await asyncio.get_running_loop().run_in_executor(None, session.model_file)
+        return Response(data, media_type="application/octet-stream",
+                        headers={"content-disposition": 'attachment; filename="playground.glassnet"'})
+
+    async def history(request):
+        session = _session(request)
+        if session is None:
+            return JSONResponse({"error": "no such session; reload the page"}, status_code=404)
+        return Response(session.history_csv(), media_type="text/csv",
+                        headers={"content-disposition": 'attachment; filename="history.csv"'})
+
+    async def websocket(websocket: WebSocket):
+        await websocket.accept()
+        session_id = secrets.token_hex(8)
+        session = Session(lambda: state["table"])
+        state["sessions"][session_id] = session
+        runner = Runner(websocket, session)
+        file = state["table"][1] if state["table"] is not None else None
+        try:
+            await runner.send_json({"type": "hello", "session": session_id, "choices": choices(), "file": file,
+                                    "defaults": {"dataset": start_dataset, "target": target}})
+            while True:
+                text = await websocket.receive_text()
+                try:
+                    command = json.loads(text)
+                    if not isinstance(command, dict):
+                        raise ValueError("a command is a JSON object with a type")
+                    await runner.handle(command)
+                except (ValueError, json.JSONDecodeError) as error:
+                    await runner.send_json({"type": "error", "message": str(error)})
+                except (WebSocketDisconnect, asyncio.CancelledError):
+                    raise
+                except Exception as error:  # the page stays usable; the log keeps the details
+                    _log.exception("playground command failed")
+                    await runner.send_json({"type": "error", "message": f"internal error: {error!r}"})
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            await runner.close()
+            state["sessions"].pop(session_id, None)
+
+    routes = [
+        Route("/", page),
+        Route("/upload", upload, methods=["POST"]),
+        Route("/model.glassnet", model_file),
+        Route("/history.csv", history),
+        WebSocketRoute("/ws", websocket),
+        Mount("/static", StaticFiles(directory=STATIC)),
+    ]
+    app = Starlette(routes=routes)
+    app.state.playground = state
+    return Guard(app, token, hosts)

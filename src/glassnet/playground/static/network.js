@@ -1,0 +1,179 @@
+// The network as SVG: a column per layer, an edge per weight (width |w|,
+// blue positive, orange negative), a small heat map per hidden and output
+// neuron (a canvas in a foreignObject). Hover shows the numbers.
+import { css, diverging, image, neuronImage, outputImage } from "./heatmap.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const XHTML = "http://www.w3.org/1999/xhtml";
+const COLUMN = 130;
+
+function element(name, attributes, parent) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+export class NetworkView {
+  constructor(svg, tooltip) {
+    this.svg = svg;
+    this.tooltip = tooltip;
+  }
+
+  // build the drawing for `data` (layer sizes, activations, input names)
+  setData(data) {
+    this.data = data;
+    const svg = this.svg;
+    svg.replaceChildren();
+    const sizes = data.layers;
+    const widest = Math.max(...sizes);
+    this.node = Math.max(10, Math.min(36, Math.floor(520 / widest) - 6));
+    this.gap = this.node + 6;
+    const height = Math.max(160, widest * this.gap + 50);
+    const width = 60 + (sizes.length - 1) * COLUMN + this.node + 80;
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    this.positions = sizes.map((size, l) => {
+      const x = 60 + l * COLUMN;
+      const top = 30 + ((widest - size) * this.gap) / 2;
+      return Array.from({ length: size }, (_, i) => [x, top + i * this.gap]);
+    });
+    this.edgeLayer = element("g", {}, svg);
+    this.edges = [];
+    for (let l = 0; l < sizes.length - 1; l++) {
+      const layerEdges = [];
+      for (let i = 0; i < sizes[l]; i++) {
+        for (let j = 0; j < sizes[l + 1]; j++) {
+          const [x1, y1] = this.positions[l][i];
+          const [x2, y2] = this.positions[l + 1][j];
+          const half = this.node / 2;
+          const path = element("path", {
+            class: "edge",
+            d: `M${x1 + half},${y1 + half} C${(x1 + x2) / 2 + half},${y1 + half} ${(x1 + x2) / 2 + half},${y2 + half} ${x2},${y2 + half}`,
+          }, this.edgeLayer);
+          path.addEventListener("mousemove", (event) => this.show(event, this.edgeText(l, i, j)));
+          path.addEventListener("mouseleave", () => this.hide());
+          layerEdges.push(path);
+        }
+      }
+      this.edges.push(layerEdges);
+    }
+    // inputs: a labelled box; the two plotted inputs are marked
+    const plotted = [data.settings.feature_x, data.settings.feature_y];
+    this.positions[0].forEach(([x, y], i) => {
+      const group = element("g", { class: "input" }, svg);
+      element("rect", { x, y, width: this.node, height: this.node, fill: "#fff", stroke: "#999" }, group);
+      const axis = plotted.indexOf(i);
+      if (axis >= 0) {
+        // a plotted input is a ramp across the plot: left to right, or bottom to top
+        const holder = element("foreignObject", { x, y, width: this.node, height: this.node }, group);
+        const canvas = document.createElementNS(XHTML, "canvas");
+        canvas.width = this.node;
+        canvas.height = this.node;
+        canvas.style.display = "block";
+        holder.appendChild(canvas);
+        const g = data.grid_size;
+        this.paint(canvas, image(g, (cell) => diverging(axis === 0 ? (2 * (cell % g)) / (g - 1) - 1
+          : 1 - (2 * Math.floor(cell / g)) / (g - 1))));
+      }
+      if (widest <= 24 || data.inputs.length <= 24) {
+        const label = element("text", { x: x - 4, y: y + this.node / 2 + 3, "text-anchor": "end" }, group);
+        label.textContent = shorten(data.inputs[i]);
+      }
+      group.addEventListener("mousemove", (event) => this.show(event, `input ${data.inputs[i]}` +
+        (plotted.includes(i) ? " (plotted)" : " (held at its training median in the plots)")));
+      group.addEventListener("mouseleave", () => this.hide());
+    });
+    // hidden and output units: a heat map each
+    this.canvases = [];
+    for (let l = 1; l < sizes.length; l++) {
+      const layerCanvases = [];
+      this.positions[l].forEach(([x, y], i) => {
+        const group = element("g", { class: "neuron", "data-testid": "neuron", "data-layer": l, "data-unit": i }, svg);
+        element("rect", { x: x - 1, y: y - 1, width: this.node + 2, height: this.node + 2 }, group);
+        const holder = element("foreignObject", { x, y, width: this.node, height: this.node }, group);
+        const canvas = document.createElementNS(XHTML, "canvas");
+        canvas.width = this.node;
+        canvas.height = this.node;
+        canvas.style.display = "block";
+        holder.appendChild(canvas);
+        group.addEventListener("mousemove", (event) => this.show(event, this.neuronText(l, i)));
+        group.addEventListener("mouseleave", () => this.hide());
+        layerCanvases.push(canvas);
+      });
+      const caption = element("text", { x: this.positions[l][0][0] + this.node / 2, y: 14, "text-anchor": "middle" }, svg);
+      caption.textContent = l === sizes.length - 1 ? `output (${data.activations[l - 1]})` : `${sizes[l]} · ${data.activations[l - 1]}`;
+      this.canvases.push(layerCanvases);
+    }
+  }
+
+  // draw one frame: grid values per layer, weights, biases
+  update(frame) {
+    this.frame = frame;
+    const size = this.data.grid_size;
+    const n = size * size;
+    const last = this.canvases.length - 1;
+    frame.layers.forEach((values, l) => {
+      const canvases = this.canvases[l];
+      if (l === last) {
+        const img = outputImage(values, canvases.length, size, this.data.task, this.data.value_scale);
+        canvases.forEach((canvas) => this.paint(canvas, img));
+        return;
+      }
+      canvases.forEach((canvas, i) => this.paint(canvas, neuronImage(values.subarray(i * n, (i + 1) * n), size)));
+    });
+    let largest = 1e-9;
+    for (const W of frame.weights) for (const w of W) largest = Math.max(largest, Math.abs(w));
+    frame.weights.forEach((W, l) => {
+      const edges = this.edges[l];
+      for (let k = 0; k < edges.length; k++) {
+        const w = W[k];
+        edges[k].setAttribute("stroke", css(diverging(Math.sign(w) * 0.25 + w / largest * 0.75)));
+        edges[k].setAttribute("stroke-width", (0.4 + 5 * Math.abs(w) / largest).toFixed(2));
+      }
+    });
+  }
+
+  paint(canvas, image) {
+    const context = canvas.getContext("2d");
+    context.imageSmoothingEnabled = true;
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  }
+
+  edgeText(l, i, j) {
+    const from = l === 0 ? `input ${this.data.inputs[i]}` : `layer ${l} neuron ${i + 1}`;
+    const to = l + 1 === this.data.layers.length - 1 ? `output ${j + 1}` : `layer ${l + 1} neuron ${j + 1}`;
+    const w = this.frame ? this.frame.weights[l][i * this.data.layers[l + 1] + j] : NaN;
+    return `weight ${from} → ${to}\nw = ${w.toPrecision(4)}`;
+  }
+
+  neuronText(l, i) {
+    const b = this.frame ? this.frame.biases[l - 1][i] : NaN;
+    const last = l === this.data.layers.length - 1;
+    const name = last ? `output ${i + 1}` : `layer ${l} neuron ${i + 1}`;
+    let text = `${name} (${this.data.activations[l - 1]})\nbias = ${b.toPrecision(4)}`;
+    if (this.frame) {
+      const size = this.data.grid_size;
+      const values = this.frame.layers[l - 1].subarray(i * size * size, (i + 1) * size * size);
+      let low = Infinity, high = -Infinity;
+      for (const v of values) { low = Math.min(low, v); high = Math.max(high, v); }
+      text += `\noutput over the plot: ${low.toPrecision(3)} to ${high.toPrecision(3)}`;
+    }
+    return text;
+  }
+
+  show(event, text) {
+    this.tooltip.textContent = text;
+    this.tooltip.hidden = false;
+    this.tooltip.style.left = `${event.clientX + 14}px`;
+    this.tooltip.style.top = `${event.clientY + 10}px`;
+  }
+
+  hide() {
+    this.tooltip.hidden = true;
+  }
+}
+
+function shorten(name) {
+  return name.length > 14 ? `${name.slice(0, 13)}…` : name;
+}

@@ -171,7 +171,7 @@ def create_app(token: str, hosts: set[str], *, max_upload_bytes: int = 50 * 2**2
         name = request.query_params.get("name", "upload.csv")[:200]
         declared = request.headers.get("content-length")
         limit_mb = max_upload_bytes / 2**20
-        too_big = {"error": f"the file is larger than the upload limit of {limit_mb:g} MB; "
+        too_big = {"error": f"the file is larger than the upload limit of {limit_mb:.3g} MB; "
                             "start the playground with --max-upload-mb to allow more"}
         if declared is not None and declared.isdigit() and int(declared) > max_upload_bytes:
             return JSONResponse(too_big, status_code=413)

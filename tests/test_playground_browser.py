@@ -60,16 +60,20 @@ def step(page, times: int = 1):
         page.wait_for_function(f"document.querySelector('[data-testid=epoch]').textContent === '{before + 1}'")
 
 
+def loaded(page, action):
+    """Do ``action()``, then wait until new data has come and been drawn."""
+    loads = page.evaluate("window.playground.state.loads")
+    action()
+    page.wait_for_function(f"window.playground.state.loads > {loads}")
+    page.wait_for_function("window.playground.state.lastHeader.version === window.playground.state.data.version")
+
+
 def choose(page, test_id: str, value: str):
-    count = frames(page)
-    page.get_by_test_id(test_id).select_option(value)
-    wait_for_frame(page, count)
+    loaded(page, lambda: page.get_by_test_id(test_id).select_option(value))
 
 
 def upload(page, path):
-    count = frames(page)
-    page.get_by_test_id("upload").set_input_files(str(path))
-    wait_for_frame(page, count)
+    loaded(page, lambda: page.get_by_test_id("upload").set_input_files(str(path)))
 
 
 def shoot(page, tmp_path, name):
@@ -105,9 +109,7 @@ def test_step_is_exactly_one_epoch_and_reset_starts_again(app):
     step(app, 2)
     assert epoch(app) == 3
     assert app.get_by_test_id("train-loss").text_content() != first_loss
-    count = frames(app)
-    app.get_by_test_id("reset").click()
-    wait_for_frame(app, count)
+    loaded(app, app.get_by_test_id("reset").click)
     assert epoch(app) == 0
     # the seed gives the same starting weights, so the same loss
     assert app.get_by_test_id("train-loss").text_content() == first_loss
@@ -115,26 +117,16 @@ def test_step_is_exactly_one_epoch_and_reset_starts_again(app):
 
 def test_network_controls_and_settings_in_the_link(app, page, server):
     assert app.get_by_test_id("neuron").count() == 4 + 2 + 1
-    count = frames(app)
-    app.click("#add-layer")
-    wait_for_frame(app, count)
+    loaded(app, lambda: app.click("#add-layer"))
     assert app.get_by_test_id("neuron").count() == 4 + 2 + 2 + 1
-    count = frames(app)
-    app.locator(".layer-editor").nth(0).get_by_role("button", name="+").click()
-    wait_for_frame(app, count)
+    loaded(app, app.locator(".layer-editor").nth(0).get_by_role("button", name="+").click)
     assert app.get_by_test_id("neuron").count() == 5 + 2 + 2 + 1
-    count = frames(app)
-    app.locator(".layer-editor select").nth(1).select_option("relu")
-    wait_for_frame(app, count)
+    loaded(app, lambda: app.locator(".layer-editor select").nth(1).select_option("relu"))
     for control, value in (("#learning_rate", "0.1"), ("#batch_size", "25"), ("#l2", "0.001"), ("#seed", "7")):
-        count = frames(app)
         app.fill(control, value)
-        app.press(control, "Enter")
-        wait_for_frame(app, count)
+        loaded(app, lambda: app.press(control, "Enter"))
     choose(app, "dataset", "xor")
-    count = frames(app)
-    app.select_option("#optimizer", "adam")
-    wait_for_frame(app, count)
+    loaded(app, lambda: app.select_option("#optimizer", "adam"))
     link = app.url
     assert "hidden=5,2,2" in link and "activations=tanh,relu,tanh" in link and "dataset=xor" in link
     assert "seed=7" in link and "optimizer=adam" in link and "learning_rate=0.1" in link
@@ -151,8 +143,7 @@ def test_network_controls_and_settings_in_the_link(app, page, server):
 def test_multiclass_boundary_is_coloured_by_class(app, tmp_path):
     choose(app, "dataset", "blobs")
     app.fill("#learning_rate", "0.1")
-    app.press("#learning_rate", "Enter")
-    wait_for_frame(app, frames(app))
+    loaded(app, lambda: app.press("#learning_rate", "Enter"))
     step(app, 15)
     assert app.locator("#legend i").count() == 3
     assert app.get_by_test_id("neuron").count() == 4 + 2 + 3
@@ -233,6 +224,44 @@ def test_uploaded_csv_trace_and_model_match_the_command_line(app, tmp_path):
     n = len(truth)
     n_test = round(n * 0.5)
     assert accuracy == pytest.approx((train_part * (n - n_test) + test_part * n_test) / n, abs=2e-3)
+
+
+def test_data_and_view_controls(app):
+    data = "window.playground.state.data"
+    first = app.evaluate(f"{data}.train.x.slice(0, 5)")
+    # noise, points and the test share change the data
+    app.locator("#noise").fill("30")
+    loaded(app, lambda: app.locator("#noise").dispatch_event("change"))
+    assert app.evaluate(f"{data}.settings.noise") == 0.3 and app.evaluate(f"{data}.train.x.slice(0, 5)") != first
+    app.fill("#points", "200")
+    loaded(app, lambda: app.press("#points", "Enter"))
+    assert app.evaluate(f"{data}.train.x.length + {data}.test.x.length") == 200
+    app.locator("#test_ratio").fill("20")
+    loaded(app, lambda: app.locator("#test_ratio").dispatch_event("change"))
+    assert app.evaluate(f"{data}.test.x.length") == 40
+    # the loss, from the engine's registry
+    loaded(app, lambda: app.select_option("#loss", "squared_error"))
+    assert app.evaluate(f"{data}.loss") == "squared_error"
+    # a bundled table: the plotted inputs and the target can be chosen
+    choose(app, "dataset", "wine")
+    loaded(app, lambda: app.select_option("#feature_x", label="proline"))
+    assert app.evaluate(f"{data}.axes[0].name") == "proline"
+    loaded(app, lambda: app.select_option("#feature_y", label="hue"))
+    assert app.evaluate(f"{data}.axes.map((a) => a.name)") == ["proline", "hue"]
+    assert app.locator("#network .input text").nth(12).text_content() == "proline"
+    loaded(app, lambda: app.get_by_test_id("target").select_option("alcohol"))
+    assert app.evaluate(f"{data}.task") == "regress" and app.locator("#metric-name").text_content() == "R²"
+    loaded(app, lambda: app.click("#remove-layer"))
+    assert app.get_by_test_id("neuron").count() == 4 + 1
+    # hiding the test points, and hovering: a neuron, then the plot
+    app.uncheck("#show-test")
+    assert app.evaluate("document.querySelector('#show-test').checked") is False
+    app.get_by_test_id("neuron").first.hover()
+    tooltip = app.locator("#tooltip")
+    assert tooltip.is_visible() and "bias =" in tooltip.text_content()
+    box = app.get_by_test_id("boundary").bounding_box()
+    app.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert "predicted alcohol" in tooltip.text_content()
 
 
 def test_history_download_has_one_row_per_epoch(app, tmp_path):

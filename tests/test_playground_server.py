@@ -109,6 +109,26 @@ def test_uploads_are_capped(server):
     assert status == 400 and "binary" in json.loads(body)["error"]
 
 
+def test_a_page_that_disconnects_takes_its_training_with_it(server):
+    cookie = {"Cookie": f"glassnet_playground_token={server.token}"}
+    with websocket(server, f"http://{server.netloc}") as connection:
+        session = until(connection, "hello")["session"]
+        connection.send(json.dumps({"type": "settings", "settings": {"dataset": "gauss"}}))
+        connection.send(json.dumps({"type": "play"}))
+        frames = 0
+        while frames < 3:
+            frames += isinstance(connection.recv(timeout=30), bytes)
+        status, body, _ = request(server, "GET", f"/history.csv?session={session}", headers=cookie)
+        assert status == 200 and body.startswith(b"epoch,loss,accuracy") and body.count(b"\n") > 2
+    # the session is gone, and its training loop with it
+    for _ in range(100):
+        status, body, _ = request(server, "GET", f"/history.csv?session={session}", headers=cookie)
+        if status == 404:
+            break
+        time.sleep(0.1)
+    assert status == 404 and b"no such session" in body
+
+
 def test_ctrl_c_stops_the_server_with_a_page_training():
     running = Server("--dataset", "spiral")
     with websocket(running, f"http://{running.netloc}") as connection:

@@ -11,7 +11,7 @@ import glassnet
 from glassnet.engine.activations import ACTIVATIONS
 from glassnet.glassbox.gradcheck import check_gradients
 from glassnet.playground import datasets
-from glassnet.playground.frames import GRID_SIZE, decode_header
+from glassnet.playground.frames import BOUNDARY_SIZE, GRID_SIZE, decode_header
 from glassnet.playground.session import Session, Settings
 from glassnet.playground.tables import prepare_table, read_upload
 from glassnet.tabular import TabularModel
@@ -90,16 +90,24 @@ def test_frame_holds_every_neuron_over_the_grid():
     np.testing.assert_array_equal(grid[:, 0], np.median(session.data.X_train[:, 0]))
     x_low, x_high, y_low, y_high = session.grid.extent
     assert grid[0, 2] == x_low and grid[GRID_SIZE - 1, 2] == x_high and grid[0, 3] == y_high and grid[-1, 3] == y_low
-    hidden = np.tanh(grid @ network.weights[0] + network.biases[0])
-    logits = hidden @ network.weights[1] + network.biases[1]
-    softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
-    softmax /= softmax.sum(axis=1, keepdims=True)
-    n = GRID_SIZE**2
+
+    def outputs(inputs):
+        hidden = np.tanh(inputs @ network.weights[0] + network.biases[0])
+        logits = hidden @ network.weights[1] + network.biases[1]
+        softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return hidden, softmax / softmax.sum(axis=1, keepdims=True)
+
+    hidden, softmax = outputs(grid)
+    n, b = GRID_SIZE**2, BOUNDARY_SIZE**2
     np.testing.assert_allclose(payload[: 6 * n], hidden.T.ravel(), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(payload[6 * n: 9 * n], softmax.T.ravel(), rtol=1e-5, atol=1e-6)
-    weights = payload[9 * n: 9 * n + 4 * 6 + 6 * 3]
+    # the decision boundary on its finer grid, over the same extent
+    fine = session.grid.boundary_inputs
+    assert fine.shape == (b, 4) and fine[0, 2] == x_low and fine[-1, 2] == x_high and fine[-1, 3] == y_low
+    np.testing.assert_allclose(payload[9 * n: 9 * n + 3 * b], outputs(fine)[1].T.ravel(), rtol=1e-5, atol=1e-6)
+    weights = payload[9 * n + 3 * b: 9 * n + 3 * b + 4 * 6 + 6 * 3]
     np.testing.assert_allclose(weights, np.concatenate([w.ravel() for w in network.weights]), rtol=1e-6)
-    assert payload.size == 9 * n + 4 * 6 + 6 * 3 + 6 + 3 == header["floats"]
+    assert payload.size == 9 * n + 3 * b + 4 * 6 + 6 * 3 + 6 + 3 == header["floats"]
 
 
 def test_trace_and_model_file_agree_with_the_saved_model(tmp_path):

@@ -34,35 +34,49 @@ STATIC = Path(__file__).parent / "static"
 FRAME_RATE = 30
 # training runs in ticks of about this long: long enough that a tick's
 # overhead is small beside the epochs, short enough that pause answers at once
-TICK_SECONDS = 0.02
+TICK_SECONDS = 0.015
 _log = logging.getLogger("glassnet.playground")
 
 
 class Runner:
-    """Plays one session: the training task, the frame task and the commands."""
+    """Plays one session: the training task, the frame task and the commands.
+
+    Whatever touches the session holds ``lock``; training stops between
+    ticks (a flag, not a cancellation, so a tick in its worker thread always
+    finishes before anything else reads the weights).
+    """
 
     def __init__(self, websocket: WebSocket, session: Session):
         self.websocket = websocket
         self.session = session
         self.lock = asyncio.Lock()
+        self.playing = False
         self.training: asyncio.Task | None = None
-        self.frame_due = asyncio.Event()
+        self.latest: bytes | None = None
+        self.last_frame = 0.0
+        self.frame_ready = asyncio.Event()
         self.sender = asyncio.create_task(self._send_frames())
 
-    @property
-    def running(self) -> bool:
-        return self.training is not None and not self.training.done()
+    def post_frame(self) -> None:
+        """Build the frame of the current weights (with ``lock`` held) for the sender."""
+        if self.session.model is None:
+            return
+        self.latest = self.session.frame()
+        self.last_frame = time.perf_counter()
+        self.frame_ready.set()
 
     async def _train(self):
         loop = asyncio.get_running_loop()
         epochs = 1
-        while True:
+        while self.playing:
             async with self.lock:
                 start = time.perf_counter()
                 problem = await loop.run_in_executor(None, self.session.train, epochs)
                 elapsed = time.perf_counter() - start
-            self.frame_due.set()
+                if problem or time.perf_counter() - self.last_frame >= 1.0 / FRAME_RATE:
+                    self.post_frame()
             if problem:
+                self.playing = False
                 await self.send_json({"type": "error", "message": problem})
                 await self.send_json({"type": "state", "running": False})
                 return
@@ -71,16 +85,11 @@ class Runner:
             await asyncio.sleep(0)
 
     async def _send_frames(self):
-        last = 0.0
+        # only the newest frame goes: a page slower than the frames skips some
         while True:
-            await self.frame_due.wait()
-            self.frame_due.clear()
-            wait = last + 1.0 / FRAME_RATE - time.perf_counter()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            async with self.lock:
-                message = self.session.frame() if self.session.model is not None else None
-            last = time.perf_counter()
+            await self.frame_ready.wait()
+            self.frame_ready.clear()
+            message, self.latest = self.latest, None
             if message is None:
                 continue
             try:
@@ -92,12 +101,9 @@ class Runner:
         await self.websocket.send_text(json.dumps(message, allow_nan=False))
 
     async def stop_training(self):
-        if self.running:
-            self.training.cancel()
-            try:
-                await self.training
-            except asyncio.CancelledError:
-                pass
+        self.playing = False
+        if self.training is not None:
+            await self.training
         self.training = None
 
     async def close(self):
@@ -113,38 +119,48 @@ class Runner:
         await handler(command)
 
     async def _on_play(self, command):
-        if not self.running:
+        if not self.playing:
+            await self.stop_training()
+            self.playing = True
             self.training = asyncio.create_task(self._train())
         await self.send_json({"type": "state", "running": True})
 
-    async def _on_pause(self, command):
+    async def _pause(self):
         await self.stop_training()
         await self.send_json({"type": "state", "running": False})
-        self.frame_due.set()
+
+    async def _on_pause(self, command):
+        await self._pause()
+        async with self.lock:
+            self.post_frame()
 
     async def _on_step(self, command):
-        await self._on_pause(command)
+        await self._pause()
         async with self.lock:
             problem = self.session.train(1)
+            self.post_frame()
         if problem:
             raise ValueError(problem)
-        self.frame_due.set()
 
     async def _on_reset(self, command):
-        await self._on_pause(command)
+        await self._pause()
         async with self.lock:
             self.session.reset()
-        await self.send_json(self.session.description())
-        self.frame_due.set()
+            await self._describe()
 
     async def _on_settings(self, command):
-        await self._on_pause(command)
+        await self._pause()
         loop = asyncio.get_running_loop()
         async with self.lock:
             # a large table takes a moment to split and encode: off the event loop
             await loop.run_in_executor(None, self.session.apply, command.get("settings", {}))
+            await self._describe()
+
+    async def _describe(self):
+        """The new data and network, then their first frame (with ``lock`` held)."""
+        self.latest = None  # a frame of the old network waiting to go is dropped
         await self.send_json(self.session.description())
-        self.frame_due.set()
+        self.post_frame()
 
     async def _on_trace(self, command):
         async with self.lock:
@@ -190,30 +206,34 @@ def create_app(token: str, hosts: set[str], *, max_upload_bytes: int = 50 * 2**2
         state["table"] = (frame, name)
         return JSONResponse({"name": name, "columns": list(frame.columns), "rows": len(frame)})
 
-    def _session(request) -> Session | None:
+    def _runner(request) -> Runner | None:
         return state["sessions"].get(request.query_params.get("session", ""))
 
+    gone = {"error": "no such session (its page has closed); reload the page"}
+
     async def model_file(request):
-        session = _session(request)
-        if session is None:
-            return JSONResponse({"error": "no such session; reload the page"}, status_code=404)
-        data = await asyncio.get_running_loop().run_in_executor(None, session.model_file)
+        runner = _runner(request)
+        if runner is None or runner.session.model is None:
+            return JSONResponse(gone, status_code=404)
+        async with runner.lock:  # between two ticks: the weights of one epoch
+            data = runner.session.model_file()
         return Response(data, media_type="application/octet-stream",
                         headers={"content-disposition": 'attachment; filename="playground.glassnet"'})
 
     async def history(request):
-        session = _session(request)
-        if session is None:
-            return JSONResponse({"error": "no such session; reload the page"}, status_code=404)
-        return Response(session.history_csv(), media_type="text/csv",
+        runner = _runner(request)
+        if runner is None or runner.session.model is None:
+            return JSONResponse(gone, status_code=404)
+        async with runner.lock:
+            text = runner.session.history_csv()
+        return Response(text, media_type="text/csv",
                         headers={"content-disposition": 'attachment; filename="history.csv"'})
 
     async def websocket(websocket: WebSocket):
         await websocket.accept()
         session_id = secrets.token_hex(8)
-        session = Session(lambda: state["table"])
-        state["sessions"][session_id] = session
-        runner = Runner(websocket, session)
+        runner = Runner(websocket, Session(lambda: state["table"]))
+        state["sessions"][session_id] = runner
         file = state["table"][1] if state["table"] is not None else None
         try:
             await runner.send_json({"type": "hello", "session": session_id, "choices": choices(), "file": file,

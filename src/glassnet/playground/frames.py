@@ -4,13 +4,14 @@ A frame is one binary WebSocket message::
 
     uint32 n (little endian) | n bytes of JSON header, space-padded to 4 | float32 payload
 
-The header holds the epoch, losses and scores; the payload, every neuron's
-output over the grid (layer by layer, one G×G image per neuron, rows from
-the top of the plot down) and then each layer's weights (n_in×n_out, row
-major) and biases. Over the grid the two plotted inputs vary and every other
-input stays at its training median. The values come from
-``Network.layer_values``; a 48×48 grid through a small network takes well
-under a millisecond, so frames never hold training up.
+The header holds the epoch, losses and scores; the payload, every hidden
+and output neuron's output over a coarse grid (layer by layer, one G×G
+image per neuron, rows from the top of the plot down), the output units over
+the fine grid of the decision boundary (one B×B image per unit), and then
+each layer's weights (n_in×n_out, row major) and biases. Over a grid the two
+plotted inputs vary and every other input stays at its training median. The
+values come from ``Network.layer_values``; both grids through a small
+network take about a millisecond, so frames never hold training up.
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Grid", "GRID_SIZE", "description", "figures", "encode", "decode_header", "trace_message"]
+__all__ = ["Grid", "GRID_SIZE", "BOUNDARY_SIZE", "description", "figures", "encode", "decode_header",
+           "trace_message"]
 
-GRID_SIZE = 48
+# the small heat map of each neuron, and the large one of the decision boundary
+GRID_SIZE = 32
+BOUNDARY_SIZE = 96
 # the plot shows this much beyond the points on every side
 _MARGIN = 0.1
 
@@ -37,31 +41,38 @@ def _finite(value) -> float | None:
 
 @dataclass
 class Grid:
-    """The plotted inputs' extent and the network inputs over a G×G grid.
+    """The plotted inputs' extent and the network inputs over two square grids.
 
-    ``inputs`` has shape (G·G, n_inputs): row ``r·G + c`` is the point in
-    column c (left to right) of row r (top to bottom).
+    ``inputs`` has shape (G·G, n_inputs) and ``boundary_inputs`` (B·B,
+    n_inputs): row ``r·G + c`` is the point in column c (left to right) of
+    row r (top to bottom).
     """
 
     feature_x: int
     feature_y: int
     extent: tuple[float, float, float, float]  # x_low, x_high, y_low, y_high
     inputs: np.ndarray
+    boundary_inputs: np.ndarray
 
     @classmethod
-    def over(cls, data, feature_x: int, feature_y: int, size: int = GRID_SIZE) -> "Grid":
+    def over(cls, data, feature_x: int, feature_y: int, size: int = GRID_SIZE,
+             boundary_size: int = BOUNDARY_SIZE) -> "Grid":
         points = np.vstack([data.X_train, data.X_test])
         bounds = []
         for feature in (feature_x, feature_y):
             low, high = float(points[:, feature].min()), float(points[:, feature].max())
             pad = max((high - low) * _MARGIN, 0.5)
             bounds += [low - pad, high + pad]
-        xs = np.linspace(bounds[0], bounds[1], size)
-        ys = np.linspace(bounds[3], bounds[2], size)  # top row first
-        inputs = np.tile(data.median, (size * size, 1))
-        inputs[:, feature_x] = np.tile(xs, size)
-        inputs[:, feature_y] = np.repeat(ys, size)
-        return cls(feature_x, feature_y, tuple(bounds), inputs)
+
+        def grid(n):
+            xs = np.linspace(bounds[0], bounds[1], n)
+            ys = np.linspace(bounds[3], bounds[2], n)  # top row first
+            inputs = np.tile(data.median, (n * n, 1))
+            inputs[:, feature_x] = np.tile(xs, n)
+            inputs[:, feature_y] = np.repeat(ys, n)
+            return inputs
+
+        return cls(feature_x, feature_y, tuple(bounds), grid(size), grid(boundary_size))
 
 
 def description(data, estimator, grid: Grid, settings: dict) -> dict:
@@ -102,6 +113,7 @@ def description(data, estimator, grid: Grid, settings: dict) -> dict:
         "extent": list(grid.extent),
         "training_box": box,
         "grid_size": int(round(math.sqrt(grid.inputs.shape[0]))),
+        "boundary_size": int(round(math.sqrt(grid.boundary_inputs.shape[0]))),
         "train": points(data.X_train, data.labels_train, data.rows_train),
         "test": points(data.X_test, data.labels_test, data.rows_test),
         "dropped": data.dropped,
@@ -136,6 +148,7 @@ def figures(network, estimator, data, Y_train, Y_test) -> dict:
 def encode(network, grid: Grid, header: dict) -> bytes:
     """One frame's bytes: ``header`` plus the grid images, weights and biases."""
     blocks = [A.T for _, A in network.layer_values(grid.inputs)]
+    blocks.append(network.predict(grid.boundary_inputs).T)
     blocks += list(network.weights) + list(network.biases)
     payload = np.concatenate([np.ravel(block) for block in blocks]).astype("<f4")
     header = {**header, "floats": int(payload.size)}

@@ -40,17 +40,14 @@ def serve(data=None, *, target: str | None = None, dataset: str | None = None, h
         free one (0: any free port); max_upload_mb : the largest upload.
     Prints the URL, with this start's token, to ``out`` (default stdout).
     """
-    import uvicorn
-
-    from .app import create_app
-    from .datasets import DATASET_NAMES
-    from .security import allowed_hosts, new_token
-
     out = out or sys.stdout
     if not (0 < max_upload_mb < float("inf")):
         raise ValueError(f"max_upload_mb must be a positive number, got {max_upload_mb!r}")
-    if dataset is not None and dataset not in DATASET_NAMES:
-        raise ValueError(f"unknown data set {dataset!r}; expected one of: {', '.join(DATASET_NAMES)}")
+    if dataset is not None:
+        from .datasets import DATASET_NAMES
+
+        if dataset not in DATASET_NAMES:
+            raise ValueError(f"unknown data set {dataset!r}; expected one of: {', '.join(DATASET_NAMES)}")
     table = None
     if data is not None:
         from ..tabular.reading import read_table
@@ -71,10 +68,17 @@ def serve(data=None, *, target: str | None = None, dataset: str | None = None, h
             sock = _bind(host, 0)
     else:
         sock = _bind(host, port)
+    try:
+        _run(sock, host, open_browser, out, max_upload_mb, table, dataset, target)
+    finally:
+        sock.close()
+
+
+def _run(sock, host, open_browser, out, max_upload_mb, table, dataset, target) -> None:
+    from .security import allowed_hosts, new_token
+
     bound_port = sock.getsockname()[1]
     token = new_token()
-    app = create_app(token, allowed_hosts(host, bound_port), max_upload_bytes=int(max_upload_mb * 2**20),
-                     table=table, dataset=dataset, target=target)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else (f"[{host}]" if ":" in host else host)
     url = f"http://{shown}:{bound_port}/?token={token}"
     if host not in LOOPBACK:
@@ -82,12 +86,15 @@ def serve(data=None, *, target: str | None = None, dataset: str | None = None, h
               "anyone with the URL below can use it", file=sys.stderr, flush=True)
     print(f"glassnet playground: {url}", file=out, flush=True)
     print("press Ctrl-C to stop", file=out, flush=True)
-    config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", ws_per_message_deflate=False,
-                            timeout_graceful_shutdown=_SHUTDOWN_SECONDS, lifespan="off")
-    server = uvicorn.Server(config)
+    # the socket already listens: a browser opened now waits in its queue while the rest imports
     if open_browser:
         webbrowser.open(url)
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(token, allowed_hosts(host, bound_port), max_upload_bytes=int(max_upload_mb * 2**20),
+                     table=table, dataset=dataset, target=target)
+    config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", ws_per_message_deflate=False,
+                            timeout_graceful_shutdown=_SHUTDOWN_SECONDS, lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])

@@ -156,6 +156,9 @@ class Session:
         self.estimator: NetworkEstimator | None = None
         self.test_losses: list[tuple[int, float]] = []
         self.grid = None
+        # counts the models built: a frame says which one it shows, so that the
+        # page never draws a frame of one network over the description of another
+        self.version = 0
 
     # --- settings, data and the model ------------------------------------------------
     def apply(self, settings: dict) -> bool:
@@ -173,6 +176,7 @@ class Session:
         self.settings, self.data, self.model, self.estimator = parsed, data, model, estimator
         self.grid = frames.Grid.over(data, parsed.feature_x, parsed.feature_y)
         self.test_losses = []
+        self.version += 1
         return changed
 
     def _prepare(self, settings: Settings) -> Prepared:
@@ -249,7 +253,8 @@ class Session:
     # --- what the page shows -------------------------------------------------------------
     def description(self) -> dict:
         """The data and the network's shape, sent once per change of settings."""
-        return frames.description(self.data, self.estimator, self.grid, self.settings.as_dict())
+        return {**frames.description(self.data, self.estimator, self.grid, self.settings.as_dict()),
+                "version": self.version}
 
     def frame(self) -> bytes:
         """The frame of the current weights (see :mod:`.frames`)."""
@@ -257,7 +262,7 @@ class Session:
         data = self.data
         figures = frames.figures(network, self.estimator, data, self._targets_train, self._targets_test)
         self.test_losses.append((self.epoch, figures["test_loss"]))
-        return frames.encode(network, self.grid, {"epoch": self.epoch, **figures})
+        return frames.encode(network, self.grid, {"epoch": self.epoch, "version": self.version, **figures})
 
     def trace(self, part: str, index: int) -> dict:
         """Every number of one row's forward and backward pass, as ``glassnet trace`` prints it."""

@@ -41,7 +41,7 @@ export class Boundary {
     const d = this.data;
     this.outputs = outputs;
     this.units = units;
-    this.image = outputImage(outputs, units, d.grid_size, d.task, d.value_scale);
+    this.image = outputImage(outputs, units, d.boundary_size, d.task, d.value_scale);
     this.draw();
   }
 
@@ -107,19 +107,19 @@ export class Boundary {
     c.font = "10px system-ui, sans-serif";
     const [x0, x1, y0, y1] = d.extent;
     const [ax, ay] = d.axes;
-    // ticks in the file's units: scaled value × scale + mean
+    // round ticks in the file's units (scaled value × scale + mean)
     c.textAlign = "center";
-    for (let k = 0; k <= 4; k++) {
-      const x = x0 + ((x1 - x0) * k) / 4;
-      const [px] = this.toPixel(x, y0);
-      c.fillText(format(x * ax.scale + ax.mean), px, p.y + p.h + 12);
+    for (const value of ticks(x0 * ax.scale + ax.mean, x1 * ax.scale + ax.mean)) {
+      const [px] = this.toPixel((value - ax.mean) / ax.scale, y0);
+      c.fillRect(px, p.y + p.h, 1, 3);
+      c.fillText(format(value), px, p.y + p.h + 13);
     }
     c.fillText(ax.name, p.x + p.w / 2, p.y + p.h + 27);
     c.textAlign = "right";
-    for (let k = 0; k <= 4; k++) {
-      const y = y0 + ((y1 - y0) * k) / 4;
-      const [, py] = this.toPixel(x0, y);
-      c.fillText(format(y * ay.scale + ay.mean), p.x - 4, py + 3);
+    for (const value of ticks(y0 * ay.scale + ay.mean, y1 * ay.scale + ay.mean)) {
+      const [, py] = this.toPixel(x0, (value - ay.mean) / ay.scale);
+      c.fillRect(p.x - 3, py, 3, 1);
+      c.fillText(format(value), p.x - 5, py + 3);
     }
     c.save();
     c.translate(10, p.y + p.h / 2);
@@ -153,7 +153,7 @@ export class Boundary {
     if (!d || !this.outputs) return null;
     const p = this.plot;
     if (px < p.x || px > p.x + p.w || py < p.y || py > p.y + p.h) return null;
-    const size = d.grid_size;
+    const size = d.boundary_size;
     const col = Math.min(size - 1, Math.round(((px - p.x) / p.w) * (size - 1)));
     const row = Math.min(size - 1, Math.round(((py - p.y) / p.h) * (size - 1)));
     const cell = row * size + col;
@@ -176,6 +176,16 @@ export class Boundary {
     }
     return lines.join("\n");
   }
+}
+
+// about five round values (1, 2 or 5 × 10^k apart) between low and high
+function ticks(low, high) {
+  const raw = (high - low) / 5;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) || raw;
+  const values = [];
+  for (let v = Math.ceil(low / step) * step; v <= high; v += step) values.push(Math.abs(v) < step / 1e6 ? 0 : v);
+  return values;
 }
 
 export function format(value) {

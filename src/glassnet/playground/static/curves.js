@@ -13,7 +13,7 @@ export class Curves {
     this.plot = new window.uPlot({
       width: this.holder.clientWidth || 410,
       height: 130,
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [{ size: 24, font: "10px system-ui" }, { size: 44, font: "10px system-ui" }],

@@ -70,3 +70,8 @@ export function outputImage(outputs, units, size, task, valueScale) {
     return mix(WHITE, classColour(best), 0.15 + 0.75 * sure);
   });
 }
+
+// One class's probability over the grid: white (0) to the class's colour (1).
+export function classImage(values, size, k) {
+  return image(size, (cell) => mix(WHITE, classColour(k), Math.max(0, Math.min(1, values[cell]))));
+}

@@ -12,7 +12,8 @@ const KEYS = ["dataset", "target", "noise", "points", "test_ratio", "seed", "hid
   "optimizer", "learning_rate", "batch_size", "l2", "feature_x", "feature_y"];
 const NUMBERS = ["noise", "points", "test_ratio", "seed", "learning_rate", "batch_size", "l2", "feature_x", "feature_y"];
 
-const state = { settings: {}, data: null, session: null, running: false, frames: 0, choices: null, file: null };
+// loads counts data messages; frames those drawn (tests and benchmarks read both)
+const state = { settings: {}, data: null, session: null, running: false, frames: 0, loads: 0, choices: null, file: null };
 const boundary = new Boundary($("boundary"));
 const network = new NetworkView($("network"), $("tooltip"));
 const curves = new Curves($("curves"));
@@ -54,6 +55,7 @@ const handlers = {
   },
   data(message) {
     state.data = message;
+    state.loads += 1;
     state.settings = { ...message.settings };
     const d = message;
     d.value_scale = d.value_scale || 1;
@@ -97,6 +99,7 @@ function onFrame(buffer) {
   if (!d) return;
   const length = new DataView(buffer).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
+  if (header.version !== d.version) return; // a frame of the network before the last change
   const floats = new Float32Array(buffer, 4 + length, header.floats);
   const n = d.grid_size * d.grid_size;
   const sizes = d.layers;
@@ -104,6 +107,7 @@ function onFrame(buffer) {
   const take = (count) => floats.subarray(offset, (offset += count));
   const frame = { layers: [], weights: [], biases: [] };
   for (let l = 1; l < sizes.length; l++) frame.layers.push(take(sizes[l] * n));
+  frame.boundary = take(sizes[sizes.length - 1] * d.boundary_size * d.boundary_size);
   for (let l = 0; l < sizes.length - 1; l++) frame.weights.push(take(sizes[l] * sizes[l + 1]));
   for (let l = 1; l < sizes.length; l++) frame.biases.push(take(sizes[l]));
   state.frames += 1;
@@ -114,7 +118,7 @@ function onFrame(buffer) {
   $("train-metric").textContent = format(header.train_metric);
   $("test-metric").textContent = format(header.test_metric);
   curves.add(header.epoch, header.train_loss, header.test_loss);
-  boundary.setOutputs(frame.layers[frame.layers.length - 1], sizes[sizes.length - 1]);
+  boundary.setOutputs(frame.boundary, sizes[sizes.length - 1]);
   network.update(frame);
 }
 

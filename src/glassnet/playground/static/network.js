@@ -1,11 +1,11 @@
 // The network as SVG: a column per layer, an edge per weight (width |w|,
 // blue positive, orange negative), a small heat map per hidden and output
 // neuron (a canvas in a foreignObject). Hover shows the numbers.
-import { css, diverging, image, neuronImage, outputImage } from "./heatmap.js";
+import { classImage, css, diverging, image, neuronImage, outputImage } from "./heatmap.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const XHTML = "http://www.w3.org/1999/xhtml";
-const COLUMN = 130;
+const COLUMN = 150;
 
 function element(name, attributes, parent) {
   const node = document.createElementNS(SVG, name);
@@ -30,11 +30,15 @@ export class NetworkView {
     this.node = Math.max(10, Math.min(36, Math.floor(520 / widest) - 6));
     this.gap = this.node + 6;
     const height = Math.max(160, widest * this.gap + 50);
-    const width = 60 + (sizes.length - 1) * COLUMN + this.node + 80;
+    this.left = data.inputs.length <= 24 ? 110 : 20;  // room for the inputs' names
+    // the layers spread over the panel's width, closer together when there are many
+    const room = (svg.parentElement.clientWidth || 560) - this.left - this.node - 30;
+    const column = Math.max(70, Math.min(COLUMN, room / Math.max(1, sizes.length - 1)));
+    const width = this.left + (sizes.length - 1) * column + this.node + 30;
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
     this.positions = sizes.map((size, l) => {
-      const x = 60 + l * COLUMN;
+      const x = this.left + l * column;
       const top = 30 + ((widest - size) * this.gap) / 2;
       return Array.from({ length: size }, (_, i) => [x, top + i * this.gap]);
     });
@@ -76,7 +80,7 @@ export class NetworkView {
         this.paint(canvas, image(g, (cell) => diverging(axis === 0 ? (2 * (cell % g)) / (g - 1) - 1
           : 1 - (2 * Math.floor(cell / g)) / (g - 1))));
       }
-      if (widest <= 24 || data.inputs.length <= 24) {
+      if (data.inputs.length <= 24) {
         const label = element("text", { x: x - 4, y: y + this.node / 2 + 3, "text-anchor": "end" }, group);
         label.textContent = shorten(data.inputs[i]);
       }
@@ -115,9 +119,13 @@ export class NetworkView {
     const last = this.canvases.length - 1;
     frame.layers.forEach((values, l) => {
       const canvases = this.canvases[l];
+      if (l === last && canvases.length === 1) {
+        this.paint(canvases[0], outputImage(values, 1, size, this.data.task, this.data.value_scale));
+        return;
+      }
       if (l === last) {
-        const img = outputImage(values, canvases.length, size, this.data.task, this.data.value_scale);
-        canvases.forEach((canvas) => this.paint(canvas, img));
+        // one unit per class: its probability, from white to the class's colour
+        canvases.forEach((canvas, k) => this.paint(canvas, classImage(values.subarray(k * n, (k + 1) * n), size, k)));
         return;
       }
       canvases.forEach((canvas, i) => this.paint(canvas, neuronImage(values.subarray(i * n, (i + 1) * n), size)));
@@ -163,10 +171,13 @@ export class NetworkView {
   }
 
   show(event, text) {
-    this.tooltip.textContent = text;
-    this.tooltip.hidden = false;
-    this.tooltip.style.left = `${event.clientX + 14}px`;
-    this.tooltip.style.top = `${event.clientY + 10}px`;
+    const tip = this.tooltip;
+    tip.textContent = text;
+    tip.hidden = false;
+    // beside the pointer, on whichever side has room
+    const right = event.clientX + 14 + tip.offsetWidth > window.innerWidth;
+    tip.style.left = `${right ? event.clientX - 14 - tip.offsetWidth : event.clientX + 14}px`;
+    tip.style.top = `${event.clientY + 10}px`;
   }
 
   hide() {
@@ -175,5 +186,5 @@ export class NetworkView {
 }
 
 function shorten(name) {
-  return name.length > 14 ? `${name.slice(0, 13)}…` : name;
+  return name.length > 16 ? `${name.slice(0, 15)}…` : name;
 }

@@ -306,3 +306,18 @@ def test_a_bad_setting_shows_an_error(app):
     assert "learning_rate" in error.text_content()
     step(app)
     assert epoch(app) == 1
+
+
+def test_a_file_given_on_the_command_line_is_the_first_data(page, tmp_path):
+    from cli_helpers import FRUIT
+
+    running = Server(FRUIT, "--target", "fruit")
+    try:
+        page.goto(running.url)
+        wait_for_frame(page)
+        assert page.get_by_test_id("dataset").input_value() == "file"
+        assert page.get_by_test_id("target").input_value() == "fruit"
+        assert page.locator("#legend i").count() == 3  # apple, lemon, orange
+        assert "fruit.csv" in page.locator("#data-note").text_content()
+    finally:
+        assert running.stop() == 0

@@ -35,6 +35,9 @@ FRAME_RATE = 30
 # training runs in ticks of about this long: long enough that a tick's
 # overhead is small beside the epochs, short enough that pause answers at once
 TICK_SECONDS = 0.015
+# while playing, building frames takes at most about this share of the time:
+# a big network's frames come less often rather than slow its training
+FRAME_SHARE = 0.15
 _log = logging.getLogger("glassnet.playground")
 
 
@@ -54,6 +57,7 @@ class Runner:
         self.training: asyncio.Task | None = None
         self.latest: bytes | None = None
         self.last_frame = 0.0
+        self.frame_cost = 0.0
         self.frame_ready = asyncio.Event()
         self.sender = asyncio.create_task(self._send_frames())
 
@@ -61,9 +65,16 @@ class Runner:
         """Build the frame of the current weights (with ``lock`` held) for the sender."""
         if self.session.model is None:
             return
+        start = time.perf_counter()
         self.latest = self.session.frame()
         self.last_frame = time.perf_counter()
+        self.frame_cost = self.last_frame - start
         self.frame_ready.set()
+
+    @property
+    def frame_due(self) -> bool:
+        interval = max(1.0 / FRAME_RATE, self.frame_cost / FRAME_SHARE)
+        return time.perf_counter() - self.last_frame >= interval
 
     async def _train(self):
         loop = asyncio.get_running_loop()
@@ -73,7 +84,7 @@ class Runner:
                 start = time.perf_counter()
                 problem = await loop.run_in_executor(None, self.session.train, epochs)
                 elapsed = time.perf_counter() - start
-                if problem or time.perf_counter() - self.last_frame >= 1.0 / FRAME_RATE:
+                if problem or self.frame_due:
                     self.post_frame()
             if problem:
                 self.playing = False

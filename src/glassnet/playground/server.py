@@ -90,8 +90,14 @@ def _run(sock, host, open_browser, out, max_upload_mb, table, dataset, target) -
     if open_browser:
         webbrowser.open(url)
     import uvicorn
+    from threadpoolctl import threadpool_limits
 
     from .app import create_app
+
+    # one BLAS thread: the playground's products are small, and on a busy
+    # machine OpenBLAS's threads waiting for each other made a frame's
+    # 9216×8 by 8×8 product fifty times slower than one thread alone
+    threadpool_limits(1)
 
     app = create_app(token, allowed_hosts(host, bound_port), max_upload_bytes=int(max_upload_mb * 2**20),
                      table=table, dataset=dataset, target=target)

@@ -3,6 +3,8 @@ against the real ``glassnet playground`` server in a subprocess."""
 
 import io
 import json
+import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,8 +14,6 @@ pytest.importorskip("pytest_playwright")
 
 from cli_helpers import glassnet  # noqa: E402
 from playground_helpers import Server, chromium_or_skip, penguins_csv, rich_trace_numbers  # noqa: E402
-
-SCREENSHOTS = None  # set GLASSNET_SCREENSHOTS=folder to keep the screenshots
 
 
 @pytest.fixture(scope="session")
@@ -77,10 +77,10 @@ def upload(page, path):
 
 
 def shoot(page, tmp_path, name):
-    import os
-
-    folder = os.environ.get("GLASSNET_SCREENSHOTS")
-    page.screenshot(path=str((folder and __import__("pathlib").Path(folder) or tmp_path) / f"{name}.png"), full_page=True)
+    """A full-page screenshot, to look at as a user would: kept in the folder
+    GLASSNET_SCREENSHOTS names, if any, else in the test's temporary folder."""
+    folder = Path(os.environ.get("GLASSNET_SCREENSHOTS") or tmp_path)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def test_play_moves_epoch_and_loss_and_pause_stands_still(app, tmp_path):

@@ -82,6 +82,9 @@ def test_the_websocket_checks_origin_and_token(server):
             websocket(server, origin, token)
         assert refused.value.response.status_code == 403
     with websocket(server, f"http://{server.netloc}") as connection:
+        # the client offers per-message deflate; the server turns it down (it halves throughput)
+        assert connection.request.headers.get("Sec-WebSocket-Extensions")
+        assert connection.response.headers.get("Sec-WebSocket-Extensions") is None
         hello = json.loads(connection.recv(timeout=30))
         assert hello["type"] == "hello" and "relu" in hello["choices"]["activations"]
         connection.send(json.dumps({"type": "settings", "settings": {"dataset": "xor", "hidden": [3]}}))

@@ -2,6 +2,7 @@
 traces and the model file, each against an independent computation."""
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -133,6 +134,32 @@ def test_trace_and_model_file_agree_with_the_saved_model(tmp_path):
     assert check_gradients(model.estimator, model.inputs(frame.iloc[:20]), model.labels(frame.iloc[:20])) < 1e-6
 
 
+def test_the_command_line_reads_the_model_file(tmp_path):
+    from cli_helpers import glassnet as run
+
+    session = Session()
+    session.apply({"dataset": "iris", "hidden": [5], "activations": ["relu"]})
+    session.train(20)
+    model = tmp_path / "iris.glassnet"
+    model.write_bytes(session.model_file())
+    frame, _ = datasets.load("iris")
+    data = tmp_path / "iris.csv"
+    frame.to_csv(data, index=False)
+    inspected = run("inspect", model)
+    assert inspected.returncode == 0 and "trained for 20 epoch(s)" in inspected.stdout
+    assert re.search(r"hidden 1\s+5\s+relu", inspected.stdout) and "trained_by: glassnet playground" in inspected.stdout
+    evaluated = run("evaluate", model, data, "--json")
+    assert evaluated.returncode == 0
+    import json
+
+    figures = json.loads(evaluated.stdout)
+    predicted = session.estimator.predict(np.vstack([session.data.X_train, session.data.X_test]))
+    truth = np.concatenate([session.data.labels_train, session.data.labels_test])
+    assert figures["accuracy"] == pytest.approx(np.mean(predicted == truth))
+    checked = run("gradcheck", model, data)
+    assert checked.returncode == 0 and "they agree" in checked.stdout
+
+
 def test_regression_targets_are_standardised_and_undone():
     session = Session()
     session.apply({"dataset": "diabetes", "hidden": [8], "activations": ["relu"], "optimizer": "adam",
@@ -205,3 +232,12 @@ def test_uploads_are_read_like_files_and_prepared_like_glassnet_train():
         read_upload(b"a,b\n\xff\xfe,1\n", "x.csv")
     with pytest.raises(ValueError, match="header but no rows"):
         read_upload(b"a,b\n", "x.csv")
+
+
+def test_a_class_loss_on_values_and_divergence_are_explained():
+    session = Session()
+    with pytest.raises(ValueError, match="'binary_crossentropy' is for classes, and the target 'y' is regressed"):
+        session.apply({"dataset": "plane", "loss": "binary_crossentropy"})
+    session.apply({"dataset": "plane", "learning_rate": 100, "batch_size": 500, "activations": ["identity"] * 2})
+    message = session.train(50)
+    assert message.startswith("training diverged") and message.endswith("Press Reset to start again.")

@@ -154,6 +154,7 @@ class Session:
         self.data: Prepared | None = None
         self.model: NeuralNetwork | None = None
         self.estimator: NetworkEstimator | None = None
+        self.Y_train = self.Y_test = None
         self.test_losses: list[tuple[int, float]] = []
         self.grid = None
         # counts the models built: a frame says which one it shows, so that the
@@ -174,6 +175,9 @@ class Session:
             parsed.feature_x, parsed.feature_y = 0, min(1, n_inputs - 1)
         model, estimator = self._build(parsed, data)
         self.settings, self.data, self.model, self.estimator = parsed, data, model, estimator
+        # the network's targets, encoded once per model: (n_rows, n_outputs)
+        self.Y_train = estimator.targets(data.labels_train)
+        self.Y_test = estimator.targets(data.labels_test)
         self.grid = frames.Grid.over(data, parsed.feature_x, parsed.feature_y)
         self.test_losses = []
         self.version += 1
@@ -202,6 +206,9 @@ class Session:
                 "binary_crossentropy" if n_outputs == 1 else "categorical_crossentropy")
         fused = get_loss(loss).fused_with
         output = fused or ("identity" if classes is None else "logistic" if n_outputs == 1 else "softmax")
+        if classes is None and loss in ("binary_crossentropy", "categorical_crossentropy"):
+            raise ValueError(f"loss {loss!r} is for classes, and the target {data.target!r} is regressed; "
+                             "choose a loss for values, such as squared_error")
         if loss == "categorical_crossentropy" and n_outputs == 1:
             raise ValueError("loss 'categorical_crossentropy' needs three or more classes; "
                              "use binary_crossentropy for two")
@@ -232,23 +239,11 @@ class Session:
         """Train ``epochs`` more epochs; a message when training diverged (and stopped)."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DivergenceWarning)
-            self.model.train(self.data.X_train, self._targets_train, epochs)
+            self.model.train(self.data.X_train, self.Y_train, epochs)
         for warning in caught:
             if issubclass(warning.category, DivergenceWarning):
-                return f"{warning.message} Lower the learning rate, then reset."
+                return f"{warning.message} Press Reset to start again."
         return None
-
-    @property
-    def _targets_train(self) -> np.ndarray:
-        if getattr(self, "_cached_targets", (None,))[0] is not self.estimator:
-            self._cached_targets = (self.estimator, self.estimator.targets(self.data.labels_train),
-                                    self.estimator.targets(self.data.labels_test))
-        return self._cached_targets[1]
-
-    @property
-    def _targets_test(self) -> np.ndarray:
-        self._targets_train
-        return self._cached_targets[2]
 
     # --- what the page shows -------------------------------------------------------------
     def description(self) -> dict:
@@ -260,7 +255,7 @@ class Session:
         """The frame of the current weights (see :mod:`.frames`)."""
         network = self.model.network
         data = self.data
-        figures = frames.figures(network, self.estimator, data, self._targets_train, self._targets_test)
+        figures = frames.figures(network, self.estimator, data, self.Y_train, self.Y_test)
         self.test_losses.append((self.epoch, figures["test_loss"]))
         return frames.encode(network, self.grid, {"epoch": self.epoch, "version": self.version, **figures})
 

@@ -32,9 +32,9 @@ export class NetworkView {
     const height = Math.max(160, widest * this.gap + 50);
     this.left = data.inputs.length <= 24 ? 110 : 20;  // room for the inputs' names
     // the layers spread over the panel's width, closer together when there are many
-    const room = (svg.parentElement.clientWidth || 560) - this.left - this.node - 30;
+    const room = (svg.parentElement.clientWidth || 560) - this.left - this.node - 60;
     const column = Math.max(70, Math.min(COLUMN, room / Math.max(1, sizes.length - 1)));
-    const width = this.left + (sizes.length - 1) * column + this.node + 30;
+    const width = this.left + (sizes.length - 1) * column + this.node + 60;
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
     this.positions = sizes.map((size, l) => {

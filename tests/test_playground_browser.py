@@ -337,7 +337,7 @@ def test_the_benchmark_runs(tmp_path):
 
     chromium_or_skip()
     path = tmp_path / "playground.json"
-    result = subprocess.run([sys.executable, "-m", "benchmarks.playground", "--seconds", "1", "--json", str(path)],
+    result = subprocess.run([sys.executable, "-m", "benchmarks.playground", "--seconds", "0.5", "--rounds", "1", "--json", str(path)],
                             capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=300)
     assert result.returncode == 0, result.stderr
     figures = json.loads(path.read_text())

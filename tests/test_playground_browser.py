@@ -294,6 +294,8 @@ def test_an_error_shows_and_leaves_the_page_usable(app, tmp_path, content, expec
     error = app.get_by_test_id("error")
     error.wait_for(state="visible")
     assert expected in error.text_content()
+    # the controls show the run still on the page, not the file that failed
+    assert app.get_by_test_id("dataset").input_value() == "circle"
     if expected == "single class":
         shoot(app, tmp_path, "error")
     # the page still works: another data set, a step
@@ -309,6 +311,7 @@ def test_a_bad_setting_shows_an_error(app):
     error = app.get_by_test_id("error")
     error.wait_for(state="visible")
     assert "learning_rate" in error.text_content()
+    assert app.input_value("#learning_rate") == "0.03"
     step(app)
     assert epoch(app) == 1
 

@@ -86,6 +86,11 @@ const handlers = {
   },
   error(message) {
     showError(message.message);
+    // the controls go back to the settings of the run on show
+    if (state.data) {
+      state.settings = { ...state.data.settings };
+      showSettings();
+    }
   },
 };
 
@@ -205,7 +210,10 @@ function legend(d) {
   } else {
     holder.textContent = `${d.target}: orange low, blue high (${format(d.value_range[0])} to ${format(d.value_range[1])})`;
   }
-  holder.append(" · white rim: training, black rim: test, dashed box: training range");
+  const key = document.createElement("div");
+  key.className = "note";
+  key.textContent = "white rim: training point, black rim: test point, dashed box: training range";
+  holder.appendChild(key);
 }
 
 function showError(message) {

@@ -349,3 +349,26 @@ def test_the_benchmark_runs(tmp_path):
         assert figures[name] > 0, name
     assert figures["connected_vs_headless"] == figures["epochs_per_second"] / figures["headless_epochs_per_second"]
     assert "of headless" in result.stdout
+
+
+def test_clicking_a_point_of_a_sampled_plot_traces_that_row(app):
+    app.fill("#points", "6000")
+    loaded(app, lambda: app.press("#points", "Enter"))
+    assert "the plot shows 2000" in app.locator("#data-note").text_content()
+    point = app.evaluate("window.playground.pointPixel('test', 500)")
+    expected = app.evaluate("window.playground.state.data.test.row[500]")
+    box = app.get_by_test_id("boundary").bounding_box()
+    app.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    summary = app.get_by_test_id("trace").locator("p.summary")
+    summary.wait_for()
+    # the nearest point may be another one drawn at the same place; it is a drawn one, traced by its row
+    row = int(summary.get_attribute("data-row"))
+    rows = app.evaluate("window.playground.state.data.train.row.concat(window.playground.state.data.test.row)")
+    assert row in rows
+    near = app.evaluate(f"""(() => {{
+        const d = window.playground.state.data, p = d.test, r = d.train;
+        const all = p.row.map((row, i) => [row, p.x[i], p.y[i]]).concat(r.row.map((row, i) => [row, r.x[i], r.y[i]]));
+        const [, x, y] = all.find(([row]) => row === {expected});
+        return all.filter(([, a, b]) => Math.hypot(a - x, b - y) < 0.35).map(([row]) => row);
+    }})()""")
+    assert row in near

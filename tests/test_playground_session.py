@@ -241,3 +241,16 @@ def test_a_class_loss_on_values_and_divergence_are_explained():
     session.apply({"dataset": "plane", "learning_rate": 100, "batch_size": 500, "activations": ["identity"] * 2})
     message = session.train(50)
     assert message.startswith("training diverged") and message.endswith("Press Reset to start again.")
+
+
+def test_a_big_table_draws_a_sample_of_its_points():
+    from glassnet.playground.frames import MAX_POINTS
+
+    session = Session()
+    session.apply({"dataset": "gauss", "points": 6000})
+    part = session.description()["train"]
+    assert part["total"] == 3000 and len(part["x"]) == len(part["index"]) == MAX_POINTS
+    index = np.array(part["index"])
+    assert np.all(np.diff(index) > 0)
+    np.testing.assert_array_equal(part["x"], session.data.X_train[index, 0])
+    np.testing.assert_array_equal(part["row"], session.data.rows_train[index])

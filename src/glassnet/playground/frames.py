@@ -29,6 +29,8 @@ __all__ = ["Grid", "GRID_SIZE", "BOUNDARY_SIZE", "description", "figures", "enco
 # the small heat map of each neuron, and the large one of the decision boundary
 GRID_SIZE = 32
 BOUNDARY_SIZE = 96
+# the plot draws at most this many points of each part (a fixed sample of a big table)
+MAX_POINTS = 2000
 # the plot shows this much beyond the points on every side
 _MARGIN = 0.1
 
@@ -82,8 +84,12 @@ def description(data, estimator, grid: Grid, settings: dict) -> dict:
     network = estimator.network_
 
     def points(X, labels, rows):
-        values = (np.searchsorted(classes, labels) if classes is not None else labels.astype(np.float64))
-        return {"x": X[:, fx].tolist(), "y": X[:, fy].tolist(), "value": values.tolist(), "row": rows.tolist()}
+        shown = np.arange(X.shape[0])
+        if shown.size > MAX_POINTS:
+            shown = np.sort(np.random.default_rng(0).choice(shown.size, MAX_POINTS, replace=False))
+        values = (np.searchsorted(classes, labels) if classes is not None else labels.astype(np.float64))[shown]
+        return {"x": X[shown, fx].tolist(), "y": X[shown, fy].tolist(), "value": values.tolist(),
+                "row": rows[shown].tolist(), "index": shown.tolist(), "total": int(X.shape[0])}
 
     def axis(feature):
         name = data.input_names[feature]

@@ -68,7 +68,8 @@ const handlers = {
     fillSelect($("feature_x"), d.inputs, d.inputs[state.settings.feature_x]);
     fillSelect($("feature_y"), d.inputs, d.inputs[state.settings.feature_y]);
     $("generated").hidden = !isGenerated(state.settings.dataset);
-    $("data-note").textContent = `${d.source}: ${d.train.x.length} training and ${d.test.x.length} test rows, ` +
+    const sampled = d.train.total > d.train.x.length ? ` (the plot shows ${d.train.x.length} of each part)` : "";
+    $("data-note").textContent = `${d.source}: ${d.train.total} training and ${d.test.total} test rows${sampled}, ` +
       `${d.inputs.length} input(s); ${d.task === "classify" ? `${d.classes.length} classes` : "regression"}` +
       (d.dropped ? `; ${d.dropped} row(s) with an empty cell dropped` : "");
     $("metric-name").textContent = d.task === "classify" ? "Accuracy" : "R²";
@@ -81,7 +82,9 @@ const handlers = {
   },
   trace(message) {
     showTrace($("trace"), message);
-    boundary.selected = { part: message.part, index: message.index };
+    // the row's place among the points drawn (a big table draws a sample)
+    const shown = state.data[message.part].index.indexOf(message.index);
+    boundary.selected = shown >= 0 ? { part: message.part, index: shown } : null;
     boundary.draw();
   },
   error(message) {
@@ -300,7 +303,7 @@ function canvasPoint(event) {
 canvas.onclick = (event) => {
   if (!state.data) return;
   const hit = boundary.pick(...canvasPoint(event));
-  if (hit) send({ type: "trace", part: hit.part, index: hit.index });
+  if (hit) send({ type: "trace", part: hit.part, index: state.data[hit.part].index[hit.index] });
 };
 canvas.onmousemove = (event) => {
   const text = state.data ? boundary.describe(...canvasPoint(event)) : null;

@@ -6,6 +6,7 @@ import { classImage, css, diverging, image, neuronImage, outputImage } from "./h
 const SVG = "http://www.w3.org/2000/svg";
 const XHTML = "http://www.w3.org/1999/xhtml";
 const COLUMN = 150;
+const MAX_EDGES = 4096;
 
 function element(name, attributes, parent) {
   const node = document.createElementNS(SVG, name);
@@ -46,6 +47,11 @@ export class NetworkView {
     this.edges = [];
     for (let l = 0; l < sizes.length - 1; l++) {
       const layerEdges = [];
+      // thousands of curves would slow every frame: such a layer's edges are left out
+      if (sizes[l] * sizes[l + 1] > MAX_EDGES) {
+        this.edges.push(layerEdges);
+        continue;
+      }
       for (let i = 0; i < sizes[l]; i++) {
         for (let j = 0; j < sizes[l + 1]; j++) {
           const [x1, y1] = this.positions[l][i];

@@ -228,6 +228,9 @@ def test_uploads_are_read_like_files_and_prepared_like_glassnet_train():
     assert sorted(prepared.rows_train.tolist() + prepared.rows_test.tolist()) == [1, 3, 4, 5, 6, 7, 8]
     with pytest.raises(ValueError, match="single class"):
         prepare_table(frame.assign(fruit="apple"), "fruit")
+    many = pd.DataFrame({"x": [str(i) for i in range(120)], "name": [f"n{i // 2}" for i in range(120)]})
+    with pytest.raises(ValueError, match="'name' has 60 classes; the playground shows at most 50"):
+        prepare_table(many, "name")
     with pytest.raises(ValueError, match="not UTF-8"):
         read_upload(b"a,b\n\xff\xfe,1\n", "x.csv")
     with pytest.raises(ValueError, match="header but no rows"):

@@ -27,6 +27,8 @@ from ..tabular.model import TabularModel, scaled
 __all__ = ["Prepared", "prepare_table", "read_upload", "SCALER"]
 
 SCALER = "standard"
+# more classes than this would not fit the page's colours and output column
+MAX_CLASSES = 50
 # as the reader sniffs a file for NUL bytes, the mark of binary data
 _SNIFF_BYTES = 8192
 
@@ -114,6 +116,9 @@ def prepare_table(frame: pd.DataFrame, target: str, test_ratio: float = 0.5, see
         if classes.size < 2:
             raise ValueError(f"the target column {target!r} has a single class {str(classes[0])!r}; "
                              "classification needs at least two")
+        if classes.size > MAX_CLASSES:
+            raise ValueError(f"the target column {target!r} has {classes.size} classes; the playground shows at "
+                             f"most {MAX_CLASSES}: choose another target (or train it with glassnet train)")
     if len(frame) < 4:
         raise ValueError(f"{source} has {len(frame)} usable row(s); a training and a test part need at least 4")
     try:

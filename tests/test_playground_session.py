@@ -257,3 +257,15 @@ def test_a_big_table_draws_a_sample_of_its_points():
     assert np.all(np.diff(index) > 0)
     np.testing.assert_array_equal(part["x"], session.data.X_train[index, 0])
     np.testing.assert_array_equal(part["row"], session.data.rows_train[index])
+
+
+def test_neural_network_takes_an_activation_per_hidden_layer():
+    model = glassnet.NeuralNetwork(layers=[2, 3, 4, 1], activation=["relu", "tanh"], bias=True, seed=0)
+    assert [a.name for a in model.network.activations] == ["relu", "tanh", "identity"]
+    X = np.array([[0.5, -1.0], [2.0, 0.25]])
+    hidden = np.maximum(X @ model.weights[0] + model.biases[0], 0)
+    hidden = np.tanh(hidden @ model.weights[1] + model.biases[1])
+    np.testing.assert_allclose(model.forward(X), hidden @ model.weights[2] + model.biases[2])
+    with pytest.raises(ValueError, match="got 1 hidden activations for 2 hidden layers"):
+        glassnet.NeuralNetwork(layers=[2, 3, 4, 1], activation=["relu"])
+    assert [a.name for a in glassnet.NeuralNetwork(activation="tanh").network.activations] == ["tanh", "tanh"]

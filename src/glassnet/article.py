@@ -51,7 +51,8 @@ class NeuralNetwork:
         gelu, swish; or one name per hidden layer.
     output_activation : str, optional
         Default: logistic for binary_crossentropy, softmax for
-        categorical_crossentropy, otherwise ``activation``.
+        categorical_crossentropy, otherwise ``activation`` (identity when
+        it is a list).
     loss : str
         squared_error (the article's), absolute_error, huber,
         binary_crossentropy, categorical_crossentropy or poisson.

@@ -7,6 +7,7 @@ const SVG = "http://www.w3.org/2000/svg";
 const XHTML = "http://www.w3.org/1999/xhtml";
 const COLUMN = 150;
 const MAX_EDGES = 4096;
+const COMPACT_INPUTS = 40;
 
 function element(name, attributes, parent) {
   const node = document.createElementNS(SVG, name);
@@ -27,10 +28,15 @@ export class NetworkView {
     const svg = this.svg;
     svg.replaceChildren();
     const sizes = data.layers;
-    const widest = Math.max(...sizes);
+    // many inputs (wide data) are drawn smaller, spread over the height of the other layers
+    const compact = sizes[0] > COMPACT_INPUTS;
+    const widest = Math.max(...(compact ? sizes.slice(1) : sizes));
     this.node = Math.max(10, Math.min(36, Math.floor(520 / widest) - 6));
     this.gap = this.node + 6;
-    const height = Math.max(160, widest * this.gap + 50);
+    const span = Math.max(widest * this.gap, 320);
+    const inputGap = compact ? span / sizes[0] : this.gap;
+    const inputNode = compact ? Math.max(2, Math.min(this.node, inputGap - 1)) : this.node;
+    const height = Math.max(160, (compact ? span : widest * this.gap) + 50);
     this.left = data.inputs.length <= 24 ? 110 : 20;  // room for the inputs' names
     // the layers spread over the panel's width, closer together when there are many
     const room = (svg.parentElement.clientWidth || 560) - this.left - this.node - 60;
@@ -38,10 +44,14 @@ export class NetworkView {
     const width = this.left + (sizes.length - 1) * column + this.node + 60;
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
+    // [x, y, size] of every unit: its box's top-left corner and side
     this.positions = sizes.map((size, l) => {
       const x = this.left + l * column;
-      const top = 30 + ((widest - size) * this.gap) / 2;
-      return Array.from({ length: size }, (_, i) => [x, top + i * this.gap]);
+      if (l === 0 && compact) {
+        return Array.from({ length: size }, (_, i) => [x + this.node - inputNode, 30 + i * inputGap, inputNode]);
+      }
+      const top = 30 + ((compact ? span : widest * this.gap) - size * this.gap) / 2;
+      return Array.from({ length: size }, (_, i) => [x, top + i * this.gap, this.node]);
     });
     this.edgeLayer = element("g", {}, svg);
     this.edges = [];
@@ -54,12 +64,14 @@ export class NetworkView {
       }
       for (let i = 0; i < sizes[l]; i++) {
         for (let j = 0; j < sizes[l + 1]; j++) {
-          const [x1, y1] = this.positions[l][i];
-          const [x2, y2] = this.positions[l + 1][j];
-          const half = this.node / 2;
+          const [x1, y1, size1] = this.positions[l][i];
+          const [x2, y2, size2] = this.positions[l + 1][j];
+          const start = [x1 + size1, y1 + size1 / 2];
+          const end = [x2, y2 + size2 / 2];
+          const middle = (start[0] + end[0]) / 2;
           const path = element("path", {
             class: "edge",
-            d: `M${x1 + half},${y1 + half} C${(x1 + x2) / 2 + half},${y1 + half} ${(x1 + x2) / 2 + half},${y2 + half} ${x2},${y2 + half}`,
+            d: `M${start[0]},${start[1]} C${middle},${start[1]} ${middle},${end[1]} ${end[0]},${end[1]}`,
           }, this.edgeLayer);
           path.addEventListener("mousemove", (event) => this.show(event, this.edgeText(l, i, j)));
           path.addEventListener("mouseleave", () => this.hide());
@@ -70,16 +82,17 @@ export class NetworkView {
     }
     // inputs: a labelled box; the two plotted inputs are marked
     const plotted = [data.settings.feature_x, data.settings.feature_y];
-    this.positions[0].forEach(([x, y], i) => {
+    this.positions[0].forEach(([x, y, size], i) => {
       const group = element("g", { class: "input" }, svg);
-      element("rect", { x, y, width: this.node, height: this.node, fill: "#fff", stroke: "#999" }, group);
       const axis = plotted.indexOf(i);
-      if (axis >= 0) {
+      // too small for a ramp, a plotted input is filled in
+      element("rect", { x, y, width: size, height: size, fill: axis >= 0 && size < 8 ? "#0877bd" : "#fff", stroke: "#999" }, group);
+      if (axis >= 0 && size >= 8) {
         // a plotted input is a ramp across the plot: left to right, or bottom to top
-        const holder = element("foreignObject", { x, y, width: this.node, height: this.node }, group);
+        const holder = element("foreignObject", { x, y, width: size, height: size }, group);
         const canvas = document.createElementNS(XHTML, "canvas");
-        canvas.width = this.node;
-        canvas.height = this.node;
+        canvas.width = size;
+        canvas.height = size;
         canvas.style.display = "block";
         holder.appendChild(canvas);
         const g = data.grid_size;

@@ -372,3 +372,13 @@ def test_clicking_a_point_of_a_sampled_plot_traces_that_row(app):
         return all.filter(([, a, b]) => Math.hypot(a - x, b - y) < 0.35).map(([row]) => row);
     }})()""")
     assert row in near
+
+
+def test_wide_data_plots_two_inputs_and_draws_every_unit(app):
+    choose(app, "dataset", "digits")
+    assert app.locator("#network .input").count() == 64
+    assert app.get_by_test_id("neuron").count() == 4 + 2 + 10
+    assert app.locator("#legend i").count() == 10
+    step(app)
+    # the plot spans the first two inputs (the grid holds the others at their median: see test_playground_session)
+    assert app.evaluate("window.playground.state.data.axes.map((a) => a.name)") == ["pixel_0_0", "pixel_0_1"]

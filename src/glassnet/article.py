@@ -80,8 +80,9 @@ class NeuralNetwork:
         layers = [check_positive_int(size, "every layer size") for size in layers]
         if len(layers) < 2:
             raise ValueError(f"layers needs at least an input and an output size, got {layers}")
+        hidden = [activation] * (len(layers) - 2) if isinstance(activation, str) else list(activation)
         if output_activation is None:
-            output_activation = _LINKED_OUTPUT.get(loss, activation)
+            output_activation = _LINKED_OUTPUT.get(loss, activation if isinstance(activation, str) else "identity")
         if batch_size is not None:
             batch_size = check_positive_int(batch_size, "batch_size")
         if not isinstance(optimizer, Optimizer) and optimizer not in SOLVERS:
@@ -99,7 +100,7 @@ class NeuralNetwork:
         rng = np.random.default_rng(seed)
         network = Network(
             layers,
-            activation=[activation] * (len(layers) - 2),
+            activation=hidden,
             output_activation=output_activation,
             loss=loss,
             bias=bias,

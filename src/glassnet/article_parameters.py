@@ -29,10 +29,11 @@ PARAMETERS: tuple[Entry, ...] = (
     Entry("output_size", "int", "Outputs of that shape.", 1),
     Entry("layers", "list of int or None", "[n_inputs, hidden_1, ..., n_outputs]; overrides the three sizes and "
           "allows any depth ([4, 1] has no hidden layer).", None),
-    Entry("activation", _choices(hidden_activations()),
-          "Hidden activation ('sigmoid' is another name for 'logistic').", "logistic"),
+    Entry("activation", _choices(hidden_activations()) + " or list of str",
+          "Hidden activation ('sigmoid' is another name for 'logistic'), or one name per hidden layer.",
+          "logistic"),
     Entry("output_activation", "str or None", "None: logistic for binary_crossentropy, softmax for "
-          "categorical_crossentropy, exp for poisson, otherwise activation.", None),
+          "categorical_crossentropy, exp for poisson, otherwise activation (identity when it is a list).", None),
     Entry("loss", _choices(LOSSES.names()), "The training loss; squared_error is the article's "
           "½·Σ(y−o)².", "squared_error"),
     Entry("bias", "bool", "Whether layers have biases; the article's have none.", False),

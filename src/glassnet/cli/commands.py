@@ -204,6 +204,21 @@ def _export_arguments(parser):
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
+def _playground_arguments(parser):
+    parser.add_argument("data", nargs="?", metavar="DATA", help="a CSV file to start with (more can be uploaded on the page)")
+    parser.add_argument("--target", metavar="COLUMN", help="the column of DATA to predict (default: its last column)")
+    parser.add_argument("--dataset", metavar="NAME",
+                        help="the data set to start with: a 2-D set such as circle, xor, spiral or moons, "
+                             "or a bundled table such as iris (default: circle)")
+    parser.add_argument("--port", type=_number(int, lambda value: 0 <= value <= 65535, "a port from 0 to 65535"),
+                        default=None, metavar="N", help="port to listen on (default: 8765 or the next free one; 0: any)")
+    parser.add_argument("--host", default="127.0.0.1", metavar="H",
+                        help="address to listen on (default: 127.0.0.1; anything else lets other machines in)")
+    parser.add_argument("--no-browser", action="store_true", help="print the URL without opening a browser")
+    parser.add_argument("--max-upload-mb", type=positive_float, default=50, metavar="N",
+                        help="largest CSV upload accepted, in MB (default: 50)")
+
+
 def _inspect_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by glassnet")
 
@@ -240,6 +255,11 @@ _TABLE = (
      "example:\n  glassnet export fruit.glassnet -o fruit.onnx"),
     ("inspect", "show a saved model: layers, weights, preprocessing, columns, settings, metrics",
      _inspect_arguments, None),
+    ("playground", "train a network live in the browser on a 2-D set, a bundled data set or your CSV",
+     _playground_arguments,
+     "Starts a local server (127.0.0.1 unless --host says otherwise), prints its URL with a\n"
+     "token and opens it. Ctrl-C stops it.\n\n"
+     "example:\n  glassnet playground examples/data/fruit.csv --target fruit"),
 )
 
 # where each command's code lives, when not in a module of its own name

@@ -1,0 +1,14 @@
+"""``glassnet playground``: the live page, on a local server until Ctrl-C."""
+
+from __future__ import annotations
+
+
+def run(args) -> int:
+    from ..playground import serve
+
+    try:
+        serve(args.data, target=args.target, dataset=args.dataset, host=args.host, port=args.port,
+              open_browser=not args.no_browser, max_upload_mb=args.max_upload_mb)
+    except KeyboardInterrupt:
+        pass
+    return 0

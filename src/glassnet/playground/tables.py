@@ -1,0 +1,145 @@
+"""A table on its way to the network, as ``glassnet train`` prepares it.
+
+:func:`read_upload` reads an uploaded CSV from memory (it is never written to
+disk) with the same rules as :func:`glassnet.tabular.reading.read_table`:
+every cell text, "" when empty. :func:`prepare_table` then runs the tabular
+pipeline: the target is checked and the task inferred
+(:func:`glassnet.tabular.fitting.prepare`, rows with an empty cell dropped as
+``--drop-missing`` does), the rows are split (stratified for classes), and
+the column types, one-hot categories, scaler and training range are fitted
+on the training part only.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..engine.training_range import TrainingRange
+from ..preprocessing import make_scaler
+from ..tabular.columns import Columns
+from ..tabular.fitting import Options, prepare
+from ..tabular.model import TabularModel, scaled
+
+__all__ = ["Prepared", "prepare_table", "read_upload", "SCALER"]
+
+SCALER = "standard"
+# more classes than this would not fit the page's colours and output column
+MAX_CLASSES = 50
+# as the reader sniffs a file for NUL bytes, the mark of binary data
+_SNIFF_BYTES = 8192
+
+
+def read_upload(data: bytes, name: str) -> pd.DataFrame:
+    """The CSV in ``data`` as a DataFrame of strings; ValueError naming the problem."""
+    source = repr(name)
+    if not data.strip():
+        raise ValueError(f"{source} is empty; expected a header line and rows of data")
+    if b"\0" in data[:_SNIFF_BYTES]:
+        raise ValueError(f"{source} is not a text CSV file (it holds binary data)")
+    try:
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True,
+                            encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{source} is not UTF-8 text (byte {error.start} cannot be decoded)") from None
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{source} is empty; expected a header line and rows of data") from None
+    except pd.errors.ParserError as error:
+        reason = str(error).strip().splitlines()[-1]
+        raise ValueError(f"{source} is not a well-formed CSV file: {reason}") from None
+    if frame.columns.size == 0:
+        raise ValueError(f"{source} has no columns; expected a header line")
+    if len(frame) == 0:
+        raise ValueError(f"{source} has a header but no rows of data")
+    frame.columns = [str(column).strip() for column in frame.columns]
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
+@dataclass
+class Prepared:
+    """A table split and encoded for the network.
+
+    ``X_train`` (n_train, n_inputs) and ``X_test`` are the scaled network
+    inputs; ``labels_*`` the targets as the file gives them (text labels or
+    numbers); ``rows_*`` each row's number in the file (1-based, as
+    ``glassnet trace --row`` counts); ``median`` (n_inputs,) the training
+    median of each scaled input, where the plots hold the inputs not shown.
+    """
+
+    source: str
+    target: str
+    task: str
+    columns: Columns
+    scaler: object
+    training_range: TrainingRange | None
+    X_train: np.ndarray
+    X_test: np.ndarray
+    labels_train: np.ndarray
+    labels_test: np.ndarray
+    rows_train: np.ndarray
+    rows_test: np.ndarray
+    dropped: int
+    classes: np.ndarray | None = None
+    median: np.ndarray = field(default=None)
+
+    @property
+    def input_names(self) -> list[str]:
+        return self.columns.input_names
+
+    def tabular_model(self, estimator, settings: dict, report=None) -> TabularModel:
+        """The :class:`TabularModel` of this preprocessing and ``estimator``."""
+        return TabularModel(target=self.target, task=self.task, columns=self.columns, scaler_name=SCALER,
+                            scaler=self.scaler, estimator=estimator, training_range=self.training_range,
+                            settings=settings, report=report)
+
+
+def prepare_table(frame: pd.DataFrame, target: str, test_ratio: float = 0.5, seed: int = 0,
+                  source: str = "the data") -> Prepared:
+    """Split and encode ``frame`` to predict ``target``; ValueError for a table that cannot be learnt."""
+    from sklearn.model_selection import train_test_split
+
+    if not 0.0 < test_ratio < 1.0:
+        raise ValueError(f"the test ratio must be between 0 and 1 (exclusive), got {test_ratio!r}")
+    options = Options(target=target, drop_missing=True, test_size=test_ratio, seed=seed)
+    frame, dropped = prepare(frame, options, source)
+    # the target's reading rules (text labels, numbers) are the saved model's own
+    reader = TabularModel(target=target, task=options.task, columns=None, scaler_name=SCALER, scaler=None,
+                          estimator=None, training_range=None, settings={})
+    labels = reader.labels(frame, source)
+    classes = None
+    if options.task == "classify":
+        classes = np.unique(labels)
+        if classes.size < 2:
+            raise ValueError(f"the target column {target!r} has a single class {str(classes[0])!r}; "
+                             "classification needs at least two")
+        if classes.size > MAX_CLASSES:
+            raise ValueError(f"the target column {target!r} has {classes.size} classes; the playground shows at "
+                             f"most {MAX_CLASSES}: choose another target (or train it with glassnet train)")
+    if len(frame) < 4:
+        raise ValueError(f"{source} has {len(frame)} usable row(s); a training and a test part need at least 4")
+    try:
+        train, test = train_test_split(frame, test_size=test_ratio, random_state=seed,
+                                       stratify=labels if classes is not None else None)
+    except ValueError as error:
+        raise ValueError(f"too few rows to split off a test part of {test_ratio:g} per class: {error}") from None
+    features = [name for name in frame.columns if name != target]
+    columns = Columns.infer(train, features)
+    X_train = columns.encode(train, source)
+    X_test = columns.encode(test, source)
+    scaler = make_scaler(SCALER)
+    X_train = scaled(scaler, "fit_transform", X_train, columns, source)
+    X_test = scaled(scaler, "transform", X_test, columns, source)
+    training_range = None
+    if columns.numeric:
+        training_range = TrainingRange.of(columns.numbers(train, source), names=columns.numeric)
+    return Prepared(
+        source=source, target=target, task=options.task, columns=columns, scaler=scaler,
+        training_range=training_range, X_train=X_train, X_test=X_test,
+        labels_train=reader.labels(train, source), labels_test=reader.labels(test, source),
+        rows_train=train.index.to_numpy() + 1, rows_test=test.index.to_numpy() + 1, dropped=dropped,
+        classes=classes, median=np.median(X_train, axis=0),
+    )

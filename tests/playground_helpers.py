@@ -1,0 +1,92 @@
+"""Running the real ``glassnet playground`` server in tests, and the data they upload."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import numpy as np
+
+from cli_helpers import ENV
+
+
+class Server:
+    """``glassnet playground --no-browser --port 0 ARGS`` in a subprocess; ``url`` is the printed URL."""
+
+    def __init__(self, *args):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "glassnet", "playground", "--no-browser", "--port", "0", *map(str, args)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+        )
+        line = self.process.stdout.readline()
+        match = re.search(r"(http://([^/]+)/)\?token=(\w+)", line)
+        if match is None:
+            self.process.kill()
+            raise AssertionError(f"no URL in {line!r}; stderr: {self.process.stderr.read()}")
+        self.url = match.group(0)
+        self.base = match.group(1)
+        self.netloc = match.group(2)
+        self.token = match.group(3)
+
+    def stop(self) -> int:
+        """Ctrl-C, as a user stops it; the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=20)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.stdout.close()
+            self.process.stderr.close()
+
+
+def penguins_csv(path, columns=("bill_length_mm", "flipper_length_mm", "island", "species")):
+    """Palmer penguins with a text column (island) and missing cells, as a CSV file."""
+    from palmerpenguins import load_penguins
+
+    frame = load_penguins()[list(columns)]
+    assert frame.isna().any().any()
+    frame.to_csv(path, index=False)
+    return path
+
+
+def rich_trace_numbers(text: str) -> dict:
+    """``{name: numbers}`` from ``glassnet trace``'s table: x, y, then ``<layer>.z``, ``.a``,
+    ``.delta``, ``.grad_weights`` and ``.grad_bias`` (matrices flattened row by row)."""
+    keys = {"x": "x", "y": "y", "z": "z", "a": "a", "delta": "delta", "∂loss/∂W": "grad_weights",
+            "∂loss/∂b": "grad_bias"}
+    numbers, current, layer = {}, None, None
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in re.split(r"[│┃]", line)]
+        if len(cells) < 4:
+            continue
+        label, name, values = cells[1], cells[2], cells[3]
+        found = re.match(r"(\d+): ", label)
+        if found:
+            layer = int(found.group(1))
+        if name in keys:
+            key = keys[name]
+            current = key if key in ("x", "y") else f"{layer}.{key}"
+            numbers[current] = []
+        elif name or current is None:
+            continue
+        numbers[current] += [float(value) for value in re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", values)]
+    return {key: np.array(value) for key, value in numbers.items()}
+
+
+def chromium_or_skip():
+    """The system chromium; skip (or fail under CI=true) when it is missing."""
+    import shutil
+
+    import pytest
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        reason = ("the browser tests need Debian's chromium: sudo apt-get update && sudo apt-get install -y chromium "
+                  "(playwright install cannot download browsers here)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path

@@ -1,0 +1,384 @@
+"""The playground in a real browser: Debian's chromium driven by Playwright,
+against the real ``glassnet playground`` server in a subprocess."""
+
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+try:
+    import pytest_playwright  # noqa: F401
+except ImportError:
+    if os.environ.get("CI", "").lower() == "true":
+        raise
+    pytest.skip("the browser tests need pytest-playwright: pip install -e '.[test]'", allow_module_level=True)
+
+from cli_helpers import glassnet  # noqa: E402
+from playground_helpers import Server, chromium_or_skip, penguins_csv, rich_trace_numbers  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """The system chromium: ``playwright install`` cannot download browsers here."""
+    return {**browser_type_launch_args, "executable_path": chromium_or_skip()}
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = Server()
+    yield running
+    assert running.stop() == 0
+
+
+@pytest.fixture
+def app(page, server):
+    """The page, loaded and holding its first frame."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(server.url)
+    wait_for_frame(page)
+    yield page
+    assert errors == []
+
+
+def wait_for_frame(page, after: int = 0):
+    page.wait_for_function(f"window.playground && window.playground.state.frames > {after}")
+
+
+def frames(page) -> int:
+    return page.evaluate("window.playground.state.frames")
+
+
+def epoch(page) -> int:
+    return int(page.get_by_test_id("epoch").text_content())
+
+
+def step(page, times: int = 1):
+    for _ in range(times):
+        before = epoch(page)
+        page.get_by_test_id("step").click()
+        page.wait_for_function(f"document.querySelector('[data-testid=epoch]').textContent === '{before + 1}'")
+
+
+def loaded(page, action):
+    """Do ``action()``, then wait until new data has come and been drawn."""
+    loads = page.evaluate("window.playground.state.loads")
+    action()
+    page.wait_for_function(f"window.playground.state.loads > {loads}")
+    page.wait_for_function("window.playground.state.lastHeader.version === window.playground.state.data.version")
+
+
+def choose(page, test_id: str, value: str):
+    loaded(page, lambda: page.get_by_test_id(test_id).select_option(value))
+
+
+def upload(page, path):
+    loaded(page, lambda: page.get_by_test_id("upload").set_input_files(str(path)))
+
+
+def shoot(page, tmp_path, name):
+    """A full-page screenshot, to look at as a user would: kept in the folder
+    GLASSNET_SCREENSHOTS names, if any, else in the test's temporary folder."""
+    folder = Path(os.environ.get("GLASSNET_SCREENSHOTS") or tmp_path)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_play_moves_epoch_and_loss_and_pause_stands_still(app, tmp_path):
+    play = app.get_by_test_id("play")
+    assert play.text_content() == "Play" and epoch(app) == 0
+    loss_at_start = app.get_by_test_id("train-loss").text_content()
+    play.click()
+    app.wait_for_function("Number(document.querySelector('[data-testid=epoch]').textContent) >= 20")
+    assert play.text_content() == "Pause"
+    play.click()
+    app.wait_for_function("document.querySelector('[data-testid=play]').textContent === 'Play'")
+    app.wait_for_timeout(300)  # any frame still on its way arrives
+    paused_epoch, paused_loss = epoch(app), app.get_by_test_id("train-loss").text_content()
+    assert paused_epoch >= 20 and paused_loss != loss_at_start
+    app.wait_for_timeout(700)
+    assert epoch(app) == paused_epoch and app.get_by_test_id("train-loss").text_content() == paused_loss
+    # the loss curve and the boundary have been drawn
+    assert app.locator("#curves canvas").count() >= 1
+    shoot(app, tmp_path, "circle")
+
+
+def test_step_is_exactly_one_epoch_and_reset_starts_again(app):
+    first_loss = app.get_by_test_id("train-loss").text_content()
+    step(app)
+    assert epoch(app) == 1
+    step(app, 2)
+    assert epoch(app) == 3
+    assert app.get_by_test_id("train-loss").text_content() != first_loss
+    loaded(app, app.get_by_test_id("reset").click)
+    assert epoch(app) == 0
+    # the seed gives the same starting weights, so the same loss
+    assert app.get_by_test_id("train-loss").text_content() == first_loss
+
+
+def test_network_controls_and_settings_in_the_link(app, page, server):
+    assert app.get_by_test_id("neuron").count() == 4 + 2 + 1
+    loaded(app, lambda: app.click("#add-layer"))
+    assert app.get_by_test_id("neuron").count() == 4 + 2 + 2 + 1
+    loaded(app, app.locator(".layer-editor").nth(0).get_by_role("button", name="+").click)
+    assert app.get_by_test_id("neuron").count() == 5 + 2 + 2 + 1
+    loaded(app, lambda: app.locator(".layer-editor select").nth(1).select_option("relu"))
+    for control, value in (("#learning_rate", "0.1"), ("#batch_size", "25"), ("#l2", "0.001"), ("#seed", "7")):
+        app.fill(control, value)
+        loaded(app, lambda: app.press(control, "Enter"))
+    choose(app, "dataset", "xor")
+    loaded(app, lambda: app.select_option("#optimizer", "adam"))
+    link = app.url
+    assert "hidden=5,2,2" in link and "activations=tanh,relu,tanh" in link and "dataset=xor" in link
+    assert "seed=7" in link and "optimizer=adam" in link and "learning_rate=0.1" in link
+    # a new page on the link rebuilds the same run
+    other = page.context.new_page()
+    other.goto(link)
+    wait_for_frame(other)
+    assert other.get_by_test_id("neuron").count() == 5 + 2 + 2 + 1
+    assert other.input_value("#seed") == "7" and other.input_value("#optimizer") == "adam"
+    assert other.get_by_test_id("train-loss").text_content() == app.get_by_test_id("train-loss").text_content()
+    other.close()
+
+
+def test_multiclass_boundary_is_coloured_by_class(app, tmp_path):
+    choose(app, "dataset", "blobs")
+    app.fill("#learning_rate", "0.1")
+    loaded(app, lambda: app.press("#learning_rate", "Enter"))
+    step(app, 15)
+    assert app.locator("#legend i").count() == 3
+    assert app.get_by_test_id("neuron").count() == 4 + 2 + 3
+    # the plot's pixels: each class's colour covers part of it
+    shares = app.evaluate("""() => {
+        const c = document.querySelector('[data-testid=boundary]');
+        const d = c.getContext('2d').getImageData(54, 8, c.width - 62, c.height - 42).data;
+        const palette = [[245,147,34],[8,119,189],[44,160,44]];
+        const counts = [0, 0, 0];
+        for (let i = 0; i < d.length; i += 4) {
+            const hue = [d[i], d[i+1], d[i+2]];
+            let best = -1, bestDistance = 1e9;
+            palette.forEach((p, k) => {
+                // a class colour paled towards white keeps its direction away from white
+                const a = p.map((v) => 232 - v), b = hue.map((v, j) => [232, 234, 235][j] - v);
+                const norm = Math.hypot(...b);
+                if (norm < 25) return;
+                const cos = (a[0]*b[0] + a[1]*b[1] + a[2]*b[2]) / (Math.hypot(...a) * norm);
+                if (1 - cos < bestDistance) { bestDistance = 1 - cos; best = k; }
+            });
+            if (best >= 0 && bestDistance < 0.05) counts[best]++;
+        }
+        const total = d.length / 4;
+        return counts.map((n) => n / total);
+    }""")
+    assert all(share > 0.08 for share in shares), shares
+    shoot(app, tmp_path, "blobs")
+
+
+def test_uploaded_csv_trace_and_model_match_the_command_line(app, tmp_path):
+    csv = penguins_csv(tmp_path / "penguins.csv")
+    upload(app, csv)
+    assert app.locator("#target").input_value() == "species"
+    note = app.locator("#data-note").text_content()
+    assert "3 classes" in note and "dropped" in note
+    # the inputs: 2 numeric columns and island one-hot (3 islands)
+    assert app.locator("#feature_x option").count() == 5
+    step(app, 5)
+    server_file = app.locator("#dataset").input_value()
+    assert server_file == "file"
+    # click a training point; the panel shows its trace
+    point = app.evaluate("window.playground.pointPixel('train', 3)")
+    box = app.get_by_test_id("boundary").bounding_box()
+    app.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    summary = app.get_by_test_id("trace").locator("p.summary")
+    summary.wait_for()
+    row = int(summary.get_attribute("data-row"))
+    page_numbers = {cell.get_attribute("data-name"): np.array(json.loads(cell.get_attribute("data-values"))).ravel()
+                    for cell in app.get_by_test_id("trace").locator("td.values").all()}
+    shoot(app, tmp_path, "penguins-trace")
+    with app.expect_download() as download:
+        app.get_by_test_id("download-model").click()
+    model = tmp_path / "playground.glassnet"
+    download.value.save_as(model)
+
+    traced = glassnet("trace", model, csv, "--row", row, env={"COLUMNS": "160"})
+    assert traced.returncode == 0, traced.stderr
+    cli_numbers = rich_trace_numbers(traced.stdout)
+    assert set(cli_numbers) == set(page_numbers), (set(cli_numbers), set(page_numbers))
+    for name, values in cli_numbers.items():
+        # the terminal shows 4 decimals or 4 significant figures
+        np.testing.assert_allclose(page_numbers[name], values, rtol=1e-3, atol=6e-5, err_msg=name)
+
+    predicted = glassnet("predict", model, csv, "--drop-missing")
+    assert predicted.returncode == 0, predicted.stderr
+    table = pd.read_csv(io.StringIO(predicted.stdout))
+    assert list(table.columns) == ["predicted_species", "probability_Adelie", "probability_Chinstrap",
+                                   "probability_Gentoo"]
+    # the clicked row's probabilities are its output layer in the page's trace
+    rows = pd.read_csv(csv).dropna().index.to_numpy() + 1
+    position = int(np.flatnonzero(rows == row)[0])
+    np.testing.assert_allclose(table.iloc[position, 1:].to_numpy(float), page_numbers["3.a"], rtol=1e-6, atol=1e-9)
+    # and the page's accuracies, weighted by part, are the command line's accuracy on every row
+    truth = pd.read_csv(csv).dropna()["species"].to_numpy()
+    accuracy = float(np.mean(table["predicted_species"].to_numpy() == truth))
+    train_part = float(app.locator("#train-metric").text_content())
+    test_part = float(app.locator("#test-metric").text_content())
+    n = len(truth)
+    n_test = round(n * 0.5)
+    assert accuracy == pytest.approx((train_part * (n - n_test) + test_part * n_test) / n, abs=2e-3)
+
+
+def test_data_and_view_controls(app):
+    data = "window.playground.state.data"
+    first = app.evaluate(f"{data}.train.x.slice(0, 5)")
+    # noise, points and the test share change the data
+    app.locator("#noise").fill("30")
+    loaded(app, lambda: app.locator("#noise").dispatch_event("change"))
+    assert app.evaluate(f"{data}.settings.noise") == 0.3 and app.evaluate(f"{data}.train.x.slice(0, 5)") != first
+    app.fill("#points", "200")
+    loaded(app, lambda: app.press("#points", "Enter"))
+    assert app.evaluate(f"{data}.train.x.length + {data}.test.x.length") == 200
+    app.locator("#test_ratio").fill("20")
+    loaded(app, lambda: app.locator("#test_ratio").dispatch_event("change"))
+    assert app.evaluate(f"{data}.test.x.length") == 40
+    # the loss, from the engine's registry
+    loaded(app, lambda: app.select_option("#loss", "squared_error"))
+    assert app.evaluate(f"{data}.loss") == "squared_error"
+    # a bundled table: the plotted inputs and the target can be chosen
+    choose(app, "dataset", "wine")
+    loaded(app, lambda: app.select_option("#feature_x", label="proline"))
+    assert app.evaluate(f"{data}.axes[0].name") == "proline"
+    loaded(app, lambda: app.select_option("#feature_y", label="hue"))
+    assert app.evaluate(f"{data}.axes.map((a) => a.name)") == ["proline", "hue"]
+    assert app.locator("#network .input text").nth(12).text_content() == "proline"
+    loaded(app, lambda: app.get_by_test_id("target").select_option("alcohol"))
+    assert app.evaluate(f"{data}.task") == "regress" and app.locator("#metric-name").text_content() == "R²"
+    loaded(app, lambda: app.click("#remove-layer"))
+    assert app.get_by_test_id("neuron").count() == 4 + 1
+    # hiding the test points, and hovering: a neuron, then the plot
+    app.uncheck("#show-test")
+    assert app.evaluate("document.querySelector('#show-test').checked") is False
+    app.get_by_test_id("neuron").first.hover()
+    tooltip = app.locator("#tooltip")
+    assert tooltip.is_visible() and "bias =" in tooltip.text_content()
+    box = app.get_by_test_id("boundary").bounding_box()
+    app.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert "predicted alcohol" in tooltip.text_content()
+
+
+def test_history_download_has_one_row_per_epoch(app, tmp_path):
+    step(app, 4)
+    with app.expect_download() as download:
+        app.get_by_test_id("download-history").click()
+    path = tmp_path / "history.csv"
+    download.value.save_as(path)
+    history = pd.read_csv(path)
+    assert history["epoch"].tolist() == [1, 2, 3, 4]
+    assert {"loss", "accuracy", "test_loss"} <= set(history.columns)
+    assert history["test_loss"].notna().sum() >= 1
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "empty"),
+    (b"\x00\x01\x02binary", "binary"),
+    (b"a,b,target\n1,2,yes\n3,4,yes\n5,6,yes\n7,8,yes\n", "single class"),
+    (b'a,b\n1,"2\n', "well-formed"),
+])
+def test_an_error_shows_and_leaves_the_page_usable(app, tmp_path, content, expected):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    app.get_by_test_id("upload").set_input_files(str(bad))
+    error = app.get_by_test_id("error")
+    error.wait_for(state="visible")
+    assert expected in error.text_content()
+    # the controls show the run still on the page, not the file that failed
+    assert app.get_by_test_id("dataset").input_value() == "circle"
+    if expected == "single class":
+        shoot(app, tmp_path, "error")
+    # the page still works: another data set, a step
+    choose(app, "dataset", "moons")
+    assert error.is_hidden()
+    step(app)
+    assert epoch(app) == 1
+
+
+def test_a_bad_setting_shows_an_error(app):
+    app.fill("#learning_rate", "-1")
+    app.press("#learning_rate", "Enter")
+    error = app.get_by_test_id("error")
+    error.wait_for(state="visible")
+    assert "learning_rate" in error.text_content()
+    assert app.input_value("#learning_rate") == "0.03"
+    step(app)
+    assert epoch(app) == 1
+
+
+def test_a_file_given_on_the_command_line_is_the_first_data(page, tmp_path):
+    from cli_helpers import FRUIT
+
+    running = Server(FRUIT, "--target", "fruit")
+    try:
+        page.goto(running.url)
+        wait_for_frame(page)
+        assert page.get_by_test_id("dataset").input_value() == "file"
+        assert page.get_by_test_id("target").input_value() == "fruit"
+        assert page.locator("#legend i").count() == 3  # apple, lemon, orange
+        assert "fruit.csv" in page.locator("#data-note").text_content()
+    finally:
+        assert running.stop() == 0
+
+
+def test_the_benchmark_runs(tmp_path):
+    """``python -m benchmarks.playground`` in its shortest form: it measures, it does not judge."""
+    import subprocess
+    import sys
+
+    from cli_helpers import ENV, ROOT
+
+    chromium_or_skip()
+    path = tmp_path / "playground.json"
+    result = subprocess.run([sys.executable, "-m", "benchmarks.playground", "--seconds", "0.5", "--rounds", "1", "--json", str(path)],
+                            capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=300)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(path.read_text())
+    for name in ("headless_epochs_per_second", "epochs_per_second", "frames_per_second", "first_page_seconds",
+                 "ctrl_c_seconds"):
+        assert figures[name] > 0, name
+    assert figures["connected_vs_headless"] == figures["epochs_per_second"] / figures["headless_epochs_per_second"]
+    assert "of headless" in result.stdout
+
+
+def test_clicking_a_point_of_a_sampled_plot_traces_that_row(app):
+    app.fill("#points", "6000")
+    loaded(app, lambda: app.press("#points", "Enter"))
+    assert "the plot shows 2000" in app.locator("#data-note").text_content()
+    point = app.evaluate("window.playground.pointPixel('test', 500)")
+    expected = app.evaluate("window.playground.state.data.test.row[500]")
+    box = app.get_by_test_id("boundary").bounding_box()
+    app.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    summary = app.get_by_test_id("trace").locator("p.summary")
+    summary.wait_for()
+    # the nearest point may be another one drawn at the same place; it is a drawn one, traced by its row
+    row = int(summary.get_attribute("data-row"))
+    rows = app.evaluate("window.playground.state.data.train.row.concat(window.playground.state.data.test.row)")
+    assert row in rows
+    near = app.evaluate(f"""(() => {{
+        const d = window.playground.state.data, p = d.test, r = d.train;
+        const all = p.row.map((row, i) => [row, p.x[i], p.y[i]]).concat(r.row.map((row, i) => [row, r.x[i], r.y[i]]));
+        const [, x, y] = all.find(([row]) => row === {expected});
+        return all.filter(([, a, b]) => Math.hypot(a - x, b - y) < 0.35).map(([row]) => row);
+    }})()""")
+    assert row in near
+
+
+def test_wide_data_plots_two_inputs_and_draws_every_unit(app):
+    choose(app, "dataset", "digits")
+    assert app.locator("#network .input").count() == 64
+    assert app.get_by_test_id("neuron").count() == 4 + 2 + 10
+    assert app.locator("#legend i").count() == 10
+    step(app)
+    # the plot spans the first two inputs (the grid holds the others at their median: see test_playground_session)
+    assert app.evaluate("window.playground.state.data.axes.map((a) => a.name)") == ["pixel_0_0", "pixel_0_1"]

@@ -1,0 +1,271 @@
+"""The playground's Python side: data sets, the session's training, frames,
+traces and the model file, each against an independent computation."""
+
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import glassnet
+from glassnet.engine.activations import ACTIVATIONS
+from glassnet.glassbox.gradcheck import check_gradients
+from glassnet.playground import datasets
+from glassnet.playground.frames import BOUNDARY_SIZE, GRID_SIZE, decode_header
+from glassnet.playground.session import Session, Settings
+from glassnet.playground.tables import prepare_table, read_upload
+from glassnet.tabular import TabularModel
+
+
+@pytest.mark.parametrize("name", list(datasets.GENERATED))
+def test_generated_sets_are_seeded_and_shaped(name):
+    table, target = datasets.generate(name, n=200, noise=0.2, seed=3)
+    again, _ = datasets.generate(name, n=200, noise=0.2, seed=3)
+    other, _ = datasets.generate(name, n=200, noise=0.2, seed=4)
+    pd.testing.assert_frame_equal(table, again)
+    assert not table.equals(other)
+    assert list(table.columns) == ["x1", "x2", target] and len(table) == 200
+    points = table[["x1", "x2"]].astype(float).to_numpy()
+    assert np.isfinite(points).all() and np.abs(points).max() < 20
+    if name in datasets.REGRESSION_SETS:
+        assert target == "y" and table[target].astype(float).std() > 0.1
+    else:
+        counts = table[target].value_counts()
+        assert len(counts) >= 2 and counts.min() >= 50
+
+
+def test_circle_labels_follow_the_radius():
+    table, _ = datasets.generate("circle", n=300, noise=0.0, seed=0)
+    radius = np.hypot(table["x1"].astype(float), table["x2"].astype(float))
+    inside = table["label"] == "1"
+    assert radius[inside].max() < 2.5 <= radius[~inside].min()
+
+
+def test_generated_sets_refuse_bad_noise():
+    with pytest.raises(ValueError, match="noise must be between 0 and 0.5"):
+        datasets.generate("xor", noise=0.7)
+
+
+def test_session_trains_exactly_as_a_neural_network():
+    session = Session()
+    session.apply({"dataset": "xor", "hidden": [5, 3], "activations": ["relu", "elu"], "optimizer": "adam",
+                   "learning_rate": 0.01, "batch_size": 16, "l2": 0.001, "seed": 11})
+    for epochs in (1, 4, 7):
+        assert session.train(epochs) is None
+    data = session.data
+    # the same run written out by hand with the public API
+    model = glassnet.NeuralNetwork(layers=[2, 5, 3, 1], activation=["relu", "elu"], output_activation="logistic",
+                                   loss="binary_crossentropy", bias=True, init="glorot", optimizer="adam",
+                                   learning_rate=0.01, batch_size=16, reduction="mean", l2=0.001, metric="accuracy",
+                                   seed=11)
+    y = (data.labels_train == "1").astype(float)
+    model.train(data.X_train, y, 12)
+    assert session.epoch == 12
+    np.testing.assert_array_equal(session.model.network.params, model.network.params)
+    assert [a.name for a in session.model.network.activations] == ["relu", "elu", "logistic"]
+
+
+def test_reset_gives_the_same_start():
+    session = Session()
+    session.apply({"dataset": "spiral", "seed": 5})
+    start = session.model.network.params.copy()
+    session.train(3)
+    session.reset()
+    assert session.epoch == 0
+    np.testing.assert_array_equal(session.model.network.params, start)
+
+
+def test_frame_holds_every_neuron_over_the_grid():
+    session = Session()
+    session.apply({"dataset": "iris", "hidden": [6], "activations": ["tanh"], "feature_x": 2, "feature_y": 3})
+    session.train(5)
+    header, payload = decode_header(session.frame())
+    network = session.model.network
+    assert header["epoch"] == 5 and header["metric"] == "accuracy"
+    assert header["train_loss"] == pytest.approx(network.loss_value(session.data.X_train,
+                                                                    session.estimator.targets(session.data.labels_train)))
+    # independently: the grid of inputs, the other two held at the training median
+    grid = session.grid.inputs
+    assert grid.shape == (GRID_SIZE**2, 4)
+    np.testing.assert_array_equal(grid[:, 0], np.median(session.data.X_train[:, 0]))
+    x_low, x_high, y_low, y_high = session.grid.extent
+    assert grid[0, 2] == x_low and grid[GRID_SIZE - 1, 2] == x_high and grid[0, 3] == y_high and grid[-1, 3] == y_low
+
+    def outputs(inputs):
+        hidden = np.tanh(inputs @ network.weights[0] + network.biases[0])
+        logits = hidden @ network.weights[1] + network.biases[1]
+        softmax = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return hidden, softmax / softmax.sum(axis=1, keepdims=True)
+
+    hidden, softmax = outputs(grid)
+    n, b = GRID_SIZE**2, BOUNDARY_SIZE**2
+    np.testing.assert_allclose(payload[: 6 * n], hidden.T.ravel(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(payload[6 * n: 9 * n], softmax.T.ravel(), rtol=1e-5, atol=1e-6)
+    # the decision boundary on its finer grid, over the same extent
+    fine = session.grid.boundary_inputs
+    assert fine.shape == (b, 4) and fine[0, 2] == x_low and fine[-1, 2] == x_high and fine[-1, 3] == y_low
+    np.testing.assert_allclose(payload[9 * n: 9 * n + 3 * b], outputs(fine)[1].T.ravel(), rtol=1e-5, atol=1e-6)
+    weights = payload[9 * n + 3 * b: 9 * n + 3 * b + 4 * 6 + 6 * 3]
+    np.testing.assert_allclose(weights, np.concatenate([w.ravel() for w in network.weights]), rtol=1e-6)
+    assert payload.size == 9 * n + 3 * b + 4 * 6 + 6 * 3 + 6 + 3 == header["floats"]
+
+
+def test_trace_and_model_file_agree_with_the_saved_model(tmp_path):
+    session = Session()
+    session.apply({"dataset": "wine", "hidden": [4], "activations": ["swish"], "l2": 0.01})
+    session.train(8)
+    trace = session.trace("test", 2)
+    path = tmp_path / "model.glassnet"
+    path.write_bytes(session.model_file())
+    model = glassnet.load(path)
+    assert isinstance(model, TabularModel) and model.task == "classify"
+    frame, _ = datasets.load("wine")
+    row = frame.iloc[[trace["row"] - 1]]
+    x = model.inputs(row)[0]
+    np.testing.assert_allclose(x, trace["x"], rtol=1e-12)
+    again = model.estimator.trace(x, model.labels(row)[0], verbose=False)
+    for record, layer in zip(again, trace["layers"]):
+        np.testing.assert_array_equal(record.grad_weights, layer["grad_weights"])
+        np.testing.assert_array_equal(record.a, layer["a"])
+    np.testing.assert_array_equal(model.predict_proba(row)[0], trace["layers"][-1]["a"])
+    # the saved network is the trained one, and its gradients check out
+    np.testing.assert_array_equal(model.estimator.network_.params, session.model.network.params)
+    assert check_gradients(model.estimator, model.inputs(frame.iloc[:20]), model.labels(frame.iloc[:20])) < 1e-6
+
+
+def test_the_command_line_reads_the_model_file(tmp_path):
+    from cli_helpers import glassnet as run
+
+    session = Session()
+    session.apply({"dataset": "iris", "hidden": [5], "activations": ["relu"]})
+    session.train(20)
+    model = tmp_path / "iris.glassnet"
+    model.write_bytes(session.model_file())
+    frame, _ = datasets.load("iris")
+    data = tmp_path / "iris.csv"
+    frame.to_csv(data, index=False)
+    inspected = run("inspect", model)
+    assert inspected.returncode == 0 and "trained for 20 epoch(s)" in inspected.stdout
+    assert re.search(r"hidden 1\s+5\s+relu", inspected.stdout) and "trained_by: glassnet playground" in inspected.stdout
+    evaluated = run("evaluate", model, data, "--json")
+    assert evaluated.returncode == 0
+    import json
+
+    figures = json.loads(evaluated.stdout)
+    predicted = session.estimator.predict(np.vstack([session.data.X_train, session.data.X_test]))
+    truth = np.concatenate([session.data.labels_train, session.data.labels_test])
+    assert figures["accuracy"] == pytest.approx(np.mean(predicted == truth))
+    checked = run("gradcheck", model, data)
+    assert checked.returncode == 0 and "they agree" in checked.stdout
+
+
+def test_regression_targets_are_standardised_and_undone():
+    session = Session()
+    session.apply({"dataset": "diabetes", "hidden": [8], "activations": ["relu"], "optimizer": "adam",
+                   "learning_rate": 0.01})
+    session.train(30)
+    estimator = session.estimator
+    values = session.data.labels_train.astype(float)
+    assert estimator.target_mean == pytest.approx(values.mean()) and estimator.target_scale == pytest.approx(values.std())
+    raw = session.model.network.predict(session.data.X_test)[:, 0]
+    np.testing.assert_allclose(estimator.predict(session.data.X_test), raw * values.std() + values.mean())
+    header, _ = decode_header(session.frame())
+    assert header["metric"] == "r2" and 0.2 < header["test_metric"] < 1
+
+
+def test_history_csv_has_every_epoch():
+    session = Session()
+    session.apply({"dataset": "moons"})
+    session.train(3)
+    session.frame()
+    session.train(2)
+    table = pd.read_csv(io.StringIO(session.history_csv()))
+    assert table["epoch"].tolist() == [1, 2, 3, 4, 5]
+    np.testing.assert_allclose(table["loss"], session.model.history["loss"])
+    assert table["test_loss"].notna().tolist() == [False, False, True, False, False]
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"activations": ["rleu"]}, "unknown activation 'rleu'"),
+    ({"loss": "nope"}, "unknown loss 'nope'"),
+    ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),
+    ({"learning_rate": -1}, "learning_rate must be a positive number"),
+    ({"hidden": [0]}, "hidden must hold at most"),
+    ({"hidden": "a,b"}, "hidden must be a list of layer sizes"),
+    ({"noise": 2}, "noise must be a number from 0 to 0.5"),
+    ({"dataset": "mnist"}, "unknown data set 'mnist'"),
+    ({"dataset": "file"}, "no file has been uploaded"),
+])
+def test_bad_settings_name_the_problem_and_change_nothing(settings, message):
+    session = Session()
+    session.apply({"dataset": "circle"})
+    before = session.model
+    with pytest.raises(ValueError, match=message):
+        session.apply({"dataset": "circle", **settings})
+    assert session.model is before
+
+
+def test_every_registered_activation_is_offered():
+    from glassnet.playground.session import choices
+
+    offered = choices()["activations"]
+    assert set(offered) == set(ACTIVATIONS.names()) - {"softmax"}
+    for name in offered:
+        Settings.parse({"activations": [name, name]})
+
+
+def test_uploads_are_read_like_files_and_prepared_like_glassnet_train():
+    data = b"size,colour,fruit\n1.5,red,apple\n,green,apple\n2.5,yellow,banana\n3.0,yellow,banana\n" \
+           b"1.2,red,apple\n2.9,green,banana\n1.1,green,apple\n2.7,yellow,banana\n"
+    frame = read_upload(data, "fruit.csv")
+    assert frame.loc[1, "size"] == "" and list(frame.columns) == ["size", "colour", "fruit"]
+    prepared = prepare_table(frame, "fruit", test_ratio=0.25, seed=0, source="'fruit.csv'")
+    assert prepared.dropped == 1 and prepared.task == "classify"
+    assert prepared.input_names == ["size", "colour=green", "colour=red", "colour=yellow"]
+    # the scaler was fitted on the training part only
+    np.testing.assert_allclose(prepared.X_train[:, 0].mean(), 0, atol=1e-12)
+    assert sorted(prepared.rows_train.tolist() + prepared.rows_test.tolist()) == [1, 3, 4, 5, 6, 7, 8]
+    with pytest.raises(ValueError, match="single class"):
+        prepare_table(frame.assign(fruit="apple"), "fruit")
+    many = pd.DataFrame({"x": [str(i) for i in range(120)], "name": [f"n{i // 2}" for i in range(120)]})
+    with pytest.raises(ValueError, match="'name' has 60 classes; the playground shows at most 50"):
+        prepare_table(many, "name")
+    with pytest.raises(ValueError, match="not UTF-8"):
+        read_upload(b"a,b\n\xff\xfe,1\n", "x.csv")
+    with pytest.raises(ValueError, match="header but no rows"):
+        read_upload(b"a,b\n", "x.csv")
+
+
+def test_a_class_loss_on_values_and_divergence_are_explained():
+    session = Session()
+    with pytest.raises(ValueError, match="'binary_crossentropy' is for classes, and the target 'y' is regressed"):
+        session.apply({"dataset": "plane", "loss": "binary_crossentropy"})
+    session.apply({"dataset": "plane", "learning_rate": 100, "batch_size": 500, "activations": ["identity"] * 2})
+    message = session.train(50)
+    assert message.startswith("training diverged") and message.endswith("Press Reset to start again.")
+
+
+def test_a_big_table_draws_a_sample_of_its_points():
+    from glassnet.playground.frames import MAX_POINTS
+
+    session = Session()
+    session.apply({"dataset": "gauss", "points": 6000})
+    part = session.description()["train"]
+    assert part["total"] == 3000 and len(part["x"]) == len(part["index"]) == MAX_POINTS
+    index = np.array(part["index"])
+    assert np.all(np.diff(index) > 0)
+    np.testing.assert_array_equal(part["x"], session.data.X_train[index, 0])
+    np.testing.assert_array_equal(part["row"], session.data.rows_train[index])
+
+
+def test_neural_network_takes_an_activation_per_hidden_layer():
+    model = glassnet.NeuralNetwork(layers=[2, 3, 4, 1], activation=["relu", "tanh"], bias=True, seed=0)
+    assert [a.name for a in model.network.activations] == ["relu", "tanh", "identity"]
+    X = np.array([[0.5, -1.0], [2.0, 0.25]])
+    hidden = np.maximum(X @ model.weights[0] + model.biases[0], 0)
+    hidden = np.tanh(hidden @ model.weights[1] + model.biases[1])
+    np.testing.assert_allclose(model.forward(X), hidden @ model.weights[2] + model.biases[2])
+    with pytest.raises(ValueError, match="got 1 hidden activations for 2 hidden layers"):
+        glassnet.NeuralNetwork(layers=[2, 3, 4, 1], activation=["relu"])
+    assert [a.name for a in glassnet.NeuralNetwork(activation="tanh").network.activations] == ["tanh", "tanh"]

@@ -24,6 +24,7 @@ from .engine.training_range import TrainingRange
 from .engine.metrics import get_metric
 from .engine.network import Network
 from .engine.optimizers import make_optimizer
+from .engine.stats import DynamicsRecorder
 from .engine.training import DivergenceWarning, EarlyStopping, History, train
 from .engine.validation import check_positive_int, check_X, check_y
 
@@ -231,6 +232,7 @@ class NeuralNetwork:
         patience: int = 10,
         tol: float = 1e-4,
         callbacks=(),
+        record_stats: bool = False,
     ) -> "NeuralNetwork":
         """Train for ``epochs`` epochs, appending one ``metric`` value per epoch.
 
@@ -243,6 +245,11 @@ class NeuralNetwork:
         :attr:`history`. With ``early_stopping`` training stops once
         ``val_loss`` has not improved by ``tol`` for more than ``patience``
         epochs, and the best weights are put back.
+
+        ``record_stats=True`` adds per-layer figures to each epoch's record
+        (weight and gradient norms, update-to-weight ratio, dead and
+        saturated fractions; see :mod:`glassnet.engine.stats`), drawn by
+        ``glassnet.plot.training_dynamics``.
 
         A diverging run stops at once with a :class:`DivergenceWarning` and the
         weights of the last finite epoch. Ctrl-C propagates, leaving the
@@ -279,6 +286,7 @@ class NeuralNetwork:
             callbacks=callbacks,
             history=self.history,
             samples_seen=self._samples_seen,
+            stats=DynamicsRecorder() if record_stats else None,
         )
         self._samples_seen = result.samples_seen
         self._last_output = None

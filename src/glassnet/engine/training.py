@@ -172,6 +172,7 @@ def train(
     callbacks: Iterable[Callable[[dict], object]] = (),
     history: History | None = None,
     samples_seen: int = 0,
+    stats=None,
 ) -> TrainingResult:
     """Train ``network`` in place for up to ``epochs`` epochs.
 
@@ -192,6 +193,9 @@ def train(
     callbacks : called with each epoch's record; a truthy return stops training.
     history : records are appended here (a new History by default).
     samples_seen : samples trained on before this call (for ``invscaling``).
+    stats : a :class:`~glassnet.engine.stats.DynamicsRecorder` (or anything with
+        its ``epoch_start(network)``, ``after_step(network)`` and
+        ``epoch_end(record)``), which adds per-layer figures to each record.
     """
     metric = get_metric(metric) if metric is not None else None
     loop = _Loop(
@@ -211,6 +215,7 @@ def train(
         callbacks=list(callbacks),
         history=history if history is not None else History(),
         result=TrainingResult(epochs=0, samples_seen=samples_seen),
+        stats=stats,
     )
     if stopping is not None:
         stopping.reset()
@@ -243,6 +248,7 @@ class _Loop:
     callbacks: list
     history: History
     result: TrainingResult
+    stats: object = None
 
     def run(self, epochs: int) -> None:
         n = self.X.shape[0]
@@ -278,6 +284,8 @@ class _Loop:
         Y = self.Y if order is None or gather_targets else _rows(self.Y, order)
         mean = self.network.reduction == "mean"
         total = 0.0
+        if self.stats is not None:
+            self.stats.epoch_start(self.network)
         for start in range(0, n, self.batch):
             stop = min(start + self.batch, n)
             rows = slice(start, stop) if order is None else order[start:stop]
@@ -292,6 +300,8 @@ class _Loop:
                 self.outputs[start:stop] = output
             self.network.backward(Yb, wb)
             self.optimizer.step(params, self.network.grad)
+            if self.stats is not None:
+                self.stats.after_step(self.network)
         if not np.isfinite(params).all():
             return self._diverged(epoch, None, params)
         record = {"epoch": epoch, "loss": total / n if mean else total}
@@ -301,6 +311,8 @@ class _Loop:
         if self.validation is not None:
             record.update(_validate(self.network, self.validation, self.validation_metric, self.limit))
         record["learning_rate"] = self.optimizer.learning_rate
+        if self.stats is not None:
+            self.stats.epoch_end(record)
         return record
 
     def _finish_epoch(self, record, n, params) -> bool:

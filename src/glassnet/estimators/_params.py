@@ -196,6 +196,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("progress", False, _boolean,
               "Show a progress bar (rich) with the epoch, the loss and the validation figure.",
               glassnet=True),
+    Parameter("record_stats", False, _boolean,
+              "Record per epoch (lbfgs: iteration) and per layer the weight norm, gradient norm, "
+              "update-to-weight ratio, dead fraction (ReLU-like) and saturated fraction (logistic, "
+              "tanh) in the history (glassnet.plot.training_dynamics draws them).", glassnet=True),
     Parameter("dtype", None, _dtype,
               "Floating type of the weights and the arithmetic: None follows X (float32 stays "
               "float32, anything else becomes float64).", glassnet=True),

@@ -23,6 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from ..engine.optimizers import SGD, Adam
+from ..engine.stats import DynamicsRecorder
 from ..engine.training import EarlyStopping, train
 from ._base import SOLVER_FUNCTIONS
 from ._callbacks import best_weights_tracker, epoch_callbacks
@@ -149,6 +150,7 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
             callbacks=callbacks,
             history=estimator._history,
             samples_seen=estimator.t_,
+            stats=DynamicsRecorder() if estimator.record_stats else None,
         )
     if tracker is not None:
         tracker.restore(estimator.network_.params)

@@ -27,6 +27,7 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from ..engine.metrics import get_metric
+from ..engine.stats import DynamicsRecorder
 from ..engine.training import TrainingResult, _validate
 from ._base import SOLVER_FUNCTIONS
 from ._callbacks import best_weights_tracker, epoch_callbacks
@@ -55,6 +56,7 @@ class _Iterations:
         # scikit-learn's lbfgs never stops on a plateau (early_stopping applies
         # to sgd and adam only), so the rule only tracks the best weights
         self.stopping = best_weights_tracker(monitor, bool(estimator.restore_best_weights))
+        self.stats = DynamicsRecorder() if estimator.record_stats else None
 
     @property
     def count(self) -> int:
@@ -69,10 +71,13 @@ class _Iterations:
 
     def __call__(self, intermediate_result):
         x = intermediate_result.x
+        previous = self.last_x.copy() if self.stats is not None else None
         np.copyto(self.last_x, x)
         params = self.network.params
         params[...] = x
         record = {"epoch": len(self.history) + 1, "loss": float(intermediate_result.fun)}
+        if self.stats is not None:
+            self.stats.observe(self.network, self.X, self.Y, self.sample_weight, previous, record)
         if self.validation is not None:
             record.update(_validate(self.network, self.validation, self.metric, 0.5))
         self.history.append(record)

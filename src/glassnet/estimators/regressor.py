@@ -84,6 +84,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         restore_best_weights=None,
         callbacks=None,
         progress=False,
+        record_stats=False,
         dtype=None,
     ):
         # __init__ only stores its arguments, as scikit-learn requires

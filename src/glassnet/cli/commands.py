@@ -122,7 +122,8 @@ def _trace_arguments(parser):
 def _gradcheck_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns and its target")
-    parser.add_argument("--tol", type=positive_float, default=1e-6, help="largest relative error accepted (default: 1e-6)")
+    parser.add_argument("--tol", type=positive_float, default=1e-6, help="largest disagreement accepted beyond the finite differences' noise, relative to the "
+                             "largest gradient (default: 1e-6)")
     parser.add_argument("--max-rows", type=positive_int, default=100, help="check on the first rows only (default: 100)")
 
 
@@ -148,7 +149,9 @@ _TABLE = (
     ("trace", "show every number of the forward (and backward) pass for one row of a file",
      _trace_arguments, "With the target column in DATA the table also shows deltas and gradients."),
     ("gradcheck", "compare a saved model's gradients with finite differences on a file's rows",
-     _gradcheck_arguments, "Exits 1 when the largest relative error is above --tol."),
+     _gradcheck_arguments,
+     "Prints, per layer, the gradient scale, the largest absolute and relative errors and the finite\n"
+     "differences' own noise; exits 1 when the gradients disagree beyond that noise by more than --tol."),
     ("inspect", "show a saved model: layers, weights, preprocessing, columns, settings, metrics",
      _inspect_arguments, None),
 )

@@ -17,6 +17,7 @@ _EXPORTS = {
     "Network": ".engine.network",
     "EvaluationResult": ".evaluation",
     "check_gradients": ".glassbox.gradcheck",
+    "diagnose": ".glassbox.diagnose",
     "EarlyStopping": ".engine.training",
     "History": ".engine.training",
     "DivergenceWarning": ".engine.training",

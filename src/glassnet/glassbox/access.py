@@ -143,9 +143,12 @@ def _article_view(model, action) -> ModelView:
     network = model.network
     classifier = True if network.loss.name in _CLASSIFICATION_LOSSES else None
     optimizer = model.optimizer
+    epochs = len(model.history)
+    # the rows one step sums over, for a summed loss: a batch, or every training row
+    rows_per_step = model.batch_size or (getattr(model, "_samples_seen", 0) // epochs if epochs else None)
     return ModelView("NeuralNetwork", network, model.history, model.training_range,
                      lambda X, y=None: _engine_rows(network, X, y), classifier, optimizer.name,
-                     float(optimizer.learning_rate))
+                     float(optimizer.learning_rate), settings={"rows_per_step": rows_per_step})
 
 
 def _estimator_view(model, action) -> ModelView:

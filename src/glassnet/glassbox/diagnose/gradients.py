@@ -12,6 +12,8 @@ TOO_LARGE_UPDATE = 1.0
 # the first layer's gradient (relative to its weights) against the last's
 VANISHING = 1e-3
 EXPLODING = 1e3
+# a layer whose gradient (per row, as for a mean loss) is this many times its weights
+EXPLODING_NORM = 1e2
 
 
 def _norm(array) -> float:
@@ -19,8 +21,11 @@ def _norm(array) -> float:
 
 
 def relative_gradients(evidence) -> tuple[list, list, list]:
-    """``(gradient norms, weight norms, ratios ‖∂L/∂W‖ / ‖W‖)`` per layer."""
-    grads = [_norm(g) for g in evidence.weight_gradients]
+    """``(gradient norms, weight norms, ratios ‖∂L/∂W‖ / ‖W‖)`` per layer,
+    the gradients those of the mean loss over the rows (a summed loss's
+    divided by their number), so that figures compare across data sizes."""
+    rows = evidence.X.shape[0] if evidence.network.reduction == "sum" else 1
+    grads = [_norm(g) / rows for g in evidence.weight_gradients]
     weights = [_norm(W) for W in evidence.network.weights]
     ratios = [g / w if w > 0 else float("inf") for g, w in zip(grads, weights)]
     return grads, weights, ratios
@@ -51,6 +56,14 @@ def gradient_flow(evidence) -> list:
             f"each step changes layer {l}'s weights by {max(updates):.3g} times their own size, so training "
             "jumps about instead of descending",
             "Lower the learning rate (by 10x or more) and scale the inputs.", numbers, layer=l))
+    worst = int(np.argmax(ratios))
+    if ratios[worst] > EXPLODING_NORM:
+        findings.append(Finding(
+            "gradient_flow", "high",
+            f"the gradient explodes: layer {worst + 1}'s gradient is {ratios[worst]:.3g} times its weights",
+            "Use a smaller initialisation (init='glorot'), scale the inputs, or lower the learning rate.",
+            numbers, layer=worst + 1))
+        return findings
     last = ratios[-1]
     if last == 0:
         return findings
@@ -82,6 +95,11 @@ def update_ratios(evidence, gradient_ratios) -> list | None:
     history = evidence.view.history
     if history is not None and "layer_update_ratio" in history:
         return [float(value) for value in history.records[-1]["layer_update_ratio"]]
-    if evidence.view.optimizer == "sgd" and evidence.view.learning_rate is not None:
-        return [evidence.view.learning_rate * ratio for ratio in gradient_ratios]
-    return None
+    if evidence.view.optimizer != "sgd" or evidence.view.learning_rate is None:
+        return None
+    scale = evidence.view.learning_rate
+    if evidence.network.reduction == "sum":
+        # the gradient on X sums its rows; a step sums over its own rows
+        rows = evidence.view.settings.get("rows_per_step") or evidence.X.shape[0]
+        scale *= rows
+    return [scale * ratio for ratio in gradient_ratios]

@@ -9,10 +9,11 @@ from .report import Finding
 
 # the loss ended this much above where it started, or above its minimum
 RISING = 0.1
-# in the last half of training: at least this share of epochs went up, with a
-# median rise of at least this share of the loss
+RISING_AFTER_MINIMUM = 0.5
+# in the last half of training: at least this share of epochs went up, and the
+# loss swung over a range of at least this share of its lowest value
 OSCILLATING_SHARE = 0.3
-OSCILLATING_SIZE = 0.1
+OSCILLATING_RANGE = 0.5
 # the loss moved by less than this share over all of training
 STALLED = 1e-3
 # recorded updates below this share of the weights change nothing that matters
@@ -22,8 +23,8 @@ OVERFIT_RISE = 0.1
 # the model's loss on the data is at least this share of a constant guess's
 UNDERFIT_SHARE = 0.9
 MIN_EPOCHS = 5
-# the training loss fell by more than this share over the last tenth of training
-STILL_FALLING = 0.05
+# the last tenth of training (at least MIN_EPOCHS) made more than this share of the loss's descent
+STILL_FALLING = 0.1
 
 
 def _losses(evidence) -> np.ndarray:
@@ -43,19 +44,21 @@ def learning_rate(evidence) -> list:
     numbers = {"learning_rate": rate, "first_loss": float(losses[0]), "lowest_loss": float(losses.min()),
                "final_loss": float(losses[-1]), "epochs": int(losses.size)}
     lower = "Lower the learning rate" + (f" (it is {rate:g}; try {rate / 10:g})" if rate else "") + " and scale the inputs."
-    if losses[-1] > (1 + RISING) * losses[0] or losses[-1] > (1 + RISING) * losses.min() + 1e-12:
-        return [Finding("learning_rate", "high",
-                        f"the loss rose from {losses[0]:.4g} (lowest {losses.min():.4g}, epoch "
-                        f"{int(losses.argmin()) + 1}) to {losses[-1]:.4g}: the steps overshoot", lower, numbers)]
+    rose = f"the loss rose from {losses[0]:.4g} (lowest {losses.min():.4g}, epoch {int(losses.argmin()) + 1}) to " \
+           f"{losses[-1]:.4g}: the steps overshoot"
+    if losses[-1] > (1 + RISING) * losses[0]:
+        return [Finding("learning_rate", "high", rose, lower, numbers)]
     recent = losses[losses.size // 2:]
     steps = np.diff(recent)
-    rises = steps[steps > 0] / np.abs(recent[:-1][steps > 0])
-    share_up = rises.size / max(steps.size, 1)
-    if share_up >= OSCILLATING_SHARE and np.median(rises) >= OSCILLATING_SIZE:
-        numbers.update(share_of_epochs_up=share_up, median_rise=float(np.median(rises)))
+    share_up = float(np.mean(steps > 0)) if steps.size else 0.0
+    swing = float((recent.max() - recent.min()) / max(abs(recent.min()), 1e-300))
+    if share_up >= OSCILLATING_SHARE and swing >= OSCILLATING_RANGE:
+        numbers.update(share_of_epochs_up=share_up, swing=swing)
         return [Finding("learning_rate", "high",
-                        f"the loss oscillates: it went up in {share_up:.0%} of the last {steps.size} epochs, by a "
-                        f"median {np.median(rises):.0%}", lower, numbers)]
+                        f"the loss oscillates: it went up in {share_up:.0%} of the last {steps.size} epochs and "
+                        f"swung over {swing:.0%} of its lowest value", lower, numbers)]
+    if losses[-1] > (1 + RISING_AFTER_MINIMUM) * losses.min():
+        return [Finding("learning_rate", "high", rose, lower, numbers)]
     moved = abs(losses[0] - losses[-1]) / max(abs(losses[0]), 1e-300)
     history = evidence.history
     updates = history.records[-1].get("layer_update_ratio") if "layer_update_ratio" in history else None
@@ -111,12 +114,16 @@ def _validation_curve(history) -> list:
 
 def _still_falling(train) -> list:
     window = max(MIN_EPOCHS, train.size // 10)
-    drop = (train[-window] - train[-1]) / max(abs(train[-window]), 1e-300)
-    if drop > STILL_FALLING:
+    total = train[0] - train[-1]
+    # a share of the whole descent, so that a loss creeping towards zero (its
+    # relative drop stays large) does not count as still falling
+    share = (train[-window] - train[-1]) / total if total > 0 else 0.0
+    if share > STILL_FALLING:
         return [Finding("fit", "low",
-                        f"training stopped while the loss was still falling: {drop:.0%} in the last {window} epochs",
+                        f"training stopped while the loss was still falling: the last {window} epochs made "
+                        f"{share:.0%} of its whole descent",
                         "Train for more epochs (max_iter, epochs) until the loss levels off.",
-                        {"last_epochs": window, "relative_drop": float(drop), "final_loss": float(train[-1])})]
+                        {"last_epochs": window, "share_of_descent": float(share), "final_loss": float(train[-1])})]
     return []
 
 

@@ -127,6 +127,14 @@ def _gradcheck_arguments(parser):
     parser.add_argument("--max-rows", type=positive_int, default=100, help="check on the first rows only (default: 100)")
 
 
+def _diagnose_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
+    parser.add_argument("data", metavar="DATA",
+                        help="a CSV file with the model's columns (and its target, for the checks that need it)")
+    parser.add_argument("--json", action="store_true", help="print the findings as one JSON object")
+    parser.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
+
+
 def _inspect_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by glassnet")
 
@@ -152,6 +160,11 @@ _TABLE = (
      _gradcheck_arguments,
      "Prints, per layer, the gradient scale, the largest absolute and relative errors and the finite\n"
      "differences' own noise; exits 1 when the gradients disagree beyond that noise by more than --tol."),
+    ("diagnose", "say why a saved model does not learn well: the training doctor, on a file's rows",
+     _diagnose_arguments,
+     "Checks dead and saturated units, gradient flow, the learning rate (from the history), over-\n"
+     "and underfitting, input scaling, class imbalance and rows beyond the training range; each\n"
+     "finding has a severity, its numbers and a suggestion. --json prints them as one object."),
     ("inspect", "show a saved model: layers, weights, preprocessing, columns, settings, metrics",
      _inspect_arguments, None),
 )

@@ -177,16 +177,26 @@ def _estimator_view(model, action) -> ModelView:
 
 def _tabular_view(model, action) -> ModelView:
     inner = _estimator_view(model.estimator, action)
+    network_rows = inner.prepare
 
     def prepare(frame, y=None):
+        if not hasattr(frame, "columns"):
+            raise ValueError(
+                f"a model written by 'glassnet train' takes a table (a pandas DataFrame with the columns "
+                f"{', '.join(model.columns.features)}), got {type(frame).__name__}"
+            )
         source = "the data"
         X = model.inputs(frame, source)
         if y is None and model.target in frame.columns:
             y = model.labels(frame, source)
-        return inner.prepare(X, y)
+        return network_rows(X, y)
 
     inner.kind = "TabularModel"
     inner.prepare = prepare
+    if inner.training_range is not None:
+        # the network's inputs named after the table's columns
+        inner.training_range = TrainingRange(inner.training_range.low, inner.training_range.high,
+                                             tuple(model.columns.input_names))
     inner.scales_inputs = model.scaler is not None
     return inner
 

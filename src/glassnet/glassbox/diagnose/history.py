@@ -134,8 +134,8 @@ def _against_baseline(evidence, history) -> list:
         return [Finding("fit", "high" if loss >= baseline else "medium",
                         f"underfitting: the loss on these rows ({loss:.4g}) is {loss / baseline:.0%} of a constant "
                         f"guess's ({baseline:.4g}); the network has learnt next to nothing",
-                        "Fix the problems above first (learning rate, scaling, saturation), then train longer or "
-                        "use a larger network.", numbers)]
+                        "Train longer, with a larger learning rate or network, once any learning-rate, scaling or "
+                        "saturation problem listed here is fixed.", numbers)]
     # a summed training loss cannot be compared per row without the training set's size
     if history is not None and "loss" in history and evidence.network.reduction == "mean":
         per_row = float(history["loss"][-1])

@@ -91,8 +91,9 @@ class Diagnosis:
                       show_lines=True)
         table.add_column("severity")
         table.add_column("check")
-        table.add_column("what was found")
-        table.add_column("suggestion")
+        # long names and numbers wrap rather than being cut short
+        table.add_column("what was found", overflow="fold", ratio=3)
+        table.add_column("suggestion", overflow="fold", ratio=2)
         for finding in self.findings:
             where = "" if finding.layer is None else f" (layer {finding.layer})"
             numbers = ", ".join(f"{name}={_figure(value)}" for name, value in finding.numbers.items())

@@ -56,12 +56,12 @@ def test_a_healthy_classifier_has_no_problems(healthy_classifier, cancer):
     assert summary["final_training_loss"] == healthy_classifier.loss_curve_[-1]
     proba = healthy_classifier.predict_proba(X_train)[:, 1]
     log_loss = -np.mean(y_train * np.log(proba) + (1 - y_train) * np.log(1 - proba))
-    assert summary["loss"] == pytest.approx(log_loss, rel=1e-9)
+    assert summary["loss_per_row"] == pytest.approx(log_loss, rel=1e-9)
     share = y_train.mean()
-    assert summary["constant_guess_loss"] == pytest.approx(-(share * np.log(share) + (1 - share) * np.log(1 - share)), rel=1e-6)
+    assert summary["constant_guess_per_row"] == pytest.approx(-(share * np.log(share) + (1 - share) * np.log(1 - share)), rel=1e-6)
     assert summary["share_outside_training_range"] == 0.0
     text = str(diagnosis)
-    assert text.startswith("no problems found in MLPClassifier (8 checks)") and "loss 0.0" in text
+    assert text.startswith("no problems found in MLPClassifier (8 checks)") and "loss_per_row 0.0" in text
 
 
 def test_healthy_models_of_every_kind(tutorial):
@@ -298,7 +298,7 @@ def test_underfitting_against_a_constant_guess(cancer):
         model = glassnet.MLPClassifier((16,), learning_rate_init=1e-6, max_iter=3, random_state=0).fit(X_train, y_train)
     [finding] = glassnet.diagnose(model, X_train, y_train).by_check("fit")
     assert "underfitting" in finding.message
-    assert finding.numbers["loss"] >= 0.9 * finding.numbers["constant_guess_loss"]
+    assert finding.numbers["loss_per_row"] >= 0.9 * finding.numbers["constant_guess_per_row"]
 
 
 def test_worse_on_other_rows_than_on_training_rows():

@@ -66,6 +66,9 @@ def _demo_arguments(parser):
     parser.add_argument("--explain", action="store_true",
                         help="walk through the first epoch with every number (forward pass, error, deltas, "
                              "update), then train")
+    parser.add_argument("--diagnose", action="store_true",
+                        help="train the network badly on purpose (learning rate 50, no scaling) and let "
+                             "glassnet.diagnose find out why")
 
 
 def _train_arguments(parser):

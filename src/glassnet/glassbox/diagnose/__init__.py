@@ -83,8 +83,8 @@ def _summary(evidence) -> dict:
         summary["epochs"] = len(history)
         summary["final_training_loss"] = float(history["loss"][-1])
     if evidence.Y is not None:
-        summary["loss"] = evidence.loss
-        summary["constant_guess_loss"] = evidence.baseline_loss
+        summary["loss_per_row"] = evidence.loss
+        summary["constant_guess_per_row"] = evidence.baseline_loss
         summary["largest_gradient_norm"] = max(float((g.astype(float) ** 2).sum() ** 0.5)
                                                for g in evidence.weight_gradients)
     if evidence.view.training_range is not None:

@@ -129,7 +129,7 @@ def _still_falling(train) -> list:
 
 def _against_baseline(evidence, history) -> list:
     loss, baseline = evidence.loss, evidence.baseline_loss
-    numbers = {"loss": loss, "constant_guess_loss": baseline}
+    numbers = {"loss_per_row": loss, "constant_guess_per_row": baseline}
     if baseline > 0 and loss >= UNDERFIT_SHARE * baseline:
         return [Finding("fit", "high" if loss >= baseline else "medium",
                         f"underfitting: the loss on these rows ({loss:.4g}) is {loss / baseline:.0%} of a constant "

@@ -46,3 +46,20 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
     assert digits["gflops"] == pytest.approx(WORKLOADS["digits"](quick=True).flops() / digits["median_ms"] * 1e3 / 1e9)
     assert (tmp_path / "bars.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "glassnet/x" in capsys.readouterr().out
+
+
+def test_stats_overhead_benchmark_compares_like_with_like(tmp_path, capsys):
+    from benchmarks.stats_overhead import main as overhead_main
+
+    path = tmp_path / "overhead.json"
+    assert overhead_main(["--quick", "--json", str(path)]) == 0
+    results = json.loads(path.read_text())
+    # the copy of the loop from before the hook still trains to the same weights
+    assert results["skipped"] == []
+    for row in results["rows"]:
+        medians = row["median_ms"]
+        for variant, times in row["times_ms"].items():
+            assert len(times) == 2 and medians[variant] == pytest.approx(statistics.median(times))
+        assert row["off_over_before"] == pytest.approx(medians["stats off"] / medians["before hook"])
+        assert row["on_over_off"] == pytest.approx(medians["stats on"] / medians["stats off"])
+    assert "off/before" in capsys.readouterr().out

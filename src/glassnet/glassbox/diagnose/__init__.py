@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from ..access import view_of
 # imported in the order their findings are listed within one severity
-from . import history, gradients, units, data  # noqa: F401  (register the checks)
+from . import history, data, gradients, units  # noqa: F401  (register the checks)
 from .evidence import Evidence
 from .registry import CHECKS, Skip, check
 from .report import SEVERITIES, Diagnosis, Finding

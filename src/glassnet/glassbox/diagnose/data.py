@@ -43,35 +43,39 @@ def input_scaling(evidence) -> list:
     mean, std = X.mean(axis=0), X.std(axis=0)
     rms = np.sqrt(np.mean(X * X, axis=0))
     varying = np.flatnonzero(std > 0)
-    findings = []
-    suggestion = ("Fit a StandardScaler on the training rows and use it on every input."
-                  if not evidence.view.scales_inputs else
-                  "The model's own scaler does not bring these rows to unit scale: they differ from its training rows.")
+    # each problem seen: (a phrase with its figures, the numbers behind it)
+    problems = []
     if varying.size >= 2:
         spread = float(std[varying].max() / std[varying].min())
         if spread > SCALE_SPREAD:
             wide, narrow = varying[np.argmax(std[varying])], varying[np.argmin(std[varying])]
-            findings.append(Finding("input_scaling", "medium",
-                                    f"feature scales differ by {spread:.3g} times (standard deviation {std[wide]:.3g} for "
-                                    f"{_name(evidence, wide)}, {std[narrow]:.3g} for {_name(evidence, narrow)})", suggestion,
-                                    {"scale_ratio": spread, "largest_std": float(std[wide]),
-                                     "smallest_std": float(std[narrow])}))
+            problems.append((f"feature scales differ by {spread:.3g} times (standard deviation {std[wide]:.3g} for "
+                             f"{_name(evidence, wide)}, {std[narrow]:.3g} for {_name(evidence, narrow)})",
+                             {"scale_ratio": spread, "largest_std": float(std[wide]),
+                              "smallest_std": float(std[narrow])}))
     off = np.flatnonzero((np.abs(mean) > OFF_CENTRE * std) & (np.abs(mean) > 1))
     if off.size:
         worst = off[np.argmax(np.abs(mean[off]) / np.maximum(std[off], 1e-300))]
-        findings.append(Finding("input_scaling", "medium",
-                                f"{off.size} feature(s) are far from centred, e.g. {_name(evidence, worst)} has mean {mean[worst]:.3g} and "
-                                f"standard deviation {std[worst]:.3g}", suggestion,
-                                {"off_centre_features": _names(evidence, off), "mean": float(mean[worst]),
-                                 "std": float(std[worst])}))
+        problems.append((f"{off.size} feature(s) are far from centred (e.g. {_name(evidence, worst)}: mean "
+                         f"{mean[worst]:.3g}, standard deviation {std[worst]:.3g})",
+                         {"off_centre_features": _names(evidence, off), "off_centre_mean": float(mean[worst]),
+                          "off_centre_std": float(std[worst])}))
     large = np.flatnonzero(rms > LARGE)
     if large.size:
         worst = large[np.argmax(rms[large])]
-        findings.append(Finding("input_scaling", "medium",
-                                f"{large.size} feature(s) are far beyond unit scale, e.g. {_name(evidence, worst)} with root mean "
-                                f"square {rms[worst]:.3g}, so units' inputs are large from the first step", suggestion,
-                                {"large_features": _names(evidence, large), "largest_rms": float(rms[worst])}))
-    return findings
+        problems.append((f"{large.size} feature(s) are far beyond unit scale (e.g. {_name(evidence, worst)}: root "
+                         f"mean square {rms[worst]:.3g})",
+                         {"large_features": _names(evidence, large), "largest_rms": float(rms[worst])}))
+    if not problems:
+        return []
+    suggestion = ("Fit a StandardScaler on the training rows and use it on every input."
+                  if not evidence.view.scales_inputs else
+                  "The model's own scaler does not bring these rows to unit scale: they differ from its training rows.")
+    numbers = {}
+    for _, figures in problems:
+        numbers.update(figures)
+    message = "the inputs are not scaled for the network: " + "; ".join(phrase for phrase, _ in problems)
+    return [Finding("input_scaling", "medium", message, suggestion, numbers)]
 
 
 @check("class_imbalance")

@@ -17,6 +17,8 @@ __all__ = ["Finding", "Diagnosis", "SEVERITIES"]
 # most serious first
 SEVERITIES = ("high", "medium", "low")
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+# how many items of a list of numbers the table shows
+_LISTED = 4
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class Diagnosis:
     def __str__(self) -> str:
         from rich.console import Console
 
-        console = Console(width=120, file=io.StringIO(), color_system=None)
+        console = Console(width=100, file=io.StringIO(), color_system=None)
         console.print(self)
         return console.file.getvalue().rstrip()
 
@@ -127,7 +129,11 @@ def _figure(value) -> str:
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_figure(item) for item in value) + "]"
+        # the table shows the first few; as_dict keeps them all
+        shown = ", ".join(_figure(item) for item in value[:_LISTED])
+        return "[" + shown + (f", … {len(value)} in all" if len(value) > _LISTED else "") + "]"
+    if isinstance(value, dict):
+        return _figure([f"{key}: {_figure(item)}" for key, item in value.items()])
     return str(value)
 
 

@@ -99,3 +99,39 @@ def test_tolerances_and_step_are_checked(healthy, tutorial):
         glassnet.check_gradients(healthy, X, y, step=2)
     # one explicit step still gives agreement
     assert glassnet.check_gradients(healthy, X, y, step=1e-5) < 1e-6
+
+
+def test_a_unit_exactly_at_its_kink_is_left_unjudged_not_flagged():
+    from glassnet.engine.network import Network
+
+    rng = np.random.default_rng(0)
+    network = Network([2, 3, 1], "relu", "identity", "squared_error", rng=rng)
+    network.biases[0] = [0.0, 0.5, 0.5]
+    X = np.vstack([[0.0, 0.0], rng.normal(size=(7, 2))])   # row 0: unit 0 sits at z = 0 exactly
+    y = rng.normal(size=8)
+    check = glassnet.check_gradients(network, X, y, detail=True)
+    assert check.agree
+    biases = next(group for group in check.groups if (group.layer, group.kind) == (1, "biases"))
+    assert biases.unjudged == 1 and "1 at a kink" in str(check)
+    assert sum(group.unjudged for group in check.groups) == 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_no_false_alarm_at_kinks(seed):
+    import warnings
+
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    models = [glassnet.MLPClassifier((8, 6), activation=activation, max_iter=300, random_state=seed)
+              for activation in ("relu", "leaky_relu")]
+    regressor = glassnet.MLPRegressor(hidden_layer_sizes=(8,), loss="absolute_error", max_iter=300, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence at a fixed budget is not the point here
+        for model in models:
+            model.fit(X, y)
+        regressor.fit(X[:, :3], X[:, 3])
+    for model in models:
+        assert glassnet.check_gradients(model, X[:40], y[:40]) < 1e-6, model.activation
+    assert glassnet.check_gradients(regressor, X[:40, :3], X[:40, 3]) < 1e-6

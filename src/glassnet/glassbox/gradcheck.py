@@ -30,6 +30,13 @@ below ``rtol`` (1e-6) when they agree, and near 1e-2 for a gradient that
 is 1% wrong. Gradients far below the noise (those of a saturated network,
 1e-9 to 1e-18) therefore no longer give a false alarm: the elementwise
 relative error of such components measures the noise, not the gradient.
+
+Kinks (relu and leaky_relu at z = 0, the absolute error at its target)
+break the bound: a difference whose points straddle one measures the jump.
+Steps whose outer points put some unit (or output) on different sides of
+a kink are dropped; where both steps are, 1e-6 and then 1e-8 are tried, and
+a parameter with a kink within all of them is left unjudged (counted in
+the detailed table).
 """
 
 from __future__ import annotations
@@ -39,12 +46,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.losses import reduce_per_sample
 from .access import engine_of
 
 __all__ = ["check_gradients", "GradientCheck", "ParameterGroupCheck", "numerical_gradient", "relative_error"]
 
-# steps tried, relative to max(1, |w|)
+# steps tried, relative to max(1, |w|); the fallbacks only where every
+# regular step straddles a kink
 STEPS = (1e-3, 1e-4)
+FALLBACK_STEPS = (1e-6, 1e-8)
 # how far the error bound τ is stretched beyond its estimate
 SAFETY = 4.0
 _EPS = float(np.finfo(np.float64).eps)
@@ -76,19 +86,36 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
 
 def extrapolated_gradient(network, X, Y, sample_weight=None, steps=STEPS) -> tuple[np.ndarray, np.ndarray]:
     """``(numeric, bound)``: Richardson-extrapolated central differences and
-    their error bound τ, per parameter (see the module docstring)."""
+    their error bound τ, per parameter (see the module docstring).
+
+    A difference whose points straddle a kink (a relu unit changing side
+    of zero, an absolute error crossing its target) measures the kink, not
+    the derivative, and its bound cannot see that when the kink is close to
+    w; such steps are dropped, and the smaller :data:`FALLBACK_STEPS` tried.
+    A parameter with a kink within every step keeps ``bound = inf``: it is
+    not judged.
+    """
     params = network.params
+    kinks = _kinks(network)
     numeric = np.zeros(params.size)
     bound = np.full(params.size, np.inf)
     for i in range(params.size):
         original = float(params[i])
-        for step in steps:
+        for step in (*steps, *FALLBACK_STEPS):
+            if step in FALLBACK_STEPS and np.isfinite(bound[i]):
+                break  # the fallbacks are only for parameters every regular step left unjudged
             h = step * max(1.0, abs(original))
-            values = []
+            values, sides = [], []
             for offset in (h, -h, 2 * h, -2 * h):
                 params[i] = original + offset
-                values.append(network.loss_value(X, Y, sample_weight))
+                loss, side = _loss_and_sides(network, X, Y, sample_weight, kinks)
+                values.append(loss)
+                sides.append(side)
             params[i] = original
+            if sides[2] is not None and not np.array_equal(sides[2], sides[3]):
+                if not np.isfinite(bound[i]):
+                    numeric[i] = (values[0] - values[1]) / (2 * h)
+                continue
             near = (values[0] - values[1]) / (2 * h)
             far = (values[2] - values[3]) / (4 * h)
             estimate = near + (near - far) / 3
@@ -98,6 +125,33 @@ def extrapolated_gradient(network, X, Y, sample_weight=None, steps=STEPS) -> tup
             if error < bound[i]:
                 numeric[i], bound[i] = estimate, error
     return numeric, bound
+
+
+# activations whose derivative jumps at z = 0, and losses whose derivative
+# jumps where the output meets the target
+_KINKED_ACTIVATIONS = ("relu", "leaky_relu")
+_KINKED_LOSSES = ("absolute_error",)
+
+
+def _kinks(network) -> tuple[list, bool]:
+    """The layers with a kinked activation, and whether the loss has a kink."""
+    layers = [l for l, activation in enumerate(network.activations) if activation.name in _KINKED_ACTIVATIONS]
+    return layers, network.loss.name in _KINKED_LOSSES
+
+
+def _loss_and_sides(network, X, Y, sample_weight, kinks):
+    """The loss and, for a network with kinks, which side of each kink every
+    row's value is on (None without kinks, for the plain loss's speed)."""
+    layers, loss_kink = kinks
+    if not layers and not loss_kink:
+        return network.loss_value(X, Y, sample_weight), None
+    values = network.layer_values(X)
+    Z, A = values[-1]
+    # the same figure as network.loss_value: the reduced per-sample loss plus the L2 term
+    loss = reduce_per_sample(network.loss.per_sample(Y, Z, A), network.reduction, sample_weight)
+    loss += network.penalty(X.shape[0], sample_weight)
+    sides = [values[l][0] > 0 for l in layers] + ([A > Y] if loss_kink else [])
+    return loss, np.concatenate([side.ravel() for side in sides])
 
 
 @dataclass(frozen=True)
@@ -113,6 +167,7 @@ class ParameterGroupCheck:
     noise: float  # largest error bound τ of the finite differences
     excess: float  # largest |a − n| − atol − τ beyond zero, over the whole gradient's scale
     agree: bool
+    unjudged: int = 0  # parameters whose differences straddle a kink at every step
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -147,7 +202,8 @@ class GradientCheck:
                      "verdict"):
             table.add_column(name, justify="left" if name in ("layer", "parameters", "verdict") else "right")
         for group in self.groups:
-            table.add_row(str(group.layer), f"{group.kind} ({group.size})", f"{group.scale:.3g}",
+            kinked = f", {group.unjudged} at a kink" if group.unjudged else ""
+            table.add_row(str(group.layer), f"{group.kind} ({group.size}{kinked})", f"{group.scale:.3g}",
                           f"{group.max_abs_error:.3g}", f"{group.max_rel_error:.3g}", f"{group.noise:.3g}",
                           "agree" if group.agree else "[bold red]DISAGREE[/]")
         return table
@@ -197,7 +253,8 @@ def compare(network, analytic, numeric, bound, rtol=1e-6, atol=0.0) -> GradientC
         groups.append(ParameterGroupCheck(
             layer=layer, kind=kind, size=span.stop - span.start, scale=group_scale, max_abs_error=largest,
             max_rel_error=largest / group_scale if group_scale > 0 else (0.0 if largest == 0 else np.inf),
-            noise=float(np.max(bound[span], initial=0.0)), excess=group_excess, agree=group_excess <= rtol,
+            noise=float(np.max(bound[span][np.isfinite(bound[span])], initial=0.0)), excess=group_excess,
+            agree=group_excess <= rtol, unjudged=int(np.count_nonzero(~np.isfinite(bound[span]))),
         ))
     error = float(np.max(relative_excess, initial=0.0))
     return GradientCheck(groups, error, error <= rtol, rtol, atol, scale)

@@ -30,7 +30,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings, plus glassnet's ``class_weight``, ``restore_best_weights``,
-    ``callbacks``, ``progress`` and ``dtype``; all are described once in
+    ``callbacks``, ``progress``, ``record_stats`` and ``dtype``; all are described once in
     :data:`glassnet.estimators.PARAMETERS`.
 
     Fitted attributes are scikit-learn's (``classes_``, ``coefs_``,

@@ -41,8 +41,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings (``loss`` also takes "absolute_error" and "huber"), plus
-    glassnet's ``restore_best_weights``, ``callbacks``, ``progress`` and
-    ``dtype``; all are described once in :data:`glassnet.estimators.PARAMETERS`.
+    glassnet's ``restore_best_weights``, ``callbacks``, ``progress``,
+    ``record_stats`` and ``dtype``; all are described once in :data:`glassnet.estimators.PARAMETERS`.
 
     Fitted attributes are scikit-learn's (``coefs_``, ``intercepts_``,
     ``loss_``, ``best_loss_``, ``loss_curve_``, ``validation_scores_``,

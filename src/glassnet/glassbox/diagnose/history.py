@@ -82,18 +82,19 @@ def fit(evidence) -> list:
     loss falls; the loss on the data given far above the training loss; the
     model hardly better than a constant guess; or training stopped while
     the loss was still falling fast."""
-    findings = []
     history = evidence.view.history
     trained = history is not None and len(history) > 0
-    if trained and "val_loss" in history and len(history) >= MIN_EPOCHS:
+    validated = trained and "val_loss" in history
+    if evidence.Y is None and not trained:
+        raise Skip("neither targets nor a training history to judge the fit by")
+    findings = []
+    if validated and len(history) >= MIN_EPOCHS:
         findings += _validation_curve(history)
     if evidence.Y is not None:
         findings += _against_baseline(evidence, history if trained else None)
     # with validation data the stop is the validation curve's call, not the training loss's
-    if trained and not findings and len(history) >= 2 * MIN_EPOCHS and "val_loss" not in history:
+    if trained and not findings and not validated and len(history) >= 2 * MIN_EPOCHS:
         findings += _still_falling(np.asarray(history["loss"], dtype=np.float64))
-    elif not findings and not (trained and "val_loss" in history):
-        raise Skip("neither targets nor a validation curve to judge the fit by")
     return findings
 
 

@@ -370,3 +370,14 @@ def test_bad_input(healthy_classifier, cancer):
         glassnet.diagnose(Network([10, 2, 1]), np.zeros((4, 3)))
     only = glassnet.diagnose(healthy_classifier, X_train, checks=["dead_units"])
     assert only.checks == ["dead_units"]
+
+
+def test_diagnosing_leaves_the_model_untouched(healthy_classifier, cancer):
+    X_train, _, y_train, _, _ = cancer
+    params = healthy_classifier.network_.params.copy()
+    grad = healthy_classifier.network_.grad.copy()
+    records = [dict(record) for record in healthy_classifier._history.records]
+    glassnet.diagnose(healthy_classifier, X_train, y_train)
+    assert np.array_equal(healthy_classifier.network_.params, params)
+    assert np.array_equal(healthy_classifier.network_.grad, grad)
+    assert healthy_classifier._history.records == records

@@ -131,3 +131,13 @@ def test_the_plot_needs_recorded_figures(tutorial):
     nn = glassnet.NeuralNetwork(seed=0).train(X, y, 3)
     with pytest.raises(ValueError, match="train with record_stats=True"):
         glassnet.plot.training_dynamics(nn)
+
+
+def test_a_neural_networks_figures_survive_its_model_file(tutorial, tmp_path):
+    X, y = tutorial
+    nn = glassnet.NeuralNetwork(layers=[3, 4, 1], activation="relu", bias=True, init="he", learning_rate=0.1,
+                                seed=0).train(X, y, 5, record_stats=True)
+    glassnet.save(nn, tmp_path / "nn.glassnet")
+    loaded = glassnet.load(tmp_path / "nn.glassnet")
+    assert loaded.history.records == nn.history.records
+    assert loaded.history["layer_saturated_fraction"][0] == [None, None]

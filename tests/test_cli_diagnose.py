@@ -81,3 +81,22 @@ def test_a_table_missing_the_model_columns(fruit_model, tmp_path):
     run = run_glassnet("diagnose", fruit_model, table)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("error: ") and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_train_records_stats_for_the_doctor(tmp_path):
+    path = tmp_path / "fruit.glassnet"
+    run = run_glassnet("train", FRUIT, "--target", "fruit", "-o", path, "--hidden", "8", "--epochs", "30",
+                       "--record-stats", "--quiet")
+    assert run.returncode == 0, run.stderr
+    history = glassnet.load(path).estimator._history
+    assert len(history["layer_update_ratio"]) == 30
+    figures = json.loads(run_glassnet("diagnose", path, FRUIT_TEST, "--json").stdout)
+    assert "gradient_flow" in figures["checks"]
+    # the doctor judges the steps by the last recorded epoch's update ratios
+    from glassnet.glassbox.access import view_of
+    from glassnet.glassbox.diagnose.evidence import Evidence
+    from glassnet.glassbox.diagnose.gradients import update_ratios
+
+    view = view_of(glassnet.load(path), "diagnose")
+    X, Y, labels = view.prepare(pd.read_csv(FRUIT_TEST, dtype=str, keep_default_na=False))
+    assert update_ratios(Evidence(view, X, Y, labels), None) == history.records[-1]["layer_update_ratio"]

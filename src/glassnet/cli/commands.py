@@ -94,6 +94,9 @@ def _train_arguments(parser):
                        help="hold out 10%% of the training part and stop when its score stops improving")
     model.add_argument("--class-weight", choices=("balanced",), default=None,
                        help="weigh classes inversely to their frequency")
+    model.add_argument("--record-stats", action="store_true",
+                       help="record per-layer norms, update ratios and dead/saturated shares each epoch "
+                            "(for glassnet diagnose and glassnet.plot.training_dynamics)")
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model file")
     output.add_argument("--plot", metavar="PATH", help="save the learning curves (.png or .svg)")

@@ -46,6 +46,7 @@ class Options:
     class_weight: str | None = None
     drop_missing: bool = False
     progress: bool = False
+    record_stats: bool = False
 
     def settings(self) -> dict:
         """The JSON-ready settings a model file keeps."""
@@ -97,7 +98,7 @@ def _estimator(options: Options):
     common = dict(hidden_layer_sizes=tuple(options.hidden), activation=options.activation, solver=options.solver,
                   max_iter=options.epochs, batch_size=options.batch_size or "auto",
                   learning_rate_init=options.learning_rate, early_stopping=options.early_stopping,
-                  random_state=options.seed, progress=options.progress)
+                  random_state=options.seed, progress=options.progress, record_stats=options.record_stats)
     if options.task == "classify":
         return MLPClassifier(class_weight=options.class_weight, **common)
     if options.class_weight is not None:

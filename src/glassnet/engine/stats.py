@@ -44,6 +44,7 @@ __all__ = [
     "SATURATION_Z",
     "SATURATED_SHARE",
     "saturated_mask",
+    "saturation_applies",
     "active_mask",
 ]
 
@@ -84,6 +85,7 @@ def saturated_mask(A: np.ndarray, activation: str) -> np.ndarray:
 
 
 def saturation_applies(activation: str) -> bool:
+    """Whether units of this activation can saturate (logistic, tanh)."""
     return activation in _SATURATED_BAND
 
 

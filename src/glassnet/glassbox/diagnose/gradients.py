@@ -33,10 +33,12 @@ def relative_gradients(evidence) -> tuple[list, list, list]:
 
 @check("gradient_flow")
 def gradient_flow(evidence) -> list:
-    """Compare each layer's gradient, relative to its weights, with the output
-    layer's: a thousandfold drop towards the input means the early layers
-    barely learn (vanishing), a thousandfold rise that they are thrown
-    about (exploding). Non-finite gradients are exploding outright."""
+    """Per layer, the gradient against the weights (‖∂L/∂W‖ / ‖W‖, per row)
+    and the update-to-weight ratio of a step. Exploding: a gradient that is
+    not finite, a hundred times the weights, or a thousand times the output
+    layer's (relative to the weights), or steps larger than the weights.
+    Vanishing: a hidden layer's relative gradient a thousandth of the
+    output layer's or less, so the early layers barely learn."""
     evidence.needs_targets()
     if evidence.network.n_layers < 2:
         raise Skip("the network has no hidden layer")

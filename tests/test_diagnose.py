@@ -235,8 +235,8 @@ def test_input_scaling_problems_one_at_a_time(rows, problem, transform, words):
     findings = glassnet.diagnose(nn, X, y).by_check("input_scaling")
     assert len(findings) == 1 and words in findings[0].message, [f.message for f in findings]
     if problem == "spread":
-        std = X.std(axis=0)
-        assert findings[0].numbers["scale_ratio"] == pytest.approx(std.max() / std.min())
+        peak = np.abs(X).max(axis=0)
+        assert findings[0].numbers["scale_ratio"] == pytest.approx(peak.max() / peak.min())
     rows_X, _ = rows
     assert not glassnet.diagnose(nn, rows_X, y).by_check("input_scaling")
 
@@ -248,8 +248,8 @@ def test_unscaled_real_data(cancer):
     [finding] = diagnosis.by_check("input_scaling")
     for words in ("feature scales differ by", "far from centred", "far beyond unit scale"):
         assert words in finding.message
-    std = raw.std(axis=0)
-    assert diagnosis.by_check("input_scaling")[0].numbers["scale_ratio"] == pytest.approx(std.max() / std.min())
+    peak = np.abs(raw).max(axis=0)
+    assert finding.numbers["scale_ratio"] == pytest.approx(peak.max() / peak.min())
 
 
 # --- class imbalance -----------------------------------------------------------------------
@@ -381,3 +381,15 @@ def test_diagnosing_leaves_the_model_untouched(healthy_classifier, cancer):
     assert np.array_equal(healthy_classifier.network_.params, params)
     assert np.array_equal(healthy_classifier.network_.grad, grad)
     assert healthy_classifier._history.records == records
+
+
+def test_rows_scaled_unlike_the_training_rows(healthy_classifier, cancer):
+    X_train, _, y_train, _, raw = cancer
+    # the training rows were standardised; these come in the file's own units
+    [finding] = glassnet.diagnose(healthy_classifier, raw, y_train).by_check("input_scaling")
+    assert "same preprocessing as the training rows" in finding.suggestion
+    # a model trained on raw rows is told to scale them
+    network = glassnet.NeuralNetwork(layers=[30, 4, 1], loss="binary_crossentropy", bias=True, init="glorot",
+                                     optimizer="adam", seed=0).train(raw, y_train, 2)
+    [finding] = glassnet.diagnose(network, raw, y_train).by_check("input_scaling")
+    assert finding.suggestion == "Fit a StandardScaler on the training rows and use it on every input."

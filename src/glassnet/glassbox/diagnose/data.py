@@ -8,7 +8,7 @@ import numpy as np
 from .registry import Skip, check
 from .report import Finding
 
-# feature scales (standard deviations) differing by more than this factor
+# feature scales (largest magnitudes) differing by more than this factor
 SCALE_SPREAD = 100.0
 # a feature whose mean is this many standard deviations (and more than 1) from 0
 OFF_CENTRE = 3.0
@@ -42,17 +42,21 @@ def input_scaling(evidence) -> list:
         raise Skip("one row has no spread to judge")
     mean, std = X.mean(axis=0), X.std(axis=0)
     rms = np.sqrt(np.mean(X * X, axis=0))
-    varying = np.flatnonzero(std > 0)
+    # a feature's scale is its largest magnitude: a rare 0/1 indicator or a
+    # nearly constant standardised column has a small spread but a unit scale
+    peak = np.abs(X).max(axis=0)
+    # a column constant on these rows tells the network nothing, whatever its size
+    present = np.flatnonzero((peak > 0) & (std > 0))
     # each problem seen: (a phrase with its figures, the numbers behind it)
     problems = []
-    if varying.size >= 2:
-        spread = float(std[varying].max() / std[varying].min())
+    if present.size >= 2:
+        spread = float(peak[present].max() / peak[present].min())
         if spread > SCALE_SPREAD:
-            wide, narrow = varying[np.argmax(std[varying])], varying[np.argmin(std[varying])]
-            problems.append((f"feature scales differ by {spread:.3g} times (standard deviation {std[wide]:.3g} for "
-                             f"{_name(evidence, wide)}, {std[narrow]:.3g} for {_name(evidence, narrow)})",
-                             {"scale_ratio": spread, "largest_std": float(std[wide]),
-                              "smallest_std": float(std[narrow])}))
+            wide, narrow = present[np.argmax(peak[present])], present[np.argmin(peak[present])]
+            problems.append((f"feature scales differ by {spread:.3g} times (largest |x| {peak[wide]:.3g} for "
+                             f"{_name(evidence, wide)}, {peak[narrow]:.3g} for {_name(evidence, narrow)})",
+                             {"scale_ratio": spread, "largest_scale": float(peak[wide]),
+                              "smallest_scale": float(peak[narrow])}))
     off = np.flatnonzero((np.abs(mean) > OFF_CENTRE * std) & (np.abs(mean) > 1))
     if off.size:
         worst = off[np.argmax(np.abs(mean[off]) / np.maximum(std[off], 1e-300))]
@@ -68,14 +72,31 @@ def input_scaling(evidence) -> list:
                          {"large_features": _names(evidence, large), "largest_rms": float(rms[worst])}))
     if not problems:
         return []
-    suggestion = ("Fit a StandardScaler on the training rows and use it on every input."
-                  if not evidence.view.scales_inputs else
-                  "The model's own scaler does not bring these rows to unit scale: they differ from its training rows.")
+    if evidence.view.scales_inputs:
+        suggestion = "The model's own scaler does not bring these rows to unit scale: they differ from its training rows."
+    elif _training_rows_scaled(evidence.view.training_range):
+        suggestion = ("The training rows were on comparable scales and these are not: give them the same "
+                      "preprocessing as the training rows.")
+    else:
+        suggestion = "Fit a StandardScaler on the training rows and use it on every input."
     numbers = {}
     for _, figures in problems:
         numbers.update(figures)
     message = "the inputs are not scaled for the network: " + "; ".join(phrase for phrase, _ in problems)
     return [Finding("input_scaling", "medium", message, suggestion, numbers)]
+
+
+def _training_rows_scaled(training_range) -> bool:
+    """Whether the rows trained on were on comparable, moderate scales, as
+    far as their per-feature range tells."""
+    if training_range is None:
+        return False
+    peak = np.maximum(np.abs(training_range.low), np.abs(training_range.high))
+    width = training_range.high - training_range.low
+    varying = peak[width > 0]
+    # standardised columns reach a few units (rare values further); raw ones are wider apart or larger
+    return (bool(varying.size) and varying.max() <= SCALE_SPREAD * varying.min()
+            and float(np.median(varying)) <= 2 * LARGE)
 
 
 @check("class_imbalance")

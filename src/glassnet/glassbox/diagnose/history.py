@@ -22,6 +22,10 @@ TINY_UPDATE = 1e-6
 OVERFIT_RISE = 0.1
 # the model's loss on the data is at least this share of a constant guess's
 UNDERFIT_SHARE = 0.9
+# the loss on the rows given is this many times the final training loss, and
+# above it by this share of a constant guess's loss
+GAP_RATIO = 3.0
+GAP_SHARE = 0.25
 MIN_EPOCHS = 5
 # the last tenth of training (at least MIN_EPOCHS) made more than this share of the loss's descent
 STILL_FALLING = 0.1
@@ -140,7 +144,7 @@ def _against_baseline(evidence, history) -> list:
     # a summed training loss cannot be compared per row without the training set's size
     if history is not None and "loss" in history and evidence.network.reduction == "mean":
         per_row = float(history["loss"][-1])
-        if loss > 2 * per_row and loss - per_row > 0.1 * baseline:
+        if loss > GAP_RATIO * per_row and loss - per_row > GAP_SHARE * baseline:
             numbers["final_training_loss_per_row"] = per_row
             return [Finding("fit", "medium",
                             f"the loss on these rows ({loss:.4g}) is {loss / per_row:.1f} times the final training "

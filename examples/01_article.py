@@ -49,7 +49,7 @@ print(f"accuracy 6/6 for {sum(a == 1.0 for a in correct)} of {len(correct)} seed
 
 # inside: the predicted vector, traced; the gradient, checked
 nn.trace(x_new, 0.0)  # its label: the first number is not 10
-print(f"largest relative gradient error: {glassnet.check_gradients(nn, X_train, data.y_train):.1e}")
+print(f"gradient disagreement beyond finite-difference noise: {glassnet.check_gradients(nn, X_train, data.y_train):.1e}")
 glassnet.plot.network(nn, args.out / "article_network.png", x=x_new)
 
 # without clipping, test rows [0, 1, 10] and [10, 1, 10] lie far outside the

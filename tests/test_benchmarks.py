@@ -66,3 +66,20 @@ def test_quick_inputs_workload_times_each_layout_against_the_ndarray(tmp_path, c
         assert f"inputs {system}: {cost:.2f}x the time" in printed
     # the default benchmark leaves the layout systems out of the other workloads
     assert all(SYSTEMS[system](WORKLOADS["digits"](quick=True)) is None for system in systems[1:])
+
+
+def test_stats_overhead_benchmark_compares_like_with_like(tmp_path, capsys):
+    from benchmarks.stats_overhead import main as overhead_main
+
+    path = tmp_path / "overhead.json"
+    assert overhead_main(["--quick", "--json", str(path)]) == 0
+    results = json.loads(path.read_text())
+    # the copy of the loop from before the hook still trains to the same weights
+    assert results["skipped"] == []
+    for row in results["rows"]:
+        medians = row["median_ms"]
+        for variant, times in row["times_ms"].items():
+            assert len(times) == 2 and medians[variant] == pytest.approx(statistics.median(times))
+        assert row["off_over_before"] == pytest.approx(medians["stats off"] / medians["before hook"])
+        assert row["on_over_off"] == pytest.approx(medians["stats on"] / medians["stats off"])
+    assert "off/before" in capsys.readouterr().out

@@ -8,6 +8,7 @@ import pytest
 import glassnet
 from cli_helpers import FRUIT, FRUIT_TEST, glassnet as run_glassnet
 from glassnet.cli import main
+from gradient_helpers import scaled_derivative
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +45,18 @@ def test_gradcheck_agrees_and_reports_the_error(model_path, capsys):
     model = glassnet.load(model_path)
     frame = pd.read_csv(FRUIT_TEST, dtype=str, keep_default_na=False)
     expected = glassnet.check_gradients(model.estimator, model.inputs(frame), model.labels(frame))
-    assert error == pytest.approx(expected, rel=1e-2) and error < 1e-6
-    # an impossible tolerance fails with an error line and exit 1
-    assert main(["gradcheck", str(model_path), str(FRUIT_TEST), "--tol", "1e-30"]) == 1
-    assert capsys.readouterr().err.startswith("error: the gradients disagree with finite differences")
+    assert error == pytest.approx(expected, rel=1e-2, abs=1e-12) and error < 1e-6
+    # the per-layer table: one row per layer's weights and biases
+    assert len(re.findall(r"│ [12]\s+│ (weights|biases) \(\d+\)", out)) == 4 and "DISAGREE" not in out
+
+
+def test_gradcheck_catches_a_wrong_derivative(model_path, capsys):
+    # the hidden relu's derivative 1% too large: a bug the check must see
+    with scaled_derivative("relu", 1.01):
+        assert main(["gradcheck", str(model_path), str(FRUIT_TEST)]) == 1
+    captured = capsys.readouterr()
+    assert "DISAGREE" in captured.out
+    assert captured.err.startswith("error: the gradients disagree with finite differences")
 
 
 def test_gradcheck_through_a_real_process(model_path):

@@ -34,7 +34,7 @@ def test_article_example(tmp_path):
     out = run_example("01_article.py", tmp_path)
     assert "True positives  │     2" in out and "Accuracy        │  1.00" in out
     assert "accuracy 6/6 for 10 of 10 seeds" in out
-    error = float(re.search(r"largest relative gradient error: (\S+)", out).group(1))
+    error = float(re.search(r"gradient disagreement beyond finite-difference noise: (\S+)", out).group(1))
     assert error < 1e-6
     assert "ExtrapolationWarning: 2 of 6 rows are outside the training range" in out
     assert "x[:, 2] leaves its range [0, 1] in 2 rows: up to 9 above" in out
@@ -53,7 +53,7 @@ def test_xor_example_needs_biases(tmp_path):
 def test_digits_example(tmp_path):
     out = run_example("03_digits.py", tmp_path)
     assert float(re.search(r"test accuracy: (\S+)", out).group(1)) > 0.93
-    assert float(re.search(r"largest relative gradient error on 20 rows: (\S+)", out).group(1)) < 1e-6
+    assert float(re.search(r"gradient disagreement beyond finite-difference noise on 20 rows: (\S+)", out).group(1)) < 1e-6
     assert re.search(r"digit \d: the network says \d with probability 0\.\d+", out)
     assert "ExtrapolationWarning:" in out and "outside the training range" in out
     assert re.search(r"layer 1 \(relu\): \d+ of 32 units dead", out)

@@ -35,6 +35,7 @@ _EXPORTS = {
     "Network": ".engine.network",
     "EvaluationResult": ".evaluation",
     "check_gradients": ".glassbox.gradcheck",
+    "diagnose": ".glassbox.diagnose",
     "EarlyStopping": ".engine.history",
     "History": ".engine.history",
     "DivergenceWarning": ".engine.training",

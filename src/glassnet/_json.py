@@ -24,10 +24,14 @@ def number_to_json(value):
     if isinstance(value, (float, np.floating)):
         value = float(value)
         return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple)):  # per-layer figures (record_stats)
+        return [number_to_json(item) for item in value]
     return value
 
 
 def number_from_json(value):
+    if isinstance(value, list):
+        return [number_from_json(item) for item in value]
     return float(value) if isinstance(value, str) and value in _NON_FINITE else value
 
 

@@ -29,6 +29,7 @@ from .engine.metrics import get_metric
 from .engine.network import Network
 from .engine.optimizers import Optimizer, make_optimizer
 from .engine.solvers import SOLVERS
+from .engine.stats import DynamicsRecorder
 from .engine.training import DivergenceWarning, StalledTrainingWarning
 from .engine.validation import check_positive_int, check_X, check_y
 from .evaluation import EvaluationResult, evaluate_outputs
@@ -233,6 +234,7 @@ class NeuralNetwork:
         patience: int = 10,
         tol: float = 1e-4,
         callbacks: Sequence[Callable[..., Any]] = (),
+        record_stats: bool = False,
     ) -> NeuralNetwork:
         """Train for ``epochs`` epochs, appending one ``metric`` value per epoch.
 
@@ -253,6 +255,11 @@ class NeuralNetwork:
         bit for bit, for every step optimiser, mini-batches and shuffling
         included. (With ``early_stopping`` the best weights are put back at
         the end of each call, and L-BFGS restarts its memory each call.)
+
+        ``record_stats=True`` adds per-layer figures to each epoch's record
+        (weight and gradient norms, update-to-weight ratio, dead and
+        saturated fractions; see :mod:`glassnet.engine.stats`), drawn by
+        ``glassnet.plot.training_dynamics``.
 
         A diverging run stops at once with a :class:`DivergenceWarning` and the
         weights of the last finite epoch; if not one epoch ever ended with a
@@ -276,17 +283,19 @@ class NeuralNetwork:
         self.learner.remember_range(X)
         if early_stopping and validation is None:
             raise ValueError("early_stopping needs validation_split or validation_data")
+        stats = DynamicsRecorder() if record_stats else None
         if self.solver == "lbfgs":
             if early_stopping:
                 raise ValueError("early_stopping needs a step optimiser; expected optimizer='sgd' or 'adam' "
                                  "(lbfgs keeps no stopping rule)")
             result = self.learner.fit_lbfgs(X, Y, max_iter=epochs, validation=validation, metric=self.metric,
-                                            validation_metric=self.metric, limit=self.limit, callbacks=callbacks)
+                                            validation_metric=self.metric, limit=self.limit, callbacks=callbacks,
+                                            stats=stats)
         else:
             self._stopping_rule(early_stopping, patience, tol)
             result = self.learner.fit_epochs(X, Y, epochs, batch_size=self.batch_size, shuffle=self.shuffle,
                                              validation=validation, metric=self.metric, limit=self.limit,
-                                             callbacks=callbacks)
+                                             callbacks=callbacks, stats=stats)
         self._last_output = None
         if result.stop_reason == "diverged":
             warnings.warn(result.message, DivergenceWarning, stacklevel=2)

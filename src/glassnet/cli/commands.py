@@ -117,6 +117,9 @@ def _demo_arguments(parser):
     parser.add_argument("--explain", action="store_true",
                         help="walk through the first epoch with every number (forward pass, error, deltas, "
                              "update), then train")
+    parser.add_argument("--diagnose", action="store_true",
+                        help="train the network badly on purpose (learning rate 50, no scaling) and let "
+                             "glassnet.diagnose find out why")
 
 
 def _train_arguments(parser):
@@ -152,6 +155,9 @@ def _train_arguments(parser):
                             "stops improving")
     model.add_argument("--class-weight", choices=("balanced",), default=None,
                        help="weigh classes inversely to their frequency")
+    model.add_argument("--record-stats", action="store_true",
+                       help="record per-layer norms, update ratios and dead/saturated shares each epoch "
+                            "(for glassnet diagnose and glassnet.plot.training_dynamics)")
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model file")
     output.add_argument("--plot", metavar="PATH", help="save the learning curves (.png or .svg)")
@@ -193,7 +199,8 @@ def _trace_arguments(parser):
 def _gradcheck_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns and its target")
-    parser.add_argument("--tol", type=positive_float, default=1e-6, help="largest relative error accepted (default: 1e-6)")
+    parser.add_argument("--tol", type=positive_float, default=1e-6, help="largest disagreement accepted beyond the finite differences' noise, relative to the "
+                             "largest gradient (default: 1e-6)")
     parser.add_argument("--max-rows", type=positive_int, default=100, help="check on the first rows only (default: 100)")
     _reading_arguments(parser)
 
@@ -217,6 +224,14 @@ def _playground_arguments(parser):
     parser.add_argument("--no-browser", action="store_true", help="print the URL without opening a browser")
     parser.add_argument("--max-upload-mb", type=positive_float, default=50, metavar="N",
                         help="largest CSV upload accepted, in MB (default: 50)")
+
+
+def _diagnose_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
+    parser.add_argument("data", metavar="DATA",
+                        help="a CSV file with the model's columns (and its target, for the checks that need it)")
+    parser.add_argument("--json", action="store_true", help="print the findings as one JSON object")
+    parser.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
 
 
 def _inspect_arguments(parser):
@@ -246,13 +261,20 @@ _TABLE = (
     ("trace", "show every number of the forward (and backward) pass for one row of a file",
      _trace_arguments, "With the target column in DATA the table also shows deltas and gradients."),
     ("gradcheck", "compare a saved model's gradients with finite differences on a file's rows",
-     _gradcheck_arguments, "Exits 1 when the largest relative error is above --tol."),
+     _gradcheck_arguments,
+     "Prints, per layer, the gradient scale, the largest absolute and relative errors and the finite\n"
+     "differences' own noise; exits 1 when the gradients disagree beyond that noise by more than --tol."),
     ("export", "write a saved model as an ONNX file, its preprocessing included", _export_arguments,
      "The ONNX model computes in float32 what 'glassnet predict' computes. A model written by\n"
      "'glassnet train' takes one input per feature column, named as in the CSV file (numbers as\n"
      "float32, text as strings, each of shape (n, 1)); other models take X. Needs the onnx extra:\n"
      "pip install \"glassnet[onnx]\".\n\n"
      "example:\n  glassnet export fruit.glassnet -o fruit.onnx"),
+    ("diagnose", "say why a saved model does not learn well: the training doctor, on a file's rows",
+     _diagnose_arguments,
+     "Checks dead and saturated units, gradient flow, the learning rate (from the history), over-\n"
+     "and underfitting, input scaling, class imbalance and rows beyond the training range; each\n"
+     "finding has a severity, its numbers and a suggestion. --json prints them as one object."),
     ("inspect", "show a saved model: layers, weights, preprocessing, columns, settings, metrics",
      _inspect_arguments, None),
     ("playground", "train a network live in the browser on a 2-D set, a bundled data set or your CSV",

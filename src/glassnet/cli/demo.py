@@ -73,6 +73,10 @@ def _describe_outside(run: TutorialRun, scaler: str) -> list[str]:
 
 def run(args) -> int:
     console = Console(highlight=False)
+    if args.diagnose:
+        from .demo_diagnose import run_diagnosis
+
+        return run_diagnosis(console, args.seed)
     if args.explain:
         scaler, scale = fitted_scaler(args.scaler, load_tutorial().X_train)
         network = print_explanation(console, args.seed, scaler, scale, EPOCHS)

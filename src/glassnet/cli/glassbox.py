@@ -38,11 +38,14 @@ def run_gradcheck(args) -> int:
     model = read_model(args.model)
     frame = _rows(args, args.max_rows)
     source = repr(args.data)
-    error = check_gradients(model.estimator, model.inputs(frame, source), model.labels(frame, source))
-    verdict = "agree" if error <= args.tol else "DISAGREE"
-    print(f"largest relative error between the analytic gradients and central differences on {len(frame)} rows: "
-          f"{error:.3g} (tolerance {args.tol:g}): they {verdict}")
-    if error > args.tol:
+    check = check_gradients(model.estimator, model.inputs(frame, source), model.labels(frame, source),
+                            detail=True, rtol=args.tol)
+    error = check.error
+    print(check)
+    verdict = "agree" if check.agree else "DISAGREE"
+    print(f"largest disagreement beyond the finite differences' noise, relative to the largest gradient, "
+          f"on {len(frame)} rows: {error:.3g} (tolerance {args.tol:g}): they {verdict}")
+    if not check.agree:
         print(f"error: the gradients disagree with finite differences ({error:.3g} > {args.tol:g})", file=sys.stderr)
         return 1
     return 0

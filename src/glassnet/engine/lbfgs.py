@@ -45,7 +45,7 @@ class _Iterations:
     """The bookkeeping of one L-BFGS-B run, called back once per iteration."""
 
     def __init__(self, network, X, Y, sample_weight, validation, metric, validation_metric, limit,
-                 callbacks, history, tracker):
+                 callbacks, history, tracker, stats):
         self.network = network
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.validation = validation
@@ -54,6 +54,7 @@ class _Iterations:
         self.history = history
         self.recorded = len(history)
         self.tracker = tracker
+        self.stats = stats
         # the iterate of the last completed iteration, where Ctrl-C goes back to
         self.last_x = network.params.astype(np.float64)
 
@@ -69,10 +70,13 @@ class _Iterations:
 
     def __call__(self, intermediate_result):
         x = intermediate_result.x
+        previous = self.last_x.copy() if self.stats is not None else None
         np.copyto(self.last_x, x)
         params = self.network.params
         params[...] = x
         record = {"epoch": len(self.history) + 1, "loss": float(intermediate_result.fun)}
+        if self.stats is not None:
+            self.stats.observe(self.network, self.X, self.Y, self.sample_weight, previous, record)
         if self.metric is not None:
             outputs = self.network.predict(self.X)
             record[self.metric.name] = self.metric(self.Y, outputs, self.limit, self.sample_weight)
@@ -100,6 +104,7 @@ def run_lbfgs(
     callbacks=(),
     history: History | None = None,
     restore_best: bool = False,
+    stats=None,
 ) -> LbfgsResult:
     """Minimise the network's loss on ``(X, Y)`` with L-BFGS-B, in place.
 
@@ -108,13 +113,15 @@ def run_lbfgs(
     max_iter, max_fun, tol : scipy's ``maxiter``, ``maxfun`` and ``gtol``.
     restore_best : put back the weights of the best iteration (by the
         validation metric when there is validation data, else the loss).
+    stats : a :class:`~glassnet.engine.stats.DynamicsRecorder` whose
+        ``observe`` adds per-layer figures to each iteration's record.
     """
     history = history if history is not None else History()
     monitor = f"val_{validation_metric.name}" if validation is not None and validation_metric is not None else "loss"
     # L-BFGS never stops on a plateau, so the rule only tracks the best weights
     tracker: EarlyStopping = best_weights_tracker(monitor, restore_best)
     run = _Iterations(network, X, Y, sample_weight, validation, metric, validation_metric, limit,
-                      list(callbacks), history, tracker)
+                      list(callbacks), history, tracker, stats)
     params = network.params
     outcome = LbfgsResult(epochs=0, samples_seen=0)
     try:

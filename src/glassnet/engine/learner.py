@@ -89,13 +89,15 @@ class Learner:
     # --- training ----------------------------------------------------------------------
     def fit_epochs(self, X, Y, epochs: int, *, batch_size=None, shuffle: bool = True, order=None,
                    sample_weight=None, validation=None, metric=None, validation_metric=None,
-                   limit: float = 0.5, callbacks=()) -> TrainingResult:
+                   limit: float = 0.5, callbacks=(), stats=None) -> TrainingResult:
         """Up to ``epochs`` epochs of mini-batch steps with the optimiser.
 
         X : array or sparse matrix of shape (n_samples, n_inputs)
         Y : array of shape (n_samples, n_outputs)
         order : an object with ``permutation(n)`` drawing each epoch's row
             order (default: the Learner's generator).
+        stats : a :class:`~glassnet.engine.stats.DynamicsRecorder` adding
+            per-layer figures to each record (None: none).
         The other arguments are :func:`~glassnet.engine.training.train`'s.
         Raises ValueError when no epoch ended with a finite loss.
         """
@@ -108,7 +110,7 @@ class Learner:
             sample_weight=sample_weight, validation=validation, metric=metric,
             validation_metric=validation_metric, limit=limit, stopping=self.stopping,
             callbacks=callbacks, history=self.history, samples_seen=self.samples_seen,
-            snapshots=self.snapshots,
+            snapshots=self.snapshots, stats=stats,
         )
         self.samples_seen = result.samples_seen
         self.snapshots = result.snapshots
@@ -116,7 +118,7 @@ class Learner:
 
     def fit_lbfgs(self, X, Y, *, max_iter: int, max_fun: int = 15000, tol: float = 1e-4, sample_weight=None,
                   validation=None, metric=None, validation_metric=None, limit: float = 0.5, callbacks=(),
-                  restore_best: bool = False) -> LbfgsResult:
+                  restore_best: bool = False, stats=None) -> LbfgsResult:
         """Minimise the loss with L-BFGS-B for up to ``max_iter`` iterations,
         one history record each. Raises ValueError when no iteration ended
         with a finite loss."""
@@ -124,7 +126,7 @@ class Learner:
             self.network, X, Y, max_iter=max_iter, max_fun=max_fun, tol=tol, sample_weight=sample_weight,
             validation=validation, metric=get_metric(metric) if metric is not None else None,
             validation_metric=get_metric(validation_metric) if validation_metric is not None else None,
-            limit=limit, callbacks=callbacks, history=self.history, restore_best=restore_best,
+            limit=limit, callbacks=callbacks, history=self.history, restore_best=restore_best, stats=stats,
         )
         result.samples_seen = self.samples_seen
         return self._check_finite(result)

@@ -144,6 +144,7 @@ def train(
     history: History | None = None,
     samples_seen: int = 0,
     snapshots: Snapshots | None = None,
+    stats=None,
 ) -> TrainingResult:
     """Train ``network`` in place for up to ``epochs`` epochs.
 
@@ -168,6 +169,9 @@ def train(
     snapshots : the weights of the last finite epochs from earlier calls
         (see :class:`Snapshots`); a fresh set by default. The set in use is
         ``result.snapshots``.
+    stats : a :class:`~glassnet.engine.stats.DynamicsRecorder` (or anything with
+        its ``epoch_start(network)``, ``after_step(network)`` and
+        ``epoch_end(record)``), which adds per-layer figures to each record.
     """
     metric = get_metric(metric) if metric is not None else None
     loop = _Loop(
@@ -188,6 +192,7 @@ def train(
         history=history if history is not None else History(),
         result=TrainingResult(epochs=0, samples_seen=samples_seen),
         snapshots=Snapshots.carried(snapshots, network.params, X, Y),
+        stats=stats,
     )
     # overflow in a diverging run is detected by the loop (a non-finite loss
     # or weight) and reported once, clearly, instead of as NumPy warnings
@@ -220,6 +225,7 @@ class _Loop:
     history: History
     result: TrainingResult
     snapshots: Snapshots
+    stats: object = None
 
     def run(self, epochs: int) -> None:
         n = self.X.shape[0]
@@ -251,6 +257,8 @@ class _Loop:
         Y = self.Y if order is None or gather_targets else _rows(self.Y, order)
         mean = self.network.reduction == "mean"
         total = 0.0
+        if self.stats is not None:
+            self.stats.epoch_start(self.network)
         for start in range(0, n, self.batch):
             stop = min(start + self.batch, n)
             rows = slice(start, stop) if order is None else order[start:stop]
@@ -265,6 +273,8 @@ class _Loop:
                 self.outputs[start:stop] = output
             self.network.backward(Yb, wb)
             self.optimizer.step(params, self.network.grad)
+            if self.stats is not None:
+                self.stats.after_step(self.network)
         if not np.isfinite(params).all():
             return self._diverged(epoch, None, params)
         if not self.result.stalled:
@@ -276,6 +286,8 @@ class _Loop:
         if self.validation is not None:
             record.update(validation_figures(self.network, self.validation, self.validation_metric, self.limit))
         record["learning_rate"] = self.optimizer.learning_rate
+        if self.stats is not None:
+            self.stats.epoch_end(record)
         return record
 
     def _finish_epoch(self, record, n, params) -> bool:

@@ -227,6 +227,10 @@ PARAMETERS: tuple[Parameter, ...] = (
               "range issues one ExtrapolationWarning of one line (the count of rows, the worst "
               "feature); 'ignore': never. glassnet.explain_extrapolation(model, X) gives the detail.",
               glassnet=True),
+    Parameter("record_stats", False, _boolean,
+              "Record per epoch (lbfgs: iteration) and per layer the weight norm, gradient norm, "
+              "update-to-weight ratio, dead fraction (ReLU-like) and saturated fraction (logistic, "
+              "tanh) in the history (glassnet.plot.training_dynamics draws them).", glassnet=True),
     Parameter("dtype", None, _dtype,
               "Floating type of the weights and the arithmetic: None follows X (float32 stays "
               "float32, anything else becomes float64).", glassnet=True),

@@ -24,6 +24,7 @@ from sklearn.model_selection import train_test_split
 
 from ..engine.optimizers import SGD, Adam
 from ..engine.history import EarlyStopping, best_weights_tracker
+from ..engine.stats import DynamicsRecorder
 from ._callbacks import epoch_callbacks
 
 __all__ = ["fit_stochastic"]
@@ -130,6 +131,7 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
             validation=validation,
             validation_metric=metric if validation is not None else None,
             callbacks=callbacks,
+            stats=DynamicsRecorder() if estimator.record_stats else None,
         )
     if tracker is not None:
         tracker.restore(learner.network.params)

@@ -36,7 +36,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings, plus glassnet's ``class_weight``, ``restore_best_weights``,
-    ``callbacks``, ``progress``, ``extrapolation`` and ``dtype``. The
+    ``callbacks``, ``progress``, ``extrapolation``, ``record_stats`` and ``dtype``. The
     sections below come from :data:`glassnet.estimators.PARAMETERS` and the
     attributes table, where each is described once. ``trace(x, y)`` shows
     every number of one sample's forward and backward pass.
@@ -73,6 +73,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         callbacks: Sequence[Callable[..., Any]] | None = None,
         progress: bool = False,
         extrapolation: str = "warn",
+        record_stats: bool = False,
         dtype: str | type | None = None,
     ) -> None:
         # __init__ only stores its arguments, as scikit-learn requires

@@ -20,6 +20,7 @@ import warnings
 from sklearn.exceptions import ConvergenceWarning
 
 from ..engine.lbfgs import STOPPED_BY_CALLBACK
+from ..engine.stats import DynamicsRecorder
 from ._callbacks import epoch_callbacks
 
 __all__ = ["fit_lbfgs"]
@@ -41,6 +42,7 @@ def fit_lbfgs(estimator, X, Y, sample_weight, validation, incremental, random_st
             X, Y, max_iter=estimator.max_iter, max_fun=estimator.max_fun, tol=estimator.tol,
             sample_weight=sample_weight, validation=validation, validation_metric=metric,
             callbacks=callbacks, restore_best=bool(estimator.restore_best_weights),
+            stats=DynamicsRecorder() if estimator.record_stats else None,
         )
     if result.stop_reason == "interrupted":
         estimator.n_iter_ = result.epochs

@@ -41,7 +41,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings (``loss`` also takes "absolute_error" and "huber"), plus
     glassnet's ``restore_best_weights``, ``callbacks``, ``progress``,
-    ``extrapolation`` and ``dtype``. The sections below come from
+    ``extrapolation``, ``record_stats`` and ``dtype``. The sections below come from
     :data:`glassnet.estimators.PARAMETERS` and the attributes table, where
     each is described once. ``trace(x, y)`` shows every number of one
     sample's forward and backward pass.
@@ -78,6 +78,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         callbacks: Sequence[Callable[..., Any]] | None = None,
         progress: bool = False,
         extrapolation: str = "warn",
+        record_stats: bool = False,
         dtype: str | type | None = None,
     ) -> None:
         # __init__ only stores its arguments, as scikit-learn requires

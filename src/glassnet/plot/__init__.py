@@ -12,6 +12,7 @@ PDF by the file's extension). One module per kind of picture:
 - :func:`network` (diagram): nodes and edges, weights by colour and width
 - :func:`decision_boundary` (boundary): a model's output over 2-feature data
 - :func:`activations` (histograms): each layer's activations, dead and saturated units
+- :func:`training_dynamics` (dynamics): per-layer norms, update ratios, dead and saturated shares per epoch
 """
 
 from ._common import save_figure
@@ -19,7 +20,8 @@ from .boundary import decision_boundary
 from .confusion import confusion_matrix
 from .curves import error_development, learning_curves
 from .diagram import network
+from .dynamics import training_dynamics
 from .histograms import activation_health, activations
 from .regression import predicted_vs_actual
 
-__all__ = ["error_development", "learning_curves", "confusion_matrix", "predicted_vs_actual", "network", "decision_boundary", "activations", "activation_health", "save_figure"]
+__all__ = ["error_development", "learning_curves", "confusion_matrix", "predicted_vs_actual", "network", "decision_boundary", "activations", "activation_health", "training_dynamics", "save_figure"]

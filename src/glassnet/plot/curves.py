@@ -56,7 +56,8 @@ def learning_curves(model, path=None) -> Figure:
         raise ValueError("there is nothing to plot: train the model for at least one epoch first")
     keys = history.keys()
     losses = [key for key in ("loss", "val_loss") if key in keys]
-    metrics = [key for key in keys if key not in _NOT_METRICS]
+    # per-layer lists (record_stats) are drawn by plot.training_dynamics
+    metrics = [key for key in keys if key not in _NOT_METRICS and not key.startswith("layer_")]
     figure = Figure(figsize=(11 if metrics else 6, 4))
     panels = figure.subplots(1, 2 if metrics else 1, squeeze=False)[0]
     for axes, names, label in ((panels[0], losses, "loss"), (panels[-1], metrics, "metric")):

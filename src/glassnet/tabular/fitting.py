@@ -57,6 +57,7 @@ class Options:
     impute: str = "median"
     ignore: list = field(default_factory=list)
     id_column: str | None = None
+    record_stats: bool = False
 
     def settings(self) -> dict:
         """The JSON-ready settings a model file keeps."""
@@ -114,7 +115,7 @@ def _estimator(options: Options):
     common = dict(hidden_layer_sizes=tuple(options.hidden), activation=options.activation, solver=options.solver,
                   max_iter=options.epochs, batch_size=options.batch_size or "auto",
                   learning_rate_init=options.learning_rate, early_stopping=options.early_stopping,
-                  random_state=options.seed, progress=options.progress)
+                  random_state=options.seed, progress=options.progress, record_stats=options.record_stats)
     if options.task == "classify":
         return MLPClassifier(class_weight=options.class_weight, **common)
     if options.class_weight is not None:

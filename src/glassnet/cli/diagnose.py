@@ -1,0 +1,34 @@
+"""``glassnet diagnose``: the training doctor on a saved model and a table."""
+
+from __future__ import annotations
+
+import json
+
+from ._io import note, read_data, read_model
+
+
+def run(args) -> int:
+    from rich.console import Console
+
+    from ..glassbox.diagnose import diagnose
+    from ..tabular.columns import drop_empty_rows
+
+    model = read_model(args.model)
+    frame = read_data(args.data)
+    if args.drop_missing:
+        columns = [*model.columns.features, *([model.target] if model.target in frame.columns else [])]
+        frame, dropped = drop_empty_rows(frame, columns)
+        if dropped:
+            note(f"--drop-missing dropped {dropped} row(s) with an empty cell")
+    if len(frame) == 0:
+        from . import CliError
+
+        raise CliError(f"{args.data!r} has no rows to diagnose the model on")
+    diagnosis = diagnose(model, frame)
+    if args.json:
+        print(json.dumps(diagnosis.as_dict()))
+        return 0
+    if model.target not in frame.columns:
+        note(f"{args.data!r} has no column {model.target!r}: the checks that need targets were skipped")
+    Console(highlight=False, soft_wrap=False).print(diagnosis)
+    return 0

@@ -1,0 +1,150 @@
+"""Findings and the report that holds them.
+
+A :class:`Finding` is one problem: which check found it, how serious it is,
+what was seen (a sentence), the numbers behind it and what to do (one
+sentence). A :class:`Diagnosis` is every finding on one model and data set,
+with the key numbers of the run, printable as a rich table and as a dict.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+
+__all__ = ["Finding", "Diagnosis", "SEVERITIES"]
+
+# most serious first
+SEVERITIES = ("high", "medium", "low")
+_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+# how many items of a list of numbers the table shows
+_LISTED = 4
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by one check.
+
+    check : the registered check's name (e.g. ``"dead_units"``).
+    severity : "high" (training cannot work this way), "medium" (it works
+        worse than it should) or "low" (worth knowing).
+    message : what was seen, in a sentence with its figures.
+    suggestion : what to do about it, in one sentence.
+    numbers : the figures behind it, JSON-ready.
+    layer : the weight layer concerned (1 = first hidden layer), or None.
+    """
+
+    check: str
+    severity: str
+    message: str
+    suggestion: str
+    numbers: dict = field(default_factory=dict)
+    layer: int | None = None
+
+    def __post_init__(self):
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}; expected one of: {', '.join(SEVERITIES)}")
+
+    def as_dict(self) -> dict:
+        return {"check": self.check, "severity": self.severity, "layer": self.layer, "message": self.message,
+                "suggestion": self.suggestion, "numbers": _json_ready(self.numbers)}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What :func:`glassnet.diagnose` found.
+
+    findings : most serious first.
+    summary : the key numbers of the model on the data (rows, layers, loss,
+        baseline loss, epochs trained, ...), shown when nothing is wrong.
+    checks : the names of the checks that ran; skipped : those that could
+        not run, with the reason (e.g. no targets given).
+    """
+
+    model: str
+    findings: list
+    summary: dict
+    checks: list
+    skipped: dict
+
+    @property
+    def ok(self) -> bool:
+        """True when no check found a problem."""
+        return not self.findings
+
+    def by_check(self, name: str) -> list:
+        """The findings of one check."""
+        return [finding for finding in self.findings if finding.check == name]
+
+    def as_dict(self) -> dict:
+        return {"model": self.model, "ok": self.ok, "findings": [f.as_dict() for f in self.findings],
+                "summary": _json_ready(self.summary), "checks": list(self.checks), "skipped": dict(self.skipped)}
+
+    # --- printing ---------------------------------------------------------------------
+    def renderables(self):
+        from rich.table import Table
+        from rich.text import Text
+
+        key_numbers = ", ".join(f"{name} {_figure(value)}" for name, value in self.summary.items())
+        if self.ok:
+            return [Text.assemble(("no problems found", "bold green"), f" in {self.model} ({len(self.checks)} checks): ",
+                                  key_numbers)]
+        table = Table(title=f"{self.model}: {len(self.findings)} problem(s) found", title_justify="left",
+                      show_lines=True)
+        table.add_column("severity")
+        table.add_column("check")
+        # long names and numbers wrap rather than being cut short
+        table.add_column("what was found", overflow="fold", ratio=3)
+        table.add_column("suggestion", overflow="fold", ratio=2)
+        for finding in self.findings:
+            where = "" if finding.layer is None else f" (layer {finding.layer})"
+            numbers = ", ".join(f"{name}={_figure(value)}" for name, value in finding.numbers.items())
+            found = Text(finding.message)
+            if numbers:
+                found.append("\n" + numbers, style="dim")
+            table.add_row(Text(finding.severity, style=_STYLE[finding.severity]), finding.check + where, found,
+                          finding.suggestion)
+        return [table, Text(f"key numbers: {key_numbers}", style="dim")]
+
+    def __rich_console__(self, console, options):
+        yield from self.renderables()
+
+    def print(self, console=None) -> None:
+        from rich.console import Console
+
+        (console or Console()).print(self)
+
+    def __str__(self) -> str:
+        from rich.console import Console
+
+        console = Console(width=100, file=io.StringIO(), color_system=None)
+        console.print(self)
+        return console.file.getvalue().rstrip()
+
+    def __repr__(self) -> str:
+        return f"Diagnosis({self.model}, {len(self.findings)} finding(s): {[f.check for f in self.findings]})"
+
+
+def _figure(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, (list, tuple)):
+        # the table shows the first few; as_dict keeps them all
+        shown = ", ".join(_figure(item) for item in value[:_LISTED])
+        return "[" + shown + (f", … {len(value)} in all" if len(value) > _LISTED else "") + "]"
+    if isinstance(value, dict):
+        return _figure([f"{key}: {_figure(item)}" for key, item in value.items()])
+    return str(value)
+
+
+def _json_ready(value):
+    """Plain Python numbers (non-finite floats as strings), lists and dicts."""
+    if isinstance(value, dict):
+        return {str(key): _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value

@@ -212,18 +212,21 @@ def test_uploaded_csv_trace_and_model_match_the_command_line(app, tmp_path):
         # the terminal shows 4 decimals or 4 significant figures
         np.testing.assert_allclose(page_numbers[name], values, rtol=1e-3, atol=6e-5, err_msg=name)
 
-    predicted = glassnet("predict", model, csv, "--drop-missing")
+    predicted = glassnet("predict", model, csv)
     assert predicted.returncode == 0, predicted.stderr
     table = pd.read_csv(io.StringIO(predicted.stdout))
-    assert list(table.columns) == ["predicted_species", "probability_Adelie", "probability_Chinstrap",
-                                   "probability_Gentoo"]
+    probabilities = ["probability_Adelie", "probability_Chinstrap", "probability_Gentoo"]
+    assert list(table.columns) == ["row", "predicted_species", *probabilities, "note"]
+    # one row per input row; the rows with an empty cell (dropped by the page, whose model does not
+    # impute) keep empty predictions and a note
+    complete = pd.read_csv(csv).notna().all(axis=1).to_numpy()
+    assert len(table) == complete.size and table["note"].isna().to_numpy().tolist() == complete.tolist()
     # the clicked row's probabilities are its output layer in the page's trace
-    rows = pd.read_csv(csv).dropna().index.to_numpy() + 1
-    position = int(np.flatnonzero(rows == row)[0])
-    np.testing.assert_allclose(table.iloc[position, 1:].to_numpy(float), page_numbers["3.a"], rtol=1e-6, atol=1e-9)
+    clicked = table.loc[table["row"] == row, probabilities].to_numpy(float)[0]
+    np.testing.assert_allclose(clicked, page_numbers["3.a"], rtol=1e-6, atol=1e-9)
     # and the page's accuracies, weighted by part, are the command line's accuracy on every row
-    truth = pd.read_csv(csv).dropna()["species"].to_numpy()
-    accuracy = float(np.mean(table["predicted_species"].to_numpy() == truth))
+    truth = pd.read_csv(csv)["species"].to_numpy()[complete]
+    accuracy = float(np.mean(table["predicted_species"].to_numpy()[complete] == truth))
     train_part = float(app.locator("#train-metric").text_content())
     test_part = float(app.locator("#test-metric").text_content())
     n = len(truth)
@@ -375,10 +378,16 @@ def test_clicking_a_point_of_a_sampled_plot_traces_that_row(app):
 
 
 def test_wide_data_plots_two_inputs_and_draws_every_unit(app):
+    from glassnet.playground.tables import prepare_table
+    from glassnet.tabular.datasets import load_dataset
+
     choose(app, "dataset", "digits")
-    assert app.locator("#network .input").count() == 64
+    # the inputs glassnet train would keep: the pixels blank in every training image are left out
+    inputs = prepare_table(*load_dataset("digits"), test_ratio=0.5, seed=0).input_names
+    assert 50 < len(inputs) < 64
+    assert app.locator("#network .input").count() == len(inputs)
     assert app.get_by_test_id("neuron").count() == 4 + 2 + 10
     assert app.locator("#legend i").count() == 10
     step(app)
     # the plot spans the first two inputs (the grid holds the others at their median: see test_playground_session)
-    assert app.evaluate("window.playground.state.data.axes.map((a) => a.name)") == ["pixel_0_0", "pixel_0_1"]
+    assert app.evaluate("window.playground.state.data.axes.map((a) => a.name)") == inputs[:2]

@@ -50,7 +50,7 @@ def learner_of(model, action: str) -> Learner:
     if isinstance(learner, Learner):
         return learner
     estimator = getattr(model, "estimator", None)  # a TabularModel
-    if isinstance(estimator, BaseEstimator):
+    if estimator is not None:
         return learner_of(estimator, action)
     raise ValueError(f"{action} needs a glassnet model ({_KINDS}), got {type(model).__name__}")
 

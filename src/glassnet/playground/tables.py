@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..engine.training_range import TrainingRange
-from ..preprocessing import make_scaler
-from ..tabular.columns import Columns
-from ..tabular.fitting import Options, prepare
+from ..tabular.columns import Columns, drop_missing_rows
+from ..tabular.encoding import encode
+from ..tabular.fitting import Options, fit_preprocessing, kept_features, prepare
 from ..tabular.model import TabularModel, scaled
 
 __all__ = ["Prepared", "prepare_table", "read_upload", "SCALER"]
@@ -104,8 +104,12 @@ def prepare_table(frame: pd.DataFrame, target: str, test_ratio: float = 0.5, see
 
     if not 0.0 < test_ratio < 1.0:
         raise ValueError(f"the test ratio must be between 0 and 1 (exclusive), got {test_ratio!r}")
-    options = Options(target=target, drop_missing=True, test_size=test_ratio, seed=seed)
-    frame, dropped = prepare(frame, options, source)
+    # rows with an empty cell are dropped, as --drop-missing does: the page
+    # shows the rows as they are, not as an imputer would fill them
+    options = Options(target=target, drop_missing=True, impute="none", test_size=test_ratio, seed=seed,
+                      scaler=SCALER)
+    frame, features = prepare(frame, options, source)
+    frame, dropped = drop_missing_rows(frame, features)
     # the target's reading rules (text labels, numbers) are the saved model's own
     reader = TabularModel(target=target, task=options.task, columns=None, scaler_name=SCALER, scaler=None,
                           estimator=None, training_range=None, settings={})
@@ -126,16 +130,10 @@ def prepare_table(frame: pd.DataFrame, target: str, test_ratio: float = 0.5, see
                                        stratify=labels if classes is not None else None)
     except ValueError as error:
         raise ValueError(f"too few rows to split off a test part of {test_ratio:g} per class: {error}") from None
-    features = [name for name in frame.columns if name != target]
-    columns = Columns.infer(train, features)
-    X_train = columns.encode(train, source)
-    X_test = columns.encode(test, source)
-    scaler = make_scaler(SCALER)
-    X_train = scaled(scaler, "fit_transform", X_train, columns, source)
-    X_test = scaled(scaler, "transform", X_test, columns, source)
-    training_range = None
-    if columns.numeric:
-        training_range = TrainingRange.of(columns.numbers(train, source), names=columns.numeric)
+    columns = Columns.infer(train, kept_features(train, features))
+    _, scaler, X_train, numbers = fit_preprocessing(train, columns, options, source)
+    X_test = scaled(scaler, "transform", encode(columns, None, test, source).X, columns, source)
+    training_range = TrainingRange.of(numbers, names=columns.numeric) if columns.numeric else None
     return Prepared(
         source=source, target=target, task=options.task, columns=columns, scaler=scaler,
         training_range=training_range, X_train=X_train, X_test=X_test,

@@ -159,7 +159,7 @@ def _columns(names) -> str:
     return ("column " if len(names) == 1 else "columns ") + ", ".join(map(repr, names))
 
 
-def _kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
+def kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
     """``features`` without the columns the training part makes useless (noted)."""
     reasons = left_out_columns(train, features)
     empty = [name for name, value in reasons.items() if value is None]
@@ -179,7 +179,7 @@ def _kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
     return kept
 
 
-def _fit_preprocessing(train: pd.DataFrame, columns: Columns, options: Options, source: str):
+def fit_preprocessing(train: pd.DataFrame, columns: Columns, options: Options, source: str):
     """``(imputation, scaler, X_train, numbers)``, all fitted on the training part;
     ``numbers`` are its numeric columns in the file's units, empty cells filled."""
     parsed = parse(columns, train, source)  # raises for the first cell that is not a number
@@ -236,7 +236,7 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
     held-out rows it has not seen, and how many rows --drop-missing dropped."""
     frame, features = prepare(frame, options, source)
     train, test = _split(frame, _labels(frame, options), options, source)
-    features = _kept_features(train, features)
+    features = kept_features(train, features)
     dropped = 0
     if options.drop_missing:
         train, dropped_train = drop_missing_rows(train, features)
@@ -249,7 +249,7 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
     for name in identifier_like(train, columns):
         warnings.warn(DataNote(f"column {name!r} has a different value in every row, like an identifier; "
                                f"one-hot encoded it teaches nothing (--id {name} or --ignore {name} leaves it out)"))
-    imputation, scaler, X_train, numbers = _fit_preprocessing(train, columns, options, source)
+    imputation, scaler, X_train, numbers = fit_preprocessing(train, columns, options, source)
     # a bad cell in the test part stops us before training, not after
     test_encoded = encode(columns, imputation, test, source)
     if test_encoded.unseen:

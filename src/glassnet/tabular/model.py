@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..glassbox.access import history_of
 from ..glassbox.extrapolation import silenced
 from ..engine.training_range import TrainingRange
 from ..persistence import embed_state, embedded_object
@@ -123,7 +124,7 @@ class TabularModel:
     @property
     def history(self):
         """The estimator's per-epoch History (for plot.learning_curves)."""
-        return self.estimator.learner_.history
+        return history_of(self, "reading the history")
 
     # --- model files ---------------------------------------------------------------------
     def _glassnet_state(self) -> tuple[dict, dict]:

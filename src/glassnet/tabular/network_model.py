@@ -71,8 +71,9 @@ class NetworkEstimator:
         return float(losses[-1]) if len(losses) else float("nan")
 
     @property
-    def _history(self):
-        return self.model.history
+    def learner(self):
+        """The NeuralNetwork's :class:`~glassnet.engine.learner.Learner`, where the glass-box tools read it."""
+        return self.model.learner
 
     def targets(self, labels) -> np.ndarray:
         """Labels (classes) or values (regression) -> the network's targets, (n, n_outputs)."""

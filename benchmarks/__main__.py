@@ -9,7 +9,7 @@ import sys
 
 from . import report
 from .measure import gemm_gflops, peak_python_memory, timed
-from .systems import LAYOUT_SYSTEMS, SYSTEMS
+from .systems import FLOOR, LAYOUT_SYSTEMS, SYSTEMS
 from .workloads import WORKLOADS
 
 
@@ -52,18 +52,23 @@ def run(args) -> dict:
                     times[name].append(timed(SYSTEMS[name](workload).train))
             glassnet_median = statistics.median(times["glassnet"]) if "glassnet" in times else None
             numba_median = statistics.median(times["glassnet+numba"]) if "glassnet+numba" in times else None
+            floor_median = statistics.median(times[FLOOR]) if FLOOR in times else None
             for name in systems:
                 run_ = SYSTEMS[name](workload)
-                peak = None if args.no_memory or name == "pytorch" else peak_python_memory(run_.train) / 2**20
+                # the floor's buffers are not a training run's memory
+                measure_memory = not args.no_memory and name not in ("pytorch", FLOOR)
+                peak = peak_python_memory(run_.train) / 2**20 if measure_memory else None
                 if peak is None:
                     run_.train()
                 median = statistics.median(times[name])
                 gflops = workload.flops() / median / 1e9
                 rows.append({"workload": workload_name, "system": name, "median_ms": median * 1e3,
                              "times_ms": [t * 1e3 for t in times[name]],
-                             "ratio": None if glassnet_median is None or name == "glassnet" else glassnet_median / median,
-                             "numba_ratio": None if numba_median is None or name.startswith("glassnet")
+                             "ratio": None if glassnet_median is None or name in ("glassnet", FLOOR) else glassnet_median / median,
+                             "numba_ratio": None if numba_median is None or name.startswith("glassnet") or name == FLOOR
                              else numba_median / median,
+                             # the system's time over the matrix products alone
+                             "floor_ratio": None if floor_median is None or name == FLOOR else median / floor_median,
                              "gflops": gflops, "gemm_share": gflops / gemm, "peak_mb": peak,
                              "accuracy": run_.accuracy(), "description": workload.description})
     # the cost of an input layout: its time over the ndarray's (goal: at most 1.1)

@@ -10,11 +10,13 @@ from typing import Callable
 
 import numpy as np
 
+from .floor import NAME as FLOOR
+
 
 @dataclass
 class Run:
     train: Callable[[], None]
-    accuracy: Callable[[], float]
+    accuracy: Callable[[], "float | None"]
 
 
 def _glassnet(w, kernel_path="numpy", layout=None):
@@ -157,6 +159,14 @@ def _torch(w):
     return Run(train, accuracy)
 
 
+def _gemm_floor(w):
+    """The matrix products alone (see :mod:`benchmarks.floor`): nothing is
+    learned, so there is no accuracy."""
+    from .floor import Products
+
+    return Run(Products(w).train, lambda: None)
+
+
 def _quietly(method, X, y):
     with warnings.catch_warnings():
         # convergence warnings at a fixed epoch budget; extrapolation notes on test rows
@@ -164,7 +174,7 @@ def _quietly(method, X, y):
         return method(X, y)
 
 
-SYSTEMS = {"glassnet": _glassnet, "glassnet+numba": _glassnet_numba, "article loop": _article_loop, "scikit-learn": _sklearn, "pytorch": _torch,
+SYSTEMS = {FLOOR: _gemm_floor, "glassnet": _glassnet, "glassnet+numba": _glassnet_numba, "article loop": _article_loop, "scikit-learn": _sklearn, "pytorch": _torch,
            "glassnet on DataFrame": _glassnet_on(_data_frame), "glassnet on Fortran": _glassnet_on(np.asfortranarray)}
 # the systems that time glassnet on another input layout of the same numbers
 LAYOUT_SYSTEMS = ("glassnet on DataFrame", "glassnet on Fortran")

@@ -11,7 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.__main__ import main  # noqa: E402
-from benchmarks.systems import SYSTEMS  # noqa: E402
+from benchmarks.floor import Products  # noqa: E402
+from benchmarks.systems import FLOOR, SYSTEMS  # noqa: E402
 from benchmarks.workloads import WORKLOADS  # noqa: E402
 
 
@@ -21,7 +22,7 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
                  "--plot", str(tmp_path / "bars.png")]) == 0
     results = json.loads(path.read_text())
     rows = {(row["workload"], row["system"]): row for row in results["rows"]}
-    expected_systems = {"glassnet", "article loop", "scikit-learn"}
+    expected_systems = {FLOOR, "glassnet", "article loop", "scikit-learn"}
     for system, module in (("pytorch", "torch"), ("glassnet+numba", "numba")):
         try:
             __import__(module)
@@ -34,11 +35,17 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
     numba_median = rows.get(("tutorial", "glassnet+numba"), {}).get("median_ms")
     for (workload, system), row in rows.items():
         assert len(row["times_ms"]) == 2 and row["median_ms"] == pytest.approx(statistics.median(row["times_ms"]))
-        if system != "glassnet" and workload == "tutorial":
+        if system not in ("glassnet", FLOOR) and workload == "tutorial":
             assert row["ratio"] == pytest.approx(glassnet_median / row["median_ms"])
-        if not system.startswith("glassnet") and workload == "tutorial" and numba_median is not None:
+        if system not in ("glassnet", "glassnet+numba", FLOOR) and workload == "tutorial" and numba_median is not None:
             assert row["numba_ratio"] == pytest.approx(numba_median / row["median_ms"])
-        assert 0.0 <= row["accuracy"] <= 1.0
+        # every system's time over the same run's GEMM floor; the floor learns nothing
+        floor_median = rows[(workload, FLOOR)]["median_ms"]
+        if system == FLOOR:
+            assert row["accuracy"] is None and row["floor_ratio"] is None and row["peak_mb"] is None
+        else:
+            assert row["floor_ratio"] == pytest.approx(row["median_ms"] / floor_median)
+            assert 0.0 <= row["accuracy"] <= 1.0
     # the article's network and glassnet's NeuralNetwork classify the article's test rows alike
     assert rows[("tutorial", "glassnet")]["accuracy"] == rows[("tutorial", "article loop")]["accuracy"]
     if ("digits", "glassnet+numba") in rows:  # the same numbers on both kernel paths
@@ -46,7 +53,49 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
     digits = rows[("digits", "glassnet")]
     assert digits["gflops"] == pytest.approx(WORKLOADS["digits"](quick=True).flops() / digits["median_ms"] * 1e3 / 1e9)
     assert (tmp_path / "bars.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "glassnet/x" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "glassnet/x" in printed and "x/floor" in printed
+    floor_line = next(line for line in printed.splitlines() if line.startswith("digits") and FLOOR in line)
+    assert floor_line.split()[-1] == "n/a"  # no accuracy
+
+
+class _RecordingNumpy:
+    """NumPy with ``matmul`` recording each product's operand shapes and dtype."""
+
+    def __init__(self, numpy):
+        self._numpy, self.products = numpy, []
+
+    def __getattr__(self, name):
+        return getattr(self._numpy, name)
+
+    def matmul(self, A, B, *args, **kwargs):
+        self.products.append((A.shape, B.shape, A.dtype.name, B.dtype.name))
+        return self._numpy.matmul(A, B, *args, **kwargs)
+
+
+@pytest.mark.parametrize("name", ["digits", "large"])
+def test_gemm_floor_performs_exactly_the_products_of_training(name, monkeypatch):
+    """Recorded independently: the products glassnet's network computes in
+    one fit of the workload are the floor's, in the same order."""
+    import numpy as np
+
+    import benchmarks.floor
+    import glassnet.engine.network
+
+    workload = WORKLOADS[name](quick=True)
+    training = _RecordingNumpy(np)
+    monkeypatch.setattr(glassnet.engine.network, "np", training)
+    SYSTEMS["glassnet"](workload).train()
+    monkeypatch.undo()
+    floor = _RecordingNumpy(np)
+    monkeypatch.setattr(benchmarks.floor, "np", floor)
+    products = Products(workload)
+    products.train()
+    assert floor.products == training.products
+    assert len(floor.products) == products.count()
+    # the last, shorter batch of an epoch is there too
+    n, batch = workload.X_train.shape[0], workload.batch_size
+    assert products.batch_sizes == [batch] * (n // batch) + ([n % batch] if n % batch else [])
 
 
 def test_quick_inputs_workload_times_each_layout_against_the_ndarray(tmp_path, capsys):

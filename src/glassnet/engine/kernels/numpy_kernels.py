@@ -39,6 +39,14 @@ def _block_buffer(dtype):
     return buffer
 
 
+def _small_buffer(like):
+    """This thread's block buffer as an array shaped like ``like`` (at most
+    BLOCK elements): the work array of a one-block pass. On small networks a
+    step is dozens of calls of a few microseconds each, so the one-block
+    case skips the flat views and slices of the blocked loop."""
+    return _block_buffer(like.dtype)[: like.size].reshape(like.shape)
+
+
 def flat_views(*arrays):
     """1-D views of C-contiguous arrays of one shape and dtype, or None when
     some array has another layout (and so cannot be viewed flat)."""
@@ -74,6 +82,11 @@ def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
     # p ← p + (−rate·m)/(sqrt(v) + ε), the last three passes a block at a time
     np.sqrt(v, out=work)
     work += epsilon
+    if params.size <= BLOCK:  # a small network: one block, whatever the layout, no views to build
+        update = np.multiply(m, -rate, out=_small_buffer(params))
+        update /= work
+        params += update
+        return
     flat = flat_views(params, m, work)
     if flat is None:  # arrays of some other layout: one temporary instead
         update = m * -rate
@@ -111,6 +124,9 @@ def add_scaled(target, source, scale):
     """target ← target + scale·source (the L2 term of the gradient), a block
     at a time, so no temporary as long as the weights is made."""
     scale = target.dtype.type(scale)
+    if target.size <= BLOCK and source.shape == target.shape:  # one block, no views to build
+        target += np.multiply(source, scale, out=_small_buffer(target))
+        return
     flat = flat_views(target, source)
     if flat is None:  # arrays of some other layout: one temporary instead
         target += scale * source

@@ -188,7 +188,28 @@ def test_history_csv_has_every_epoch():
     assert table["test_loss"].notna().tolist() == [False, False, True, False, False]
 
 
+def test_layer_stats_are_recorded_on_request_and_downloaded_one_column_per_layer():
+    session = Session()
+    session.apply({"dataset": "xor", "hidden": [5, 3], "activations": ["relu", "tanh"], "record_stats": "true"})
+    session.train(4)
+    records = session.model.history.records
+    assert len(records[-1]["layer_weight_norm"]) == 3  # two hidden layers and the output layer
+    table = pd.read_csv(io.StringIO(session.history_csv()))
+    for layer in (1, 2, 3):
+        np.testing.assert_allclose(table[f"layer_weight_norm_{layer}"],
+                                   [record["layer_weight_norm"][layer - 1] for record in records])
+    # dead shares are for relu-like layers, saturation for tanh (the others are empty)
+    assert table["layer_dead_fraction_1"].notna().all() and table["layer_dead_fraction_2"].isna().all()
+    assert table["layer_saturated_fraction_2"].notna().all()
+    plain = Session()
+    plain.apply({"dataset": "xor", "hidden": [5, 3], "activations": ["relu", "tanh"], "record_stats": "false"})
+    plain.train(4)
+    assert "layer_weight_norm" not in plain.model.history
+    np.testing.assert_array_equal(plain.model.network.params, session.model.network.params)
+
+
 @pytest.mark.parametrize("settings, message", [
+    ({"record_stats": "yes"}, "record_stats must be true or false, got 'yes'"),
     ({"activations": ["rleu"]}, "unknown activation 'rleu'"),
     ({"loss": "nope"}, "unknown loss 'nope'"),
     ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),

@@ -88,7 +88,7 @@ def test_train_records_stats_for_the_doctor(tmp_path):
     run = run_glassnet("train", FRUIT, "--target", "fruit", "-o", path, "--hidden", "8", "--epochs", "30",
                        "--record-stats", "--quiet")
     assert run.returncode == 0, run.stderr
-    history = glassnet.load(path).estimator._history
+    history = glassnet.load(path).estimator.learner_.history
     assert len(history["layer_update_ratio"]) == 30
     figures = json.loads(run_glassnet("diagnose", path, FRUIT_TEST, "--json").stdout)
     assert "gradient_flow" in figures["checks"]

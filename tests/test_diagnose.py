@@ -376,11 +376,11 @@ def test_diagnosing_leaves_the_model_untouched(healthy_classifier, cancer):
     X_train, _, y_train, _, _ = cancer
     params = healthy_classifier.network_.params.copy()
     grad = healthy_classifier.network_.grad.copy()
-    records = [dict(record) for record in healthy_classifier._history.records]
+    records = [dict(record) for record in healthy_classifier.learner_.history.records]
     glassnet.diagnose(healthy_classifier, X_train, y_train)
     assert np.array_equal(healthy_classifier.network_.params, params)
     assert np.array_equal(healthy_classifier.network_.grad, grad)
-    assert healthy_classifier._history.records == records
+    assert healthy_classifier.learner_.history.records == records
 
 
 def test_rows_scaled_unlike_the_training_rows(healthy_classifier, cancer):

@@ -284,6 +284,21 @@ def test_history_download_has_one_row_per_epoch(app, tmp_path):
     assert history["test_loss"].notna().sum() >= 1
 
 
+def test_layer_stats_reach_the_history_download(app, tmp_path):
+    loaded(app, lambda: app.check("#record_stats"))
+    assert "record_stats=true" in app.url
+    step(app, 3)
+    with app.expect_download() as download:
+        app.get_by_test_id("download-history").click()
+    path = tmp_path / "history.csv"
+    download.value.save_as(path)
+    history = pd.read_csv(path)
+    # the default network, 2-4-2-1: three weight layers, a column per layer and figure
+    columns = {f"layer_{figure}_{layer}" for figure in ("weight_norm", "grad_norm", "update_ratio") for layer in (1, 2, 3)}
+    assert columns <= set(history.columns) and len(history) == 3
+    assert history[sorted(columns)].notna().all().all() and (history["layer_weight_norm_1"] > 0).all()
+
+
 @pytest.mark.parametrize("content, expected", [
     (b"", "empty"),
     (b"\x00\x01\x02binary", "binary"),

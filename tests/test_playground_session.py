@@ -3,6 +3,7 @@ traces and the model file, each against an independent computation."""
 
 import io
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,8 @@ from glassnet.glassbox.gradcheck import check_gradients
 from glassnet.playground import datasets
 from glassnet.playground.frames import BOUNDARY_SIZE, GRID_SIZE, decode_header
 from glassnet.playground.session import Session, Settings
-from glassnet.playground.tables import prepare_table, read_upload
+from glassnet.playground.tables import prepare_table
+from glassnet.tabular.reading import read_bytes as read_upload
 from glassnet.tabular import TabularModel
 
 
@@ -186,7 +188,28 @@ def test_history_csv_has_every_epoch():
     assert table["test_loss"].notna().tolist() == [False, False, True, False, False]
 
 
+def test_layer_stats_are_recorded_on_request_and_downloaded_one_column_per_layer():
+    session = Session()
+    session.apply({"dataset": "xor", "hidden": [5, 3], "activations": ["relu", "tanh"], "record_stats": "true"})
+    session.train(4)
+    records = session.model.history.records
+    assert len(records[-1]["layer_weight_norm"]) == 3  # two hidden layers and the output layer
+    table = pd.read_csv(io.StringIO(session.history_csv()))
+    for layer in (1, 2, 3):
+        np.testing.assert_allclose(table[f"layer_weight_norm_{layer}"],
+                                   [record["layer_weight_norm"][layer - 1] for record in records])
+    # dead shares are for relu-like layers, saturation for tanh (the others are empty)
+    assert table["layer_dead_fraction_1"].notna().all() and table["layer_dead_fraction_2"].isna().all()
+    assert table["layer_saturated_fraction_2"].notna().all()
+    plain = Session()
+    plain.apply({"dataset": "xor", "hidden": [5, 3], "activations": ["relu", "tanh"], "record_stats": "false"})
+    plain.train(4)
+    assert "layer_weight_norm" not in plain.model.history
+    np.testing.assert_array_equal(plain.model.network.params, session.model.network.params)
+
+
 @pytest.mark.parametrize("settings, message", [
+    ({"record_stats": "yes"}, "record_stats must be true or false, got 'yes'"),
     ({"activations": ["rleu"]}, "unknown activation 'rleu'"),
     ({"loss": "nope"}, "unknown loss 'nope'"),
     ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),
@@ -269,3 +292,21 @@ def test_neural_network_takes_an_activation_per_hidden_layer():
     with pytest.raises(ValueError, match="got 1 hidden activations for 2 hidden layers"):
         glassnet.NeuralNetwork(layers=[2, 3, 4, 1], activation=["relu"])
     assert [a.name for a in glassnet.NeuralNetwork(activation="tanh").network.activations] == ["tanh", "tanh"]
+
+
+def test_an_upload_is_read_as_glassnet_train_reads_the_file(tmp_path):
+    # the real penguins file: NA tokens; and the same table semicolon-separated in Windows-1252
+    import palmerpenguins
+
+    from glassnet.tabular.reading import read_table
+
+    path = Path(palmerpenguins.__file__).parent / "data" / "penguins.csv"
+    uploaded = read_upload(path.read_bytes(), "penguins.csv")
+    pd.testing.assert_frame_equal(uploaded, read_table(path))
+    assert uploaded.loc[3, "bill_length_mm"] == ""  # "NA" in the file
+    other = tmp_path / "penguins.csv"
+    other.write_bytes(path.read_text().replace(",", ";").replace("Adelie", "Adélie").encode("cp1252"))
+    pd.testing.assert_frame_equal(read_upload(other.read_bytes(), "penguins.csv", encoding="cp1252"),
+                                  read_table(other, encoding="cp1252"))
+    with pytest.raises(ValueError, match="'penguins.csv' is not UTF-8 text .* pass --encoding cp1252"):
+        read_upload(other.read_bytes(), "penguins.csv")

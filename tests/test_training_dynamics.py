@@ -82,15 +82,15 @@ def test_estimators_record_and_save_them(solver, tmp_path):
         warnings.simplefilter("ignore")
         model = glassnet.MLPClassifier((6,), solver=solver, max_iter=15, random_state=0, record_stats=True).fit(X, y)
         plain = glassnet.MLPClassifier((6,), solver=solver, max_iter=15, random_state=0).fit(X, y)
-    history = model._history
+    history = model.learner_.history
     assert len(history["layer_weight_norm"]) == model.n_iter_ == len(model.loss_curve_)
     last = history.records[-1]
     assert last["layer_weight_norm"] == pytest.approx([np.linalg.norm(W) for W in model.coefs_], rel=1e-12)
     assert np.array_equal(model.coefs_[0], plain.coefs_[0])
-    assert "layer_weight_norm" not in plain._history
+    assert "layer_weight_norm" not in plain.learner_.history
     path = tmp_path / "model.glassnet"
     glassnet.save(model, path)
-    assert glassnet.load(path)._history.records == history.records
+    assert glassnet.load(path).learner_.history.records == history.records
     assert "record_stats" in glassnet.estimators.describe()
 
 
@@ -104,7 +104,7 @@ def test_lbfgs_records_the_gradient_at_each_iterate():
     network = model.network_
     network.loss_and_gradient(*model._engine_data(X, y))
     expected = [np.linalg.norm(g) for g in network.weight_grads]
-    assert model._history.records[-1]["layer_grad_norm"] == pytest.approx(expected, rel=1e-9)
+    assert model.learner_.history.records[-1]["layer_grad_norm"] == pytest.approx(expected, rel=1e-9)
 
 
 def test_the_plot(tutorial, tmp_path):

@@ -13,15 +13,17 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
     from .article import NeuralNetwork as NeuralNetwork
     from .engine.network import Network as Network
+    from .engine.history import EarlyStopping as EarlyStopping
+    from .engine.history import History as History
     from .engine.training import DivergenceWarning as DivergenceWarning
-    from .engine.training import EarlyStopping as EarlyStopping
-    from .engine.training import History as History
+    from .engine.training import StalledTrainingWarning as StalledTrainingWarning
     from .engine.training_range import ExtrapolationWarning as ExtrapolationWarning
     from .estimators import MLPClassifier as MLPClassifier
     from .estimators import MLPRegressor as MLPRegressor
     from .evaluation import EvaluationResult as EvaluationResult
     from .persistence.export import to_onnx as to_onnx
     from .glassbox.extrapolation import explain_extrapolation as explain_extrapolation
+    from .glassbox.diagnose import diagnose as diagnose
     from .glassbox.gradcheck import check_gradients as check_gradients
     from .datasets import load_tutorial as load_tutorial
     from .persistence import load as load

@@ -231,7 +231,9 @@ def _diagnose_arguments(parser):
     parser.add_argument("data", metavar="DATA",
                         help="a CSV file with the model's columns (and its target, for the checks that need it)")
     parser.add_argument("--json", action="store_true", help="print the findings as one JSON object")
-    parser.add_argument("--drop-missing", action="store_true", help="drop rows with an empty cell instead of stopping")
+    parser.add_argument("--drop-missing", action="store_true",
+                        help="drop rows with an empty cell instead of filling it as in training")
+    _reading_arguments(parser)
 
 
 def _inspect_arguments(parser):

@@ -11,13 +11,13 @@ def run(args) -> int:
     from rich.console import Console
 
     from ..glassbox.diagnose import diagnose
-    from ..tabular.columns import drop_empty_rows
+    from ..tabular.columns import drop_missing_rows
 
     model = read_model(args.model)
-    frame = read_data(args.data)
+    frame = read_data(args.data, args)
     if args.drop_missing:
-        columns = [*model.columns.features, *([model.target] if model.target in frame.columns else [])]
-        frame, dropped = drop_empty_rows(frame, columns)
+        columns = [name for name in (*model.columns.features, model.target) if name in frame.columns]
+        frame, dropped = drop_missing_rows(frame, columns)
         if dropped:
             note(f"--drop-missing dropped {dropped} row(s) with an empty cell")
     if len(frame) == 0:

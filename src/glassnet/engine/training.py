@@ -29,7 +29,7 @@ import scipy.sparse as sp
 
 from . import kernels
 from .health import stalled_layers
-from .history import EarlyStopping, History, best_weights_tracker
+from .history import EarlyStopping, History
 from .metrics import Metric, get_metric
 
 __all__ = ["TrainingResult", "Snapshots", "train", "DivergenceWarning", "StalledTrainingWarning",

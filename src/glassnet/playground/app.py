@@ -208,10 +208,10 @@ def create_app(token: str, hosts: set[str], *, max_upload_bytes: int = 50 * 2**2
             if size > max_upload_bytes:
                 return JSONResponse(too_big, status_code=413)
             chunks.append(chunk)
-        from .tables import read_upload
+        from ..tabular.reading import read_bytes
 
         try:
-            frame = await asyncio.get_running_loop().run_in_executor(None, read_upload, b"".join(chunks), name)
+            frame = await asyncio.get_running_loop().run_in_executor(None, read_bytes, b"".join(chunks), name)
         except ValueError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
         state["table"] = (frame, name)

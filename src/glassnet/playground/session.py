@@ -61,6 +61,13 @@ def _number(settings, name, default, cast, low, high, what):
     return value
 
 
+def _flag(settings, name, default) -> bool:
+    value = settings.get(name, default)
+    if value not in (True, False, "true", "false"):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
+    return value in (True, "true")
+
+
 @dataclass
 class Settings:
     """The page's settings, checked: everything a link reproduces."""
@@ -80,6 +87,8 @@ class Settings:
     l2: float = 0.0
     feature_x: int = 0
     feature_y: int = 1
+    # per-layer dynamics in the history (glassnet.engine.stats), downloaded with it
+    record_stats: bool = False
 
     @classmethod
     def parse(cls, settings: dict) -> "Settings":
@@ -130,6 +139,7 @@ class Settings:
             l2=_number(settings, "l2", default.l2, float, 0.0, 100.0, "a number from 0 to 100"),
             feature_x=_number(settings, "feature_x", default.feature_x, int, 0, 10**6, "an input's index"),
             feature_y=_number(settings, "feature_y", default.feature_y, int, 0, 10**6, "an input's index"),
+            record_stats=_flag(settings, "record_stats", default.record_stats),
         )
 
     def data_key(self) -> tuple:
@@ -239,7 +249,7 @@ class Session:
         """Train ``epochs`` more epochs; a message when training diverged (and stopped)."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DivergenceWarning)
-            self.model.train(self.data.X_train, self.Y_train, epochs)
+            self.model.train(self.data.X_train, self.Y_train, epochs, record_stats=self.settings.record_stats)
         for warning in caught:
             if issubclass(warning.category, DivergenceWarning):
                 return f"{warning.message} Press Reset to start again."
@@ -289,7 +299,16 @@ class Session:
         """One row per epoch: the training loss and metric, and the test loss where the page measured it."""
         import pandas as pd
 
-        table = pd.DataFrame(self.model.history.records)
+        rows = []
+        for record in self.model.history.records:
+            row = {}
+            for key, value in record.items():
+                if isinstance(value, list):  # a per-layer figure (record_stats): one column per layer
+                    row.update({f"{key}_{layer}": item for layer, item in enumerate(value, 1)})
+                else:
+                    row[key] = value
+            rows.append(row)
+        table = pd.DataFrame(rows)
         if "epoch" not in table:
             table.insert(0, "epoch", np.arange(1, len(table) + 1))
         measured = dict(self.test_losses)

@@ -1,9 +1,10 @@
 """A table on its way to the network, as ``glassnet train`` prepares it.
 
-:func:`read_upload` reads an uploaded CSV from memory (it is never written to
-disk) with the same rules as :func:`glassnet.tabular.reading.read_table`:
-every cell text, "" when empty. :func:`prepare_table` then runs the tabular
-pipeline: the target is checked and the task inferred
+An uploaded CSV is read from memory (it is never written to disk) by
+:func:`glassnet.tabular.reading.read_bytes`, with the rules of ``glassnet
+train``'s reader: every cell text, pandas' missing-value tokens and empty
+fields "", the separator sniffed. :func:`prepare_table` then runs the
+tabular pipeline: the target is checked and the task inferred
 (:func:`glassnet.tabular.fitting.prepare`, rows with an empty cell dropped as
 ``--drop-missing`` does), the rows are split (stratified for classes), and
 the column types, one-hot categories, scaler and training range are fitted
@@ -12,7 +13,6 @@ on the training part only.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,39 +24,11 @@ from ..tabular.encoding import encode
 from ..tabular.fitting import Options, fit_preprocessing, kept_features, prepare
 from ..tabular.model import TabularModel, scaled
 
-__all__ = ["Prepared", "prepare_table", "read_upload", "SCALER"]
+__all__ = ["Prepared", "prepare_table", "SCALER"]
 
 SCALER = "standard"
 # more classes than this would not fit the page's colours and output column
 MAX_CLASSES = 50
-# as the reader sniffs a file for NUL bytes, the mark of binary data
-_SNIFF_BYTES = 8192
-
-
-def read_upload(data: bytes, name: str) -> pd.DataFrame:
-    """The CSV in ``data`` as a DataFrame of strings; ValueError naming the problem."""
-    source = repr(name)
-    if not data.strip():
-        raise ValueError(f"{source} is empty; expected a header line and rows of data")
-    if b"\0" in data[:_SNIFF_BYTES]:
-        raise ValueError(f"{source} is not a text CSV file (it holds binary data)")
-    try:
-        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True,
-                            encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{source} is not UTF-8 text (byte {error.start} cannot be decoded)") from None
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"{source} is empty; expected a header line and rows of data") from None
-    except pd.errors.ParserError as error:
-        reason = str(error).strip().splitlines()[-1]
-        raise ValueError(f"{source} is not a well-formed CSV file: {reason}") from None
-    if frame.columns.size == 0:
-        raise ValueError(f"{source} has no columns; expected a header line")
-    if len(frame) == 0:
-        raise ValueError(f"{source} has a header but no rows of data")
-    frame.columns = [str(column).strip() for column in frame.columns]
-    frame.index = pd.RangeIndex(len(frame))
-    return frame
 
 
 @dataclass

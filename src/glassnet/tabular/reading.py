@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import pandas as pd
 
 from .._registry import Registry
 
-__all__ = ["read_table", "READERS", "SEPARATORS", "separator", "sniff_separator", "separator_hint"]
+__all__ = ["read_table", "read_bytes", "READERS", "SEPARATORS", "separator", "sniff_separator", "separator_hint"]
 
 # how much of a file is sniffed for NUL bytes (binary data) and for its separator
 _SNIFF_BYTES = 65536
@@ -112,22 +113,35 @@ def _likely_encoding(data: bytes) -> str:
         return "latin-1"
 
 
-def _decode_error(path: Path, encoding: str, error: UnicodeDecodeError) -> ValueError:
-    with open(path, "rb") as handle:
+@dataclass(frozen=True)
+class _Source:
+    """A table's bytes: a file on disk, or an upload held in memory (never
+    written anywhere). ``name`` is what messages call it."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def open(self):
+        return open(self.path, "rb") if self.path is not None else io.BytesIO(self.data)
+
+
+def _decode_error(path: _Source, encoding: str, error: UnicodeDecodeError) -> ValueError:
+    with path.open() as handle:
         data = handle.read(_GUESS_BYTES)
     bad = error.object[error.start:error.start + 1] if isinstance(error.object, bytes) else b""
     seen = f"byte 0x{bad.hex()} " if bad else ""
     likely = _likely_encoding(data)
     shown = "UTF-8" if codecs.lookup(encoding).name == "utf-8" or encoding == _DEFAULT_ENCODING else encoding
     return ValueError(
-        f"{str(path)!r} is not {shown} text ({seen}at position {error.start} cannot be decoded); it looks like "
+        f"{path.name!r} is not {shown} text ({seen}at position {error.start} cannot be decoded); it looks like "
         f"{_ENCODING_NAMES[likely]} text: pass --encoding {likely}"
     )
 
 
-def _text_head(path: Path, encoding: str) -> str:
+def _text_head(path: _Source, encoding: str) -> str:
     """The first whole lines of the file, decoded (for sniffing the separator)."""
-    with open(path, "rb") as handle:
+    with path.open() as handle:
         head = handle.read(_SNIFF_BYTES)
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
@@ -138,44 +152,46 @@ def _text_head(path: Path, encoding: str) -> str:
     return text[:last_line] if last_line else text
 
 
-def _read_text(path: Path, table_format: _Format, sep: str | None, encoding: str | None) -> pd.DataFrame:
-    with open(path, "rb") as handle:
+def _read_text(path: _Source, table_format: _Format, sep: str | None, encoding: str | None) -> pd.DataFrame:
+    with path.open() as handle:
         head = handle.read(_SNIFF_BYTES)
     if encoding is None and head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         encoding = "utf-16"  # unambiguous: a UTF-16 byte order mark
     if not head.strip():
-        raise ValueError(f"{str(path)!r} is empty; expected a header line and rows of data")
+        raise ValueError(f"{path.name!r} is empty; expected a header line and rows of data")
     if encoding is None and b"\0" in head:
-        raise ValueError(f"{str(path)!r} is not a text CSV file (it holds binary data)")
+        raise ValueError(f"{path.name!r} is not a text CSV file (it holds binary data)")
     encoding = _check_encoding(encoding) if encoding is not None else _DEFAULT_ENCODING
     if sep is None:
         sep = table_format.separator or sniff_separator(_text_head(path, encoding))
     try:
         # every cell as text; pandas' default missing-value tokens become NaN, then ""
-        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=True, skipinitialspace=True,
-                            encoding=encoding)
+        with path.open() as handle:
+            frame = pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=True, skipinitialspace=True,
+                                encoding=encoding)
     except UnicodeDecodeError as error:
         raise _decode_error(path, encoding, error) from None
     except pd.errors.EmptyDataError:
-        raise ValueError(f"{str(path)!r} is empty; expected a header line and rows of data") from None
+        raise ValueError(f"{path.name!r} is empty; expected a header line and rows of data") from None
     except pd.errors.ParserError as error:
         reason = str(error).strip().splitlines()[-1]
         raise ValueError(
-            f"{str(path)!r} is not a well-formed table with separator {_shown(sep)}: {reason} "
+            f"{path.name!r} is not a well-formed table with separator {_shown(sep)}: {reason} "
             "(pass --sep to choose the separator)"
         ) from None
     return frame.fillna("")
 
 
-def _read_parquet(path: Path, table_format: _Format, sep, encoding) -> pd.DataFrame:
+def _read_parquet(path: _Source, table_format: _Format, sep, encoding) -> pd.DataFrame:
     try:
         import pyarrow  # noqa: F401
     except ImportError:
         raise ValueError("reading Parquet needs pyarrow: pip install 'glassnet[parquet]'") from None
     try:
-        frame = pd.read_parquet(path)
+        with path.open() as handle:
+            frame = pd.read_parquet(handle)
     except Exception as error:  # pyarrow raises its own ArrowInvalid and OSError types
-        raise ValueError(f"{str(path)!r} is not a readable Parquet file: {error}") from None
+        raise ValueError(f"{path.name!r} is not a readable Parquet file: {error}") from None
     # the same view as a CSV: text cells, "" for missing
     return frame.astype(object).where(frame.notna(), "").astype(str)
 
@@ -208,13 +224,23 @@ def read_table(path, *, sep: str | None = None, encoding: str | None = None) -> 
         raise IsADirectoryError(21, "Is a directory", str(path))
     if not path.exists():
         raise FileNotFoundError(2, "No such file or directory", str(path))
-    suffix = path.suffix.lower()
+    return _read(_Source(str(path), path=path), path.suffix, sep, encoding)
+
+
+def read_bytes(data: bytes, name: str, *, sep: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """The table in ``data``, the bytes of a file called ``name`` (an upload),
+    read from memory exactly as :func:`read_table` reads a file."""
+    return _read(_Source(name, data=bytes(data)), Path(name).suffix, sep, encoding)
+
+
+def _read(source: _Source, suffix: str, sep, encoding) -> pd.DataFrame:
+    suffix = suffix.lower()
     reader, table_format = READERS.get(suffix) if suffix in READERS else (_read_text, _Format())
-    frame = reader(path, table_format, sep, encoding)
+    frame = reader(source, table_format, sep, encoding)
     if frame.columns.size == 0:
-        raise ValueError(f"{str(path)!r} has no columns; expected a header line")
+        raise ValueError(f"{source.name!r} has no columns; expected a header line")
     if len(frame) == 0:
-        raise ValueError(f"{str(path)!r} has a header but no rows of data")
+        raise ValueError(f"{source.name!r} has a header but no rows of data")
     frame.columns = [str(column).strip() for column in frame.columns]
     frame.index = pd.RangeIndex(len(frame))
     return frame

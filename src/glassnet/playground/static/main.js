@@ -9,7 +9,7 @@ const $ = (id) => document.getElementById(id);
 const token = new URLSearchParams(location.search).get("token") || "";
 // settings a link carries (in the #hash, so the token stays in the query)
 const KEYS = ["dataset", "target", "noise", "points", "test_ratio", "seed", "hidden", "activations", "loss",
-  "optimizer", "learning_rate", "batch_size", "l2", "feature_x", "feature_y"];
+  "optimizer", "learning_rate", "batch_size", "l2", "feature_x", "feature_y", "record_stats"];
 const NUMBERS = ["noise", "points", "test_ratio", "seed", "learning_rate", "batch_size", "l2", "feature_x", "feature_y"];
 
 // loads counts data messages; frames those drawn (tests and benchmarks read both)
@@ -158,6 +158,7 @@ function showSettings() {
   $("batch_size").value = s.batch_size;
   $("l2").value = s.l2;
   $("seed").value = s.seed;
+  $("record_stats").checked = Boolean(s.record_stats);
   $("noise").value = Math.round(s.noise * 100);
   $("noise-value").textContent = Math.round(s.noise * 100);
   $("points").value = s.points;
@@ -237,6 +238,7 @@ function settingsFromHash() {
     const value = params.get(key);
     if (key === "hidden") settings.hidden = value ? value.split(",").map(Number) : [];
     else if (key === "activations") settings.activations = value ? value.split(",") : [];
+    else if (key === "record_stats") settings.record_stats = value === "true";
     else settings[key] = NUMBERS.includes(key) ? Number(value) : value;
   }
   return settings;
@@ -269,6 +271,7 @@ for (const id of ["learning_rate", "batch_size", "l2", "seed", "points"]) {
   $(id).onchange = () => sendSettings({ [id]: Number($(id).value) });
 }
 for (const id of ["optimizer", "loss"]) $(id).onchange = () => sendSettings({ [id]: $(id).value });
+$("record_stats").onchange = () => sendSettings({ record_stats: $("record_stats").checked });
 $("add-layer").onclick = () => {
   const s = state.settings;
   sendSettings({ hidden: [...s.hidden, s.hidden.length ? s.hidden[s.hidden.length - 1] : 4],

@@ -124,7 +124,8 @@ def add_scaled(target, source, scale):
     """target ← target + scale·source (the L2 term of the gradient), a block
     at a time, so no temporary as long as the weights is made."""
     scale = target.dtype.type(scale)
-    if target.size <= BLOCK and source.shape == target.shape:  # one block, no views to build
+    # one block, no views to build (mixed dtypes take the general path below, as before)
+    if target.size <= BLOCK and source.shape == target.shape and source.dtype == target.dtype:
         target += np.multiply(source, scale, out=_small_buffer(target))
         return
     flat = flat_views(target, source)

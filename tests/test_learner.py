@@ -355,3 +355,16 @@ def test_files_written_before_the_learner_load_and_continue_exactly():
         frame, _ = load_dataset("iris")
         tabular = glassnet.load(LEGACY / "tabular.glassnet")
         np.testing.assert_array_equal(tabular.predict_proba(frame), expected["tab_proba"])
+
+
+def test_the_data_fingerprint_knows_the_same_rows_in_any_layout_and_samples_large_tables():
+    from glassnet.engine.training import _fingerprint
+
+    rows = np.random.default_rng(1).normal(size=(5000, 4))
+    targets = rows[:, :1] > 0
+    digest = _fingerprint(rows, targets)
+    assert _fingerprint(rows.copy(), targets) == digest == _fingerprint(np.asfortranarray(rows), targets)
+    changed = rows.copy()
+    changed[0, 0] += 1.0  # the first row is always in the sample
+    assert _fingerprint(changed, targets) != digest
+    assert _fingerprint(rows[:4999], targets[:4999]) != digest

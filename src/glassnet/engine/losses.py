@@ -81,7 +81,10 @@ def _difference(Y, A):
 def _squared_error(Y, Z, A):
     R = A - Y
     R *= R  # in place: R is this function's own array
-    return 0.5 * R.sum(axis=1)
+    # np.add.reduce is R.sum without its Python wrapper; the rows of one
+    # output are summed by taking them as they are (the same numbers)
+    row_sums = R[:, 0] if R.shape[1] == 1 else np.add.reduce(R, axis=1)
+    return 0.5 * row_sums
 
 
 LOSSES.register(
@@ -148,7 +151,8 @@ LOSSES.register(
 def _categorical_crossentropy(Y, Z, A):
     # −Σ y log softmax(z) = −Σ y (z − logsumexp(z))
     log_softmax = Z - _logsumexp_rows(Z)
-    return -(Y * log_softmax).sum(axis=1)
+    log_softmax *= Y  # in place: the same products as Y * log_softmax
+    return -np.add.reduce(log_softmax, axis=1)
 
 
 def _logsumexp_rows(Z):
@@ -161,9 +165,15 @@ def _logsumexp_rows(Z):
     arithmetic on one mini-batch. A non-finite logit gives a non-finite
     result, which the training loop reports as divergence.
     """
-    m = Z.max(axis=1, keepdims=True)
-    shifted = np.exp(Z - m)
-    return np.log(shifted.sum(axis=1, keepdims=True)) + m
+    # Z.max and sum are these reductions; called directly, and in place on
+    # this function's own arrays, they skip a wrapper and an allocation each
+    m = np.maximum.reduce(Z, axis=1, keepdims=True)
+    shifted = np.subtract(Z, m)
+    np.exp(shifted, out=shifted)
+    log_sum = np.add.reduce(shifted, axis=1, keepdims=True)
+    np.log(log_sum, out=log_sum)
+    log_sum += m
+    return log_sum
 
 
 def _categorical_crossentropy_gradient(Y, A):

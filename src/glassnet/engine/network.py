@@ -296,8 +296,10 @@ class Network:
     def output_loss(self, Y, sample_weight=None) -> float:
         """Loss (penalty included) of the last :meth:`forward`, against ``Y``."""
         X, ws = self._cache
-        per_sample = self.loss.per_sample(*_in_float64(Y, ws.Z[-1], ws.A[-1]))
-        return reduce_per_sample(per_sample, self.reduction, sample_weight) + self.penalty(X.shape[0], sample_weight)
+        per_sample = self.loss.per_sample(_float64(Y), _float64(ws.Z[-1]), _float64(ws.A[-1]))
+        value = reduce_per_sample(per_sample, self.reduction, sample_weight)
+        # the penalty is 0 without l2: skip the call (x + 0.0 is x)
+        return value + self.penalty(X.shape[0], sample_weight) if self.l2 else value
 
     def backward(self, Y, sample_weight=None) -> np.ndarray:
         """Fill ``grad`` with the loss gradient for the last :meth:`forward`.
@@ -436,12 +438,22 @@ class Network:
         )
 
 
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _float64(array):
+    """An array in float64 for the loss *value*: float32 outputs beyond
+    ~1.8e19 would overflow when squared, and the value is only a number to
+    report and compare, not part of the gradient. Float64 arrays (the common
+    case) pass as they are, after one type test."""
+    if type(array) is np.ndarray and array.dtype is _FLOAT64:
+        return array
+    return np.asarray(array, dtype=np.float64)
+
+
 def _in_float64(*arrays):
-    """The output layer's arrays in float64 for the loss *value*: float32
-    outputs beyond ~1.8e19 would overflow when squared, and the value is
-    only a number to report and compare, not part of the gradient."""
-    return [array if getattr(array, "dtype", None) == np.float64 else np.asarray(array, dtype=np.float64)
-            for array in arrays]
+    """:func:`_float64` of each array."""
+    return [_float64(array) for array in arrays]
 
 
 def _matmul(A, W, out):

@@ -28,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import kernels
-from .health import stalled_layers
+from .health import dying_layers, stalled_layers
 from .history import EarlyStopping, History
 from .metrics import Metric, get_metric
 
@@ -134,6 +134,14 @@ def _rows(array, index):
     # np.take copies a Fortran-ordered or misaligned array whole before
     # gathering (hundreds of times slower per batch); fancy indexing does not
     return array[index]
+
+
+def _all_finite(values: np.ndarray) -> bool:
+    """Whether every entry is finite. A finite dot product of the vector
+    with itself proves it in one BLAS call (an inf or NaN entry makes the sum
+    inf or NaN); only when the squares overflow, or there is a non-finite
+    entry, is every entry looked at."""
+    return math.isfinite(np.dot(values, values)) or bool(np.isfinite(values).all())
 
 
 def train(
@@ -247,6 +255,7 @@ class _Loop:
         # collecting every row's output costs a copy per batch, so only when a
         # training metric asks for it; a full batch already has them all
         self.outputs = np.empty(self.Y.shape, self.network.dtype) if self.metric is not None and self.batch < n else None
+        self.dying = dying_layers(self.network)
         kernels.plan(params.size * epochs * -(-n // self.batch))
         try:
             for _ in range(epochs):
@@ -259,47 +268,60 @@ class _Loop:
     def _epoch(self, n, params) -> dict | None:
         """One pass over the rows; the epoch's record, or None if it diverged."""
         epoch = len(self.history) + 1
+        network, optimizer, stats, outputs = self.network, self.optimizer, self.stats, self.outputs
+        # looked up once per epoch: a digits epoch is 45 steps, the article's
+        # one step of a few microseconds
+        forward, output_loss, backward, step = network.forward, network.output_loss, network.backward, optimizer.step
+        grad = network.grad
+        X, sample_weight, batch = self.X, self.sample_weight, self.batch
         # a shuffled epoch gathers each batch's rows as it goes, rather than a
         # shuffled copy of all of X: the same rows in the same order, without
         # a second copy of the data in memory
-        order = self.rng.permutation(n) if self.shuffle and self.batch < n else None
+        order = self.rng.permutation(n) if self.shuffle and batch < n else None
         # the targets in epoch order are needed whole only by a training
         # metric; otherwise each batch gathers its own, like X
-        gather_targets = order is not None and self.outputs is None
+        gather_targets = order is not None and outputs is None
         Y = self.Y if order is None or gather_targets else _rows(self.Y, order)
-        mean = self.network.reduction == "mean"
+        mean = network.reduction == "mean"
         total = 0.0
-        if self.stats is not None:
-            self.stats.epoch_start(self.network)
-        for start in range(0, n, self.batch):
-            stop = min(start + self.batch, n)
-            rows = slice(start, stop) if order is None else order[start:stop]
-            Yb = _rows(Y, rows) if gather_targets else Y[start:stop]
-            wb = None if self.sample_weight is None else _rows(self.sample_weight, rows)
-            output = self.network.forward(_rows(self.X, rows))
-            loss = self.network.output_loss(Yb, wb)
+        if stats is not None:
+            stats.epoch_start(network)
+        for start in range(0, n, batch):
+            stop = min(start + batch, n)
+            if order is None:
+                # a full batch is the arrays themselves, a slice of them a view
+                rows = slice(start, stop)
+                whole = start == 0 and stop == n
+                Xb = X if whole else _rows(X, rows)
+                Yb = Y if whole else Y[start:stop]
+            else:
+                rows = order[start:stop]
+                Xb = _rows(X, rows)
+                Yb = _rows(Y, rows) if gather_targets else Y[start:stop]
+            wb = None if sample_weight is None else _rows(sample_weight, rows)
+            output = forward(Xb)
+            loss = output_loss(Yb, wb)
             if not math.isfinite(loss):
                 return self._diverged(epoch, loss, params, at_epoch_start=start == 0)
             total += loss * (stop - start) if mean else loss
-            if self.outputs is not None:
-                self.outputs[start:stop] = output
-            self.network.backward(Yb, wb)
-            self.optimizer.step(params, self.network.grad)
-            if self.stats is not None:
-                self.stats.after_step(self.network)
-        if not np.isfinite(params).all():
+            if outputs is not None:
+                outputs[start:stop] = output
+            backward(Yb, wb)
+            step(params, grad)
+            if stats is not None:
+                stats.after_step(network)
+        if not _all_finite(params):
             return self._diverged(epoch, None, params)
         if not self.result.stalled:
-            self.result.stalled = stalled_layers(self.network, self.X, self.optimizer.learning_rate)
+            self.result.stalled = stalled_layers(network, X, optimizer.learning_rate, self.dying)
         record = {"epoch": epoch, "loss": total / n if mean else total}
         if self.metric is not None:
-            outputs = output if self.outputs is None else self.outputs
-            record[self.metric.name] = self.metric(Y, outputs, self.limit)
+            record[self.metric.name] = self.metric(Y, output if outputs is None else outputs, self.limit)
         if self.validation is not None:
-            record.update(validation_figures(self.network, self.validation, self.validation_metric, self.limit))
-        record["learning_rate"] = self.optimizer.learning_rate
-        if self.stats is not None:
-            self.stats.epoch_end(record)
+            record.update(validation_figures(network, self.validation, self.validation_metric, self.limit))
+        record["learning_rate"] = optimizer.learning_rate
+        if stats is not None:
+            stats.epoch_end(record)
         return record
 
     def _finish_epoch(self, record, n, params) -> bool:

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from . import kernels
 from .activations import get_activation
 from .initializers import get_initializer
-from .losses import REDUCTIONS, get_loss, reduce_per_sample
+from .losses import REDUCTIONS, get_loss, reduce_per_sample, softmax_logsumexp
 from .parameters import ParameterList, Workspace
 from .validation import check_dtype
 
@@ -103,6 +103,11 @@ class Network:
         self.init = init
         self._initializer = get_initializer(init)
         self._fused = self.loss.fused_with == output
+        # a float64 softmax forward pass keeps the log-sum-exp that the
+        # cross-entropy's value needs (same bits as recomputing it); in
+        # float32 the value is recomputed in float64 from the logits
+        self._keeps_logsumexp = (self._fused and self.loss.from_logsumexp is not None
+                                 and np.dtype(self.dtype) == np.float64)
         self._allocate()
         self.initialize(rng if rng is not None else np.random.default_rng())
 
@@ -218,12 +223,16 @@ class Network:
         """
         ws = self._workspace(X.shape[0])
         A_prev = X
+        keep_at = self.n_layers - 1 if self._keeps_logsumexp else -1
         for l, act in enumerate(self.activations):
             Z = ws.Z[l]
             _matmul(A_prev, self._weights[l], Z)
             if self.bias:
                 Z += self._biases[l]
-            act.forward(Z, ws.A[l])
+            if l == keep_at:
+                ws.logsumexp = softmax_logsumexp(Z, ws.A[l])
+            else:
+                act.forward(Z, ws.A[l])
             A_prev = ws.A[l]
         self._cache = (X, ws)
         return A_prev
@@ -296,7 +305,13 @@ class Network:
     def output_loss(self, Y, sample_weight=None) -> float:
         """Loss (penalty included) of the last :meth:`forward`, against ``Y``."""
         X, ws = self._cache
-        per_sample = self.loss.per_sample(_float64(Y), _float64(ws.Z[-1]), _float64(ws.A[-1]))
+        if self._keeps_logsumexp and ws.logsumexp is not None:
+            # the logits are float64 and the targets only multiply them, so
+            # 0/1 indicator targets need no float64 copy
+            targets = Y if type(Y) is np.ndarray and Y.dtype.kind in "biu" else _float64(Y)
+            per_sample = self.loss.from_logsumexp(targets, ws.Z[-1], ws.logsumexp)
+        else:
+            per_sample = self.loss.per_sample(_float64(Y), _float64(ws.Z[-1]), _float64(ws.A[-1]))
         value = reduce_per_sample(per_sample, self.reduction, sample_weight)
         # the penalty is 0 without l2: skip the call (x + 0.0 is x)
         return value + self.penalty(X.shape[0], sample_weight) if self.l2 else value

@@ -58,6 +58,9 @@ class Workspace:
             self.A.append(A)
         # dZ for each layer; the output layer's doubles as the loss gradient
         self.dZ = [np.empty((n, size), dtype) for size in sizes]
+        # the row log-sum-exp of the output logits, when the forward pass
+        # kept it for the loss value (Network.forward); None otherwise
+        self.logsumexp = None
 
     @classmethod
     def holding(cls, values) -> "Workspace":
@@ -66,4 +69,5 @@ class Workspace:
         workspace.Z = [Z for Z, _ in values]
         workspace.A = [A for _, A in values]
         workspace.dZ = [np.empty_like(A) for _, A in values]
+        workspace.logsumexp = None
         return workspace

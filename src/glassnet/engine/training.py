@@ -130,7 +130,9 @@ def _rows(array, index):
     if isinstance(index, slice) or sp.issparse(array):
         return array[index]  # a slice of a dense array is a view, no copy
     if array.flags.c_contiguous and array.flags.aligned:
-        return np.take(array, index, axis=0)  # the fastest gather on this layout
+        # the fastest gather on this layout; the method skips np.take's two
+        # Python wrappers (a microsecond a batch)
+        return array.take(index, axis=0)
     # np.take copies a Fortran-ordered or misaligned array whole before
     # gathering (hundreds of times slower per batch); fancy indexing does not
     return array[index]

@@ -142,7 +142,8 @@ def _all_finite(values: np.ndarray) -> bool:
     """Whether every entry is finite. A finite dot product of the vector
     with itself proves it in one BLAS call (an inf or NaN entry makes the sum
     inf or NaN); only when the squares overflow, or there is a non-finite
-    entry, is every entry looked at."""
+    entry, is every entry looked at. Called inside :func:`train`'s
+    ``np.errstate``, which silences the overflow of the squares."""
     return math.isfinite(np.dot(values, values)) or bool(np.isfinite(values).all())
 
 

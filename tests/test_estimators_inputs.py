@@ -103,14 +103,15 @@ def test_regressor_partial_fit_and_validation_data_of_any_layout(layout):
 def test_the_training_loop_gathers_batches_from_one_c_ordered_aligned_copy(layout, monkeypatch):
     X, y = _data()
     seen = []
-    gather = training._rows
+    gatherer = training._gatherer
 
-    def spy(array, index):
+    # each shuffled epoch chooses its gather for the training rows once
+    def spy(array):
         if array is not None and array.ndim == 2 and array.shape[1] == X.shape[1]:
             seen.append((array.flags.c_contiguous, array.flags.aligned, id(array)))
-        return gather(array, index)
+        return gatherer(array)
 
-    monkeypatch.setattr(training, "_rows", spy)
+    monkeypatch.setattr(training, "_gatherer", spy)
     MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, batch_size=50, random_state=0).fit(LAYOUTS[layout](X), y)
     assert seen and all(c_ordered and aligned for c_ordered, aligned, _ in seen)
     assert len({identity for _, _, identity in seen}) == 1  # converted once, not per batch or epoch

@@ -76,7 +76,7 @@ def stalled_layers(network, X, learning_rate: float, dying: tuple[int, ...] | No
         dying = dying_layers(network)
     # a cheap look at the last batch first; only a layer that looks dead
     # there is confirmed on every row
-    if any(_all_zero(activations[l]) for l in dying):
+    if dying and any(_all_zero(activations[l]) for l in dying):
         layer = dead_layer(network, X)
         if layer is not None:
             width = network.layer_sizes[layer + 1]

@@ -62,7 +62,9 @@ def _row_mean(values, sample_weight):
 
 def _mae(Y, A, limit, sample_weight=None):
     # the article's np.mean(np.abs(y - o)): the mean over every output of every row
-    return _mean(np.abs(Y - A), sample_weight)
+    errors = np.subtract(Y, A)
+    np.abs(errors, out=errors)  # in place: errors is this function's own array
+    return _mean(errors, sample_weight)
 
 
 def _mse(Y, A, limit, sample_weight=None):

@@ -106,8 +106,8 @@ class Network:
         # a float64 softmax forward pass keeps the log-sum-exp that the
         # cross-entropy's value needs (same bits as recomputing it); in
         # float32 the value is recomputed in float64 from the logits
-        self._keeps_logsumexp = (self._fused and self.loss.from_logsumexp is not None
-                                 and np.dtype(self.dtype) == np.float64)
+        self._float64 = np.dtype(self.dtype) == np.float64
+        self._keeps_logsumexp = self._fused and self.loss.from_logsumexp is not None and self._float64
         self._allocate()
         self.initialize(rng if rng is not None else np.random.default_rng())
 
@@ -310,6 +310,8 @@ class Network:
             # 0/1 indicator targets need no float64 copy
             targets = Y if type(Y) is np.ndarray and Y.dtype.kind in "biu" else _float64(Y)
             per_sample = self.loss.from_logsumexp(targets, ws.Z[-1], ws.logsumexp)
+        elif self._float64:
+            per_sample = self.loss.per_sample(_float64(Y), ws.Z[-1], ws.A[-1])
         else:
             per_sample = self.loss.per_sample(_float64(Y), _float64(ws.Z[-1]), _float64(ws.A[-1]))
         value = reduce_per_sample(per_sample, self.reduction, sample_weight)

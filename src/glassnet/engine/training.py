@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Iterable
 
 import numpy as np
@@ -121,6 +122,17 @@ def _fingerprint(X, Y) -> bytes:
         digest.update(array.dtype.str.encode())
         digest.update(memoryview(array).cast("B"))
     return digest.digest()
+
+
+def _gatherer(array):
+    """``index -> array[index]`` for an index array, chosen once per call so
+    that each batch skips the type and layout tests of :func:`_rows` (the
+    same gather, so the same rows)."""
+    if array is None:
+        return lambda index: None
+    if not sp.issparse(array) and array.flags.c_contiguous and array.flags.aligned:
+        return partial(array.take, axis=0)
+    return array.__getitem__
 
 
 def _rows(array, index):
@@ -285,6 +297,8 @@ class _Loop:
         # metric; otherwise each batch gathers its own, like X
         gather_targets = order is not None and outputs is None
         Y = self.Y if order is None or gather_targets else _rows(self.Y, order)
+        if order is not None:
+            X_rows, Y_rows, weight_rows = _gatherer(X), _gatherer(Y), _gatherer(sample_weight)
         mean = network.reduction == "mean"
         total = 0.0
         if stats is not None:
@@ -293,15 +307,15 @@ class _Loop:
             stop = min(start + batch, n)
             if order is None:
                 # a full batch is the arrays themselves, a slice of them a view
-                rows = slice(start, stop)
                 whole = start == 0 and stop == n
-                Xb = X if whole else _rows(X, rows)
+                Xb = X if whole else X[start:stop]
                 Yb = Y if whole else Y[start:stop]
+                wb = None if sample_weight is None else sample_weight[start:stop]
             else:
                 rows = order[start:stop]
-                Xb = _rows(X, rows)
-                Yb = _rows(Y, rows) if gather_targets else Y[start:stop]
-            wb = None if sample_weight is None else _rows(sample_weight, rows)
+                Xb = X_rows(rows)
+                Yb = Y_rows(rows) if gather_targets else Y[start:stop]
+                wb = weight_rows(rows)
             output = forward(Xb)
             loss = output_loss(Yb, wb)
             if not math.isfinite(loss):

@@ -217,13 +217,15 @@ class Network:
         over the same number of rows overwrites.
         """
         ws = self._workspace(X.shape[0])
+        kernel = kernels.active()
         A_prev = X
         for l, act in enumerate(self.activations):
             Z = ws.Z[l]
             _matmul(A_prev, self._weights[l], Z)
-            if self.bias:
-                Z += self._biases[l]
-            act.forward(Z, ws.A[l])
+            if self.bias:  # Z += b, then A = f(Z): one pass on the numba path
+                kernel.bias_activation(act, Z, self._biases[l], ws.A[l])
+            else:
+                act.forward(Z, ws.A[l])
             A_prev = ws.A[l]
         self._cache = (X, ws)
         return A_prev
@@ -319,19 +321,23 @@ class Network:
             dZ *= scale.astype(self.dtype, copy=False)[:, None]
         elif self.reduction == "mean":
             dZ *= 1.0 / n
+        kernel = kernels.active()
+        if self.bias:
+            dZ.sum(axis=0, out=self._bias_grads[last])
         for l in range(last, -1, -1):
             A_prev = X if l == 0 else ws.A[l - 1]
             _matmul_transposed(A_prev, dZ, self._weight_grads[l])
-            if self.bias:
-                dZ.sum(axis=0, out=self._bias_grads[l])
             if l > 0:
                 dA = ws.dZ[l - 1]
                 np.matmul(dZ, self._weights[l].T, out=dA)
-                self.activations[l - 1].backward(dA, ws.Z[l - 1], ws.A[l - 1], dA)
+                # dZ of the layer below and, with biases, its bias gradient
+                # (its column sums): one pass on the numba path
+                bias_grad = self._bias_grads[l - 1] if self.bias else None
+                kernel.activation_backward(self.activations[l - 1], dA, ws.Z[l - 1], ws.A[l - 1], dA, bias_grad)
                 dZ = dA
         if self.l2:
             scale = self.l2 / self._penalty_denominator(n, sample_weight)
-            kernels.active().add_scaled(self.grad[: self.n_weights], self.params[: self.n_weights], scale)
+            kernel.add_scaled(self.grad[: self.n_weights], self.params[: self.n_weights], scale)
         return self.grad
 
     def loss_and_gradient(self, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:

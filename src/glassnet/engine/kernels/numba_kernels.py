@@ -19,7 +19,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from . import numpy_kernels
+from . import numba_layers, numpy_kernels
+# the layer kernels: one pass per layer for the bias and activation
+from .numba_layers import activation_backward, bias_activation, relu_backward, relu_forward  # noqa: F401
 
 NAME = "numba"
 ADAM_SCRATCH = 0
@@ -95,28 +97,11 @@ def _add_scaled(target, source, scale):
         target[i] += scale * source[i]
 
 
-@njit(cache=True, nogil=True)
-def _relu_backward(dA, A, out, one, zero):
-    # dA·1 or dA·0, exactly NumPy's product with the 0/1 mask (so an off
-    # unit gets ±0, as there)
-    for i in range(dA.size):
-        out[i] = dA[i] * (one if A[i] > 0 else zero)
-
-
 def add_scaled(target, source, scale):
     flat = numpy_kernels.flat_views(target, source)
     if flat is None:
         return numpy_kernels.add_scaled(target, source, scale)
     _add_scaled(*flat, target.dtype.type(scale))
-
-
-def relu_backward(dA, A, out):
-    flat = numpy_kernels.flat_views(dA, A, out)
-    if flat is None:
-        return numpy_kernels.relu_backward(dA, A, out)
-    cast = out.dtype.type
-    _relu_backward(*flat, cast(1), cast(0))
-    return out
 
 
 def _warm_up():
@@ -128,7 +113,7 @@ def _warm_up():
         sgd_step(x, x, x.copy(), [], 0.0, 0.0, False)
         sgd_step(x, x, x.copy(), [], 0.0, 0.9, True)
         add_scaled(x, x, 0.0)
-        relu_backward(x.reshape(1, 1), x.reshape(1, 1), x.reshape(1, 1))
+        numba_layers.warm_up(dtype)
 
 
 _warm_up()

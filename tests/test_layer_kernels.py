@@ -226,19 +226,54 @@ def test_other_layouts_and_overlapping_views_take_numpys_route():
     np.testing.assert_array_equal(*results)
 
 
-def network_fit(path, dtype, activation, output, loss, bias, steps=30):
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("width", [1, 2, 10, 33])
+@pytest.mark.parametrize("targets", ["uint8", "same", "float64"])
+def test_output_delta_is_bit_equal_on_both_paths(dtype, width, targets):
+    rng = np.random.default_rng(15)
+    A = special((67, width), dtype, 16)
+    if targets == "uint8":
+        Y = rng.integers(0, 2, (67, width)).astype(np.uint8)
+    else:
+        Y = special((67, width), dtype if targets == "same" else np.float64, 17)
+        Y[np.isnan(Y)] = 0.25  # NaN − NaN keeps one of the two NaNs, the hardware's choice
+    for scale in (None, 1.0 / 67):
+        for with_bias in (True, False):
+            results = []
+            for kernel in PATHS:
+                dZ = np.full_like(A, 3.0)
+                bias_grad = np.full(width, 7.0, dtype) if with_bias else None
+                with np.errstate(all="ignore"):
+                    returned = kernel.output_delta(A, Y, scale, dZ, bias_grad)
+                assert returned is dZ
+                results.append((bits(dZ), None if bias_grad is None else bits_nan_as_one(bias_grad)))
+            np.testing.assert_array_equal(results[0][0], results[1][0])
+            if with_bias:
+                np.testing.assert_array_equal(results[0][1], results[1][1])
+    # and it is the plain expression: (A − Y)·scale in the outputs' dtype
+    with np.errstate(all="ignore"):
+        expected = np.subtract(A, Y, dtype=dtype if targets != "float64" else None).astype(dtype) * dtype(1.0 / 67)
+        dZ = numba_kernels.output_delta(A, Y, 1.0 / 67, np.empty_like(A), None)
+    if targets != "float64":  # float64 targets lift a float32 difference to float64 first, as NumPy does
+        np.testing.assert_array_equal(bits(dZ), bits(expected))
+
+
+def network_fit(path, dtype, activation, output, loss, bias, steps=30, reduction="mean", weighted=False):
     """A few Adam steps of a two-hidden-layer network on one kernel path."""
     kernels.use(path)
     rng = np.random.default_rng(11)
     X = rng.standard_normal((257, 19)).astype(dtype)
-    Y = (X[:, :3] * 0.7 + 0.1).astype(dtype) if loss == "squared_error" else np.eye(3)[rng.integers(0, 3, 257)]
+    # a classifier's targets are 0/1 uint8, a regressor's in the network's dtype
+    Y = (X[:, :3] * 0.7 + 0.1).astype(dtype) if loss == "squared_error" else np.eye(3, dtype=np.uint8)[
+        rng.integers(0, 3, 257)]
     network = Network([19, 33, 65, 3], activation, output, loss, bias=bias, l2=1e-3, dtype=dtype,
-                      rng=np.random.default_rng(12))
+                      reduction=reduction, rng=np.random.default_rng(12))
+    weights = rng.random(257) + 0.5 if weighted else None
     adam = Adam(0.01)
     for step in range(steps):
         rows = slice((step * 64) % 193, (step * 64) % 193 + 64 + step % 3)  # batch sizes 64 to 66
         network.forward(X[rows])
-        network.backward(Y[rows])
+        network.backward(Y[rows], None if weights is None else weights[rows])
         adam.step(network.params, network.grad)
     return network
 
@@ -247,14 +282,20 @@ def network_fit(path, dtype, activation, output, loss, bias, steps=30):
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh"])
 @pytest.mark.parametrize("bias", [True, False])
 def test_networks_train_to_the_same_bits_on_both_paths(dtype, activation, bias):
-    for output, loss in [("softmax", "categorical_crossentropy"), ("identity", "squared_error"), ("relu", "squared_error")]:
-        plain = network_fit("numpy", dtype, activation, output, loss, bias)
-        fast = network_fit("numba", dtype, activation, output, loss, bias)
+    for output, loss, reduction in [("softmax", "categorical_crossentropy", "mean"),
+                                    ("softmax", "categorical_crossentropy", "sum"),
+                                    ("identity", "squared_error", "mean"), ("relu", "squared_error", "mean")]:
+        plain = network_fit("numpy", dtype, activation, output, loss, bias, reduction=reduction)
+        fast = network_fit("numba", dtype, activation, output, loss, bias, reduction=reduction)
         assert kernels.active() is numba_kernels
         np.testing.assert_array_equal(bits(plain.params), bits(fast.params), err_msg=f"{output}, {loss}")
         np.testing.assert_array_equal(bits(plain.grad), bits(fast.grad), err_msg=f"{output}, {loss}")
-        untrained = network_fit("numpy", dtype, activation, output, loss, bias, steps=0)
+        untrained = network_fit("numpy", dtype, activation, output, loss, bias, steps=0, reduction=reduction)
         assert not np.array_equal(plain.params, untrained.params)  # the steps did change the weights
+    # sample weights take the general route on both paths
+    plain = network_fit("numpy", dtype, activation, "softmax", "categorical_crossentropy", bias, weighted=True)
+    fast = network_fit("numba", dtype, activation, "softmax", "categorical_crossentropy", bias, weighted=True)
+    np.testing.assert_array_equal(bits(plain.params), bits(fast.params))
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -283,3 +324,20 @@ def test_each_fused_loop_is_registered_under_an_activation_name():
     for name in numba_layers.BACKWARD_BIAS:
         assert name in ACTIVATIONS
     assert {"relu", "leaky_relu", "identity"} <= set(numba_layers.BIAS_FORWARD.names())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_a_single_output_column_keeps_numpys_pairwise_sum(dtype):
+    # a binary classifier's one logistic output: NumPy sums that column pairwise
+    rng = np.random.default_rng(18)
+    A = rng.random((300, 1)).astype(dtype)
+    Y = rng.integers(0, 2, (300, 1)).astype(np.uint8)
+    bias_grads = [np.empty(1, dtype) for _ in PATHS]
+    for kernel, bias_grad in zip(PATHS, bias_grads):
+        kernel.output_delta(A, Y, 1.0 / 300, np.empty_like(A), bias_grad)
+    np.testing.assert_array_equal(bits(bias_grads[0]), bits(bias_grads[1]))
+    dZ = (A - Y) * dtype(1.0 / 300)
+    sequential = np.zeros(1, dtype)
+    for row in dZ:
+        sequential = sequential + row
+    assert not np.array_equal(bits(sequential), bits(bias_grads[1]))  # the orders give different sums here

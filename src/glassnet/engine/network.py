@@ -310,20 +310,25 @@ class Network:
         n = X.shape[0]
         last = self.n_layers - 1
         dZ = ws.dZ[last]
-        if self._fused:
-            np.subtract(ws.A[last], Y, out=dZ)
-        else:
-            self.activations[last].backward(self.loss.output_gradient(Y, ws.A[last]), ws.Z[last], ws.A[last], dZ)
+        kernel = kernels.active()
+        bias_grad = self._bias_grads[last] if self.bias else None
         # the reduction and sample weights scale every row's contribution once,
         # here, so the layer loop below is the same for every loss
-        if sample_weight is not None:
-            scale = sample_weight / sample_weight.sum() if self.reduction == "mean" else sample_weight
-            dZ *= scale.astype(self.dtype, copy=False)[:, None]
-        elif self.reduction == "mean":
-            dZ *= 1.0 / n
-        kernel = kernels.active()
-        if self.bias:
-            dZ.sum(axis=0, out=self._bias_grads[last])
+        if self._fused and sample_weight is None:
+            # dZ = (A − Y)·(1/n) and the bias gradient: one pass on the numba path
+            kernel.output_delta(ws.A[last], Y, 1.0 / n if self.reduction == "mean" else None, dZ, bias_grad)
+        else:
+            if self._fused:
+                np.subtract(ws.A[last], Y, out=dZ)
+            else:
+                self.activations[last].backward(self.loss.output_gradient(Y, ws.A[last]), ws.Z[last], ws.A[last], dZ)
+            if sample_weight is not None:
+                scale = sample_weight / sample_weight.sum() if self.reduction == "mean" else sample_weight
+                dZ *= scale.astype(self.dtype, copy=False)[:, None]
+            elif self.reduction == "mean":
+                dZ *= 1.0 / n
+            if self.bias:
+                dZ.sum(axis=0, out=bias_grad)
         for l in range(last, -1, -1):
             A_prev = X if l == 0 else ws.A[l - 1]
             _matmul_transposed(A_prev, dZ, self._weight_grads[l])

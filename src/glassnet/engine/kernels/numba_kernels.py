@@ -23,7 +23,8 @@ from numba import njit
 
 from . import numba_layers, numpy_kernels
 # the layer kernels: one pass per layer for the bias and activation
-from .numba_layers import activation_backward, bias_activation, relu_backward, relu_forward  # noqa: F401
+from .numba_layers import (activation_backward, bias_activation, output_delta, relu_backward,  # noqa: F401
+                           relu_forward)
 from .numba_support import JIT, apart, signatures
 
 NAME = "numba"

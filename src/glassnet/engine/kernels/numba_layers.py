@@ -29,7 +29,7 @@ layout, dtype or shape, take the NumPy kernels, which give the same numbers.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 from ..._registry import Registry
 from ..activations import LEAKY_SLOPE
@@ -37,7 +37,7 @@ from . import numpy_kernels
 from .numba_support import JIT, apart, signatures
 
 __all__ = ["BIAS_FORWARD", "BACKWARD_BIAS", "bias_activation", "activation_backward", "relu_forward",
-           "relu_backward"]
+           "relu_backward", "output_delta"]
 
 
 # --- forward: Z ← Z + b, out ← f(Z) ------------------------------------------------
@@ -242,6 +242,56 @@ def activation_backward(activation, dA, Z, A, out, bias_grad):
     return numpy_kernels.activation_backward(activation, dA, Z, A, out, bias_grad)
 
 
+# --- the output layer: dZ ← (A − Y)·scale, bias_grad ← Σ_rows dZ ------------------
+def _output_signatures():
+    """Targets as 0/1 uint8 (a classifier's) or in the outputs' dtype."""
+    found = []
+    for dtype in (types.float32, types.float64):
+        matrix = types.Array(dtype, 2, "C")
+        for targets in (types.uint8, dtype):
+            found.append(types.boolean(matrix, types.Array(targets, 2, "C"), dtype, types.boolean, matrix,
+                                       types.Array(dtype, 1, "C"), types.boolean, dtype))
+    return found
+
+
+@njit(_output_signatures(), **JIT)
+def _output_delta(A, Y, scale, scaled, dZ, bias_grad, summed, zero):
+    rows, width = A.shape
+    if Y.shape[0] != rows or Y.shape[1] != width or dZ.shape[0] != rows or dZ.shape[1] != width:
+        return False
+    if not (apart(dZ, A) and apart(dZ, Y)):
+        return False
+    if summed and (bias_grad.size != width or width < 2 or not (apart(bias_grad, A) and apart(bias_grad, Y)
+                                                                 and apart(bias_grad, dZ))):
+        return False
+    if summed:
+        for j in range(width):
+            bias_grad[j] = zero
+    for i in range(rows):
+        for j in range(width):
+            d = A[i, j] - Y[i, j]  # a uint8 target is taken exactly, in the outputs' dtype, as NumPy does
+            if scaled:
+                d = d * scale
+            dZ[i, j] = d
+            if summed:
+                bias_grad[j] += d
+    return True
+
+
+def output_delta(A, Y, scale, dZ, bias_grad):
+    """dZ ← A − Y, times ``scale`` unless it is None, and unless
+    ``bias_grad`` is None, bias_grad ← the column sums of dZ, in one pass."""
+    cast = dZ.dtype.type
+    unused = bias_grad if bias_grad is not None else dZ[0]
+    try:
+        if _output_delta(A, Y, cast(0 if scale is None else scale), scale is not None, dZ, unused,
+                         bias_grad is not None, cast(0)):
+            return dZ
+    except TypeError:  # targets or outputs of another dtype or layout: NumPy's casting rules apply
+        pass
+    return numpy_kernels.output_delta(A, Y, scale, dZ, bias_grad)
+
+
 def warm_up(dtype):
     """Run each loop once for ``dtype`` (see numba_kernels)."""
     from ..activations import ACTIVATIONS
@@ -252,6 +302,9 @@ def warm_up(dtype):
         bias_activation(activation, Z, b, Z)
         bias_activation(activation, Z, b, Z.copy())
     activation_backward(ACTIVATIONS.get("relu"), Z, Z.copy(), Z.copy(), Z, np.zeros(2, dtype))
+    output_delta(Z.copy(), np.zeros((1, 2), np.uint8), 0.5, Z, np.zeros(2, dtype))
+    output_delta(Z.copy(), Z.copy(), None, Z, None)
+    output_delta(Z.copy(), Z.copy(), 0.5, Z, np.zeros(2, dtype))
     relu_forward(Z, Z)
     relu_forward(Z, Z.copy())
     relu_backward(Z, Z.copy(), Z)

@@ -179,6 +179,18 @@ def activation_backward(activation, dA, Z, A, out, bias_grad):
     return out
 
 
+def output_delta(A, Y, scale, dZ, bias_grad):
+    """dZ ← A − Y (the output layer's gradient for a loss fused with its
+    link), times ``scale`` unless it is None; unless ``bias_grad`` is None,
+    bias_grad ← the column sums of dZ."""
+    np.subtract(A, Y, out=dZ)
+    if scale is not None:
+        dZ *= scale
+    if bias_grad is not None:
+        dZ.sum(axis=0, out=bias_grad)
+    return dZ
+
+
 def relu_backward(dA, A, out):
     """out ← dA where the unit was on (a > 0), ±0 where it was off: one
     multiply by the mask (a masked copy is ten times slower)."""

@@ -22,7 +22,8 @@ array. Separate arrays that overlap all the same (views shifted against each
 other) are left to NumPy, which copies its inputs first.
 
 The loops are registered by activation name (:data:`BIAS_FORWARD`,
-:data:`BACKWARD_BIAS`); an activation without an entry, or arrays of another
+:data:`BACKWARD_BIAS`) with the registered function each stands for; an
+activation without an entry or with other functions, or arrays of another
 layout, dtype or shape, take the NumPy kernels, which give the same numbers.
 """
 
@@ -32,7 +33,7 @@ import numpy as np
 from numba import njit, types
 
 from ..._registry import Registry
-from ..activations import LEAKY_SLOPE
+from ..activations import ACTIVATIONS, LEAKY_SLOPE
 from . import numpy_kernels
 from .numba_support import JIT, apart, signatures
 
@@ -127,11 +128,13 @@ def _relu(Z, out, in_place, zero):
     return True
 
 
-# activation name -> (loop, the scalar it takes, made in the array's dtype)
+# activation name -> (loop, the scalar it takes, made in the array's dtype,
+# the activation's forward function the loop stands for)
 BIAS_FORWARD: Registry[tuple] = Registry("fused bias and activation")
-BIAS_FORWARD.register("relu", (_bias_relu, lambda cast: cast(0)))
-BIAS_FORWARD.register("leaky_relu", (_bias_leaky_relu, lambda cast: cast(LEAKY_SLOPE)))
-BIAS_FORWARD.register("identity", (_bias_identity, lambda cast: cast(0)))
+BIAS_FORWARD.register("relu", (_bias_relu, lambda cast: cast(0), ACTIVATIONS.get("relu").forward))
+BIAS_FORWARD.register("leaky_relu", (_bias_leaky_relu, lambda cast: cast(LEAKY_SLOPE),
+                                     ACTIVATIONS.get("leaky_relu").forward))
+BIAS_FORWARD.register("identity", (_bias_identity, lambda cast: cast(0), ACTIVATIONS.get("identity").forward))
 
 
 def _entry(registry, name):
@@ -142,8 +145,11 @@ def bias_activation(activation, Z, b, out):
     """Z ← Z + b and out ← activation(Z), in one pass where a loop is
     registered; ``out`` may be ``Z``."""
     entry = _entry(BIAS_FORWARD, activation.name)
-    if entry is not None:
-        loop, scalar = entry
+    # the loop only stands for the registered function: an activation of the
+    # same name with other functions (a user's own, or one a test has made
+    # wrong on purpose) runs its own
+    if entry is not None and activation.forward is entry[2]:
+        loop, scalar, _ = entry
         try:
             if loop(Z, b, out, out is Z, scalar(Z.dtype.type)):
                 return out
@@ -210,8 +216,9 @@ def _relu_backward_bias(dA, A, out, bias_grad, in_place, one, zero):
     return True
 
 
+# activation name -> (loop, the activation's backward function it stands for)
 BACKWARD_BIAS: Registry = Registry("fused activation gradient and bias sum")
-BACKWARD_BIAS.register("relu", _relu_backward_bias)
+BACKWARD_BIAS.register("relu", (_relu_backward_bias, ACTIVATIONS.get("relu").backward))
 
 
 def relu_backward(dA, A, out):
@@ -231,8 +238,9 @@ def activation_backward(activation, dA, Z, A, out, bias_grad):
     """out ← the gradient through ``activation`` and, unless ``bias_grad`` is
     None, bias_grad ← the column sums of out, in one pass where a loop is
     registered; ``out`` may be ``dA``."""
-    loop = None if bias_grad is None else _entry(BACKWARD_BIAS, activation.name)
-    if loop is not None:
+    entry = None if bias_grad is None else _entry(BACKWARD_BIAS, activation.name)
+    if entry is not None and activation.backward is entry[1]:
+        loop, _ = entry
         cast = out.dtype.type
         try:
             if loop(dA, A, out, bias_grad, out is dA, cast(1), cast(0)):
@@ -294,8 +302,6 @@ def output_delta(A, Y, scale, dZ, bias_grad):
 
 def warm_up(dtype):
     """Run each loop once for ``dtype`` (see numba_kernels)."""
-    from ..activations import ACTIVATIONS
-
     Z, b = np.zeros((1, 2), dtype), np.zeros(2, dtype)
     for name in BIAS_FORWARD:
         activation = ACTIVATIONS.get(name)

@@ -222,15 +222,18 @@ class Network:
         over the same number of rows overwrites.
         """
         ws = self._workspace(X.shape[0])
+        kernel = kernels.active()
         A_prev = X
         keep_at = self.n_layers - 1 if self._keeps_logsumexp else -1
         for l, act in enumerate(self.activations):
             Z = ws.Z[l]
             _matmul(A_prev, self._weights[l], Z)
-            if self.bias:
-                Z += self._biases[l]
-            if l == keep_at:
+            if l == keep_at:  # the softmax keeps the log-sum-exp the loss value reads
+                if self.bias:
+                    Z += self._biases[l]
                 ws.logsumexp = softmax_logsumexp(Z, ws.A[l])
+            elif self.bias:  # Z += b, then A = f(Z): one pass on the numba path
+                kernel.bias_activation(act, Z, self._biases[l], ws.A[l])
             else:
                 act.forward(Z, ws.A[l])
             A_prev = ws.A[l]
@@ -327,30 +330,39 @@ class Network:
         n = X.shape[0]
         last = self.n_layers - 1
         dZ = ws.dZ[last]
-        if self._fused:
-            np.subtract(ws.A[last], Y, out=dZ)
-        else:
-            self.activations[last].backward(self.loss.output_gradient(Y, ws.A[last]), ws.Z[last], ws.A[last], dZ)
+        kernel = kernels.active()
+        bias_grad = self._bias_grads[last] if self.bias else None
         # the reduction and sample weights scale every row's contribution once,
         # here, so the layer loop below is the same for every loss
-        if sample_weight is not None:
-            scale = sample_weight / sample_weight.sum() if self.reduction == "mean" else sample_weight
-            dZ *= scale.astype(self.dtype, copy=False)[:, None]
-        elif self.reduction == "mean":
-            dZ *= 1.0 / n
+        if self._fused and sample_weight is None:
+            # dZ = (A − Y)·(1/n) and the bias gradient: one pass on the numba path
+            kernel.output_delta(ws.A[last], Y, 1.0 / n if self.reduction == "mean" else None, dZ, bias_grad)
+        else:
+            if self._fused:
+                np.subtract(ws.A[last], Y, out=dZ)
+            else:
+                self.activations[last].backward(self.loss.output_gradient(Y, ws.A[last]), ws.Z[last], ws.A[last], dZ)
+            if sample_weight is not None:
+                scale = sample_weight / sample_weight.sum() if self.reduction == "mean" else sample_weight
+                dZ *= scale.astype(self.dtype, copy=False)[:, None]
+            elif self.reduction == "mean":
+                dZ *= 1.0 / n
+            if self.bias:
+                dZ.sum(axis=0, out=bias_grad)
         for l in range(last, -1, -1):
             A_prev = X if l == 0 else ws.A[l - 1]
             _matmul_transposed(A_prev, dZ, self._weight_grads[l])
-            if self.bias:
-                dZ.sum(axis=0, out=self._bias_grads[l])
             if l > 0:
                 dA = ws.dZ[l - 1]
                 np.matmul(dZ, self._weights[l].T, out=dA)
-                self.activations[l - 1].backward(dA, ws.Z[l - 1], ws.A[l - 1], dA)
+                # dZ of the layer below and, with biases, its bias gradient
+                # (its column sums): one pass on the numba path
+                bias_grad = self._bias_grads[l - 1] if self.bias else None
+                kernel.activation_backward(self.activations[l - 1], dA, ws.Z[l - 1], ws.A[l - 1], dA, bias_grad)
                 dZ = dA
         if self.l2:
             scale = self.l2 / self._penalty_denominator(n, sample_weight)
-            kernels.active().add_scaled(self.grad[: self.n_weights], self.params[: self.n_weights], scale)
+            kernel.add_scaled(self.grad[: self.n_weights], self.params[: self.n_weights], scale)
         return self.grad
 
     def loss_and_gradient(self, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:

@@ -24,7 +24,21 @@ A kernel module provides::
     sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov)
     ADAM_SCRATCH, SGD_SCRATCH   # work arrays shaped like params it needs
     add_scaled(target, source, scale)   # target += scale·source (the L2 term)
+    relu_forward(Z, out)                # maximum(Z, 0)
     relu_backward(dA, A, out)           # dA where a > 0, ±0 elsewhere
+    bias_activation(activation, Z, b, out)
+        # Z += b, then out = activation(Z): a layer's forward after its product
+    activation_backward(activation, dA, Z, A, out, bias_grad)
+        # out = the gradient through activation; bias_grad (unless None) =
+        # the column sums of out: a layer's backward before its products
+    output_delta(A, Y, scale, dZ, bias_grad)
+        # dZ = (A − Y)·scale (scale None: no product), bias_grad = its column
+        # sums: the output layer of a loss fused with its link (softmax, logistic)
+
+The numba module does a layer's bias and activation in one pass for the
+activations it has a loop for (relu, leaky_relu, identity forward; relu
+backward with the bias sum; the output layer's A − Y with its scale and
+bias sum) and hands any other to the NumPy kernels.
 
 Each kernel casts its scalars (rates, betas, scales) to the parameters'
 dtype before use, so a float32 network is updated in float32 throughout.

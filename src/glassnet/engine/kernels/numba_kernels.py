@@ -10,8 +10,10 @@ passes of the NumPy path, and needs no work arrays.
 ``error_model="numpy"`` lets a division by zero give inf, as in NumPy,
 instead of a Python exception; without it the check in the loop keeps LLVM
 from vectorising the square roots and divisions, and the kernel runs at a
-third of the speed. Compiled on first use and cached on disk
-(``cache=True``).
+third of the speed. Each loop is compiled for float32 and float64
+C-contiguous arrays when this module is imported (cached on disk,
+``cache=True``); see :mod:`.numba_support` for how other arrays are told
+apart without Python-side checks.
 """
 
 from __future__ import annotations
@@ -19,28 +21,48 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from . import numpy_kernels
+from . import numba_layers, numpy_kernels
+# the layer kernels: one pass per layer for the bias and activation
+from .numba_layers import (activation_backward, bias_activation, output_delta, relu_backward,  # noqa: F401
+                           relu_forward)
+from .numba_support import JIT, apart, signatures
 
 NAME = "numba"
 ADAM_SCRATCH = 0
 SGD_SCRATCH = 0
 
+# The loops index element by element, so they take C-contiguous arrays of
+# one size and dtype, apart in memory; any other (a user's own arrays given
+# to Optimizer.step) goes to the NumPy kernels, which give the same numbers.
 
-@njit(cache=True, nogil=True, error_model="numpy")
+
+@njit(signatures(*["vector"] * 4, *["scalar"] * 6), **JIT)
 def _adam(params, grads, m, v, rate, beta_1, one_minus_beta_1, beta_2, one_minus_beta_2, epsilon):
+    n = params.size
+    if grads.size != n or m.size != n or v.size != n:
+        return False
+    if not (apart(params, grads) and apart(params, m) and apart(params, v) and apart(grads, m)
+            and apart(grads, v) and apart(m, v)):
+        return False
     negative_rate = -rate
-    for i in range(params.size):
+    for i in range(n):
         g = grads[i]
         m_i = m[i] * beta_1 + g * one_minus_beta_1
         v_i = v[i] * beta_2 + (g * g) * one_minus_beta_2
         m[i] = m_i
         v[i] = v_i
         params[i] += (m_i * negative_rate) / (np.sqrt(v_i) + epsilon)
+    return True
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(signatures(*["vector"] * 3, "scalar", "scalar", "flag"), **JIT)
 def _sgd(params, grads, velocity, rate, momentum, nesterov):
-    for i in range(params.size):
+    n = params.size
+    if grads.size != n or velocity.size != n:
+        return False
+    if not (apart(params, grads) and apart(params, velocity) and apart(grads, velocity)):
+        return False
+    for i in range(n):
         scaled = grads[i] * rate
         velocity_i = velocity[i] * momentum - scaled
         velocity[i] = velocity_i
@@ -48,17 +70,25 @@ def _sgd(params, grads, velocity, rate, momentum, nesterov):
             params[i] += velocity_i * momentum - scaled
         else:
             params[i] += velocity_i
+    return True
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(signatures("vector", "vector", "scalar"), **JIT)
 def _plain_sgd(params, grads, rate):
+    if grads.size != params.size or not apart(params, grads):
+        return False
     for i in range(params.size):
         params[i] -= grads[i] * rate
+    return True
 
 
-# The loops index element by element, so they take C-contiguous arrays of
-# one shape only; any other layout (a user's own arrays given to
-# Optimizer.step) goes to the NumPy kernels, which give the same numbers.
+@njit(signatures("vector", "vector", "scalar"), **JIT)
+def _add_scaled(target, source, scale):
+    if source.size != target.size or not apart(target, source):
+        return False
+    for i in range(target.size):
+        target[i] += scale * source[i]
+    return True
 
 
 def _numpy_scratch(params, count):
@@ -67,68 +97,60 @@ def _numpy_scratch(params, count):
     return [np.empty_like(params) for _ in range(count)]
 
 
+def _loop(kernel, *arguments):
+    """Run a typed loop on 1-D arrays; False when they are not its kind
+    (another layout or dtype fails numba's dispatch; other sizes or overlap
+    the loop's own checks)."""
+    try:
+        return kernel(*arguments)
+    except TypeError:
+        return False
+
+
 def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
-    flat = numpy_kernels.flat_views(params, grads, m, v)
-    if flat is None:
-        work = _numpy_scratch(params, numpy_kernels.ADAM_SCRATCH)
-        return numpy_kernels.adam_step(params, grads, m, v, work, rate, beta_1, beta_2, epsilon)
     cast = params.dtype.type
     # 1 − β is formed in float64, then cast, as NumPy does with a Python float
-    _adam(*flat, cast(rate), cast(beta_1), cast(1 - beta_1), cast(beta_2), cast(1 - beta_2), cast(epsilon))
+    scalars = (cast(rate), cast(beta_1), cast(1 - beta_1), cast(beta_2), cast(1 - beta_2), cast(epsilon))
+    if _loop(_adam, params, grads, m, v, *scalars):
+        return
+    flat = numpy_kernels.flat_views(params, grads, m, v)  # a 2-D array of the right kind, seen flat
+    if flat is None or not _loop(_adam, *flat, *scalars):
+        work = _numpy_scratch(params, numpy_kernels.ADAM_SCRATCH)
+        numpy_kernels.adam_step(params, grads, m, v, work, rate, beta_1, beta_2, epsilon)
 
 
 def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
-    flat = numpy_kernels.flat_views(params, grads, velocity)
-    if flat is None:
-        work = _numpy_scratch(params, numpy_kernels.SGD_SCRATCH)
-        return numpy_kernels.sgd_step(params, grads, velocity, work, rate, momentum, nesterov)
     cast = params.dtype.type
-    if momentum == 0.0:
-        _plain_sgd(flat[0], flat[1], cast(rate))
-    else:
-        _sgd(*flat, cast(rate), cast(momentum), bool(nesterov))
-
-
-@njit(cache=True, nogil=True)
-def _add_scaled(target, source, scale):
-    for i in range(target.size):
-        target[i] += scale * source[i]
-
-
-@njit(cache=True, nogil=True)
-def _relu_backward(dA, A, out, one, zero):
-    # dA·1 or dA·0, exactly NumPy's product with the 0/1 mask (so an off
-    # unit gets ±0, as there)
-    for i in range(dA.size):
-        out[i] = dA[i] * (one if A[i] > 0 else zero)
+    for arrays in ((params, grads, velocity), numpy_kernels.flat_views(params, grads, velocity)):
+        if arrays is None:
+            break
+        done = (_loop(_plain_sgd, arrays[0], arrays[1], cast(rate)) if momentum == 0.0
+                else _loop(_sgd, *arrays, cast(rate), cast(momentum), bool(nesterov)))
+        if done:
+            return
+    work = _numpy_scratch(params, numpy_kernels.SGD_SCRATCH)
+    numpy_kernels.sgd_step(params, grads, velocity, work, rate, momentum, nesterov)
 
 
 def add_scaled(target, source, scale):
+    scale_in_dtype = target.dtype.type(scale)
+    if _loop(_add_scaled, target, source, scale_in_dtype):
+        return
     flat = numpy_kernels.flat_views(target, source)
-    if flat is None:
-        return numpy_kernels.add_scaled(target, source, scale)
-    _add_scaled(*flat, target.dtype.type(scale))
-
-
-def relu_backward(dA, A, out):
-    flat = numpy_kernels.flat_views(dA, A, out)
-    if flat is None:
-        return numpy_kernels.relu_backward(dA, A, out)
-    cast = out.dtype.type
-    _relu_backward(*flat, cast(1), cast(0))
-    return out
+    if flat is None or not _loop(_add_scaled, *flat, scale_in_dtype):
+        numpy_kernels.add_scaled(target, source, scale)
 
 
 def _warm_up():
     """Load every kernel's machine code now (from the disk cache, or by
     compiling it once), so that the first training step does not pay for it."""
     for dtype in (np.float32, np.float64):
-        x = np.zeros(1, dtype)
-        adam_step(x, x, x.copy(), x.copy(), [], 0.0, 0.9, 0.999, 1e-8)
-        sgd_step(x, x, x.copy(), [], 0.0, 0.0, False)
-        sgd_step(x, x, x.copy(), [], 0.0, 0.9, True)
-        add_scaled(x, x, 0.0)
-        relu_backward(x.reshape(1, 1), x.reshape(1, 1), x.reshape(1, 1))
+        x, y, z, w = np.zeros((4, 1), dtype)
+        adam_step(x, y, z, w, [], 0.0, 0.9, 0.999, 1e-8)
+        sgd_step(x, y, z, [], 0.0, 0.0, False)
+        sgd_step(x, y, z, [], 0.0, 0.9, True)
+        add_scaled(x, y, 0.0)
+        numba_layers.warm_up(dtype)
 
 
 _warm_up()

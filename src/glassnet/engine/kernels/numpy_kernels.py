@@ -138,6 +138,59 @@ def add_scaled(target, source, scale):
         target[rows] += np.multiply(source[rows], scale, out=buffer[:size])
 
 
+# dtypes whose maximum against a row of zeros runs faster than against the
+# scalar 0 (float32: 23 against 67 µs on a 256×512 array here; float64: no
+# faster). Same ufunc, same numbers: only NumPy's inner loop differs.
+_ZERO_ROW_DTYPES = frozenset({np.dtype(np.float32)})
+_zero_rows: dict = {}
+
+
+def _zero_row(like):
+    """A read-only row of zeros as wide as ``like``'s last axis, made once."""
+    key = (like.dtype, like.shape[-1:])
+    row = _zero_rows.get(key)
+    if row is None:
+        row = np.zeros(like.shape[-1:], like.dtype)
+        row.flags.writeable = False
+        row = _zero_rows.setdefault(key, row)
+    return row
+
+
+def relu_forward(Z, out):
+    """out ← maximum(Z, 0): NaN stays NaN, −0 becomes +0."""
+    if Z.dtype in _ZERO_ROW_DTYPES and Z.ndim:
+        return np.maximum(Z, _zero_row(Z), out=out)
+    return np.maximum(Z, 0, out=out)
+
+
+def bias_activation(activation, Z, b, out):
+    """Z ← Z + b, out ← activation(Z) (``out`` may be ``Z``): two passes here,
+    one in the numba kernels."""
+    Z += b
+    return activation.forward(Z, out)
+
+
+def activation_backward(activation, dA, Z, A, out, bias_grad):
+    """out ← the gradient through ``activation`` (``out`` may be ``dA``) and,
+    unless ``bias_grad`` is None, bias_grad ← the column sums of out."""
+    activation.backward(dA, Z, A, out)
+    if bias_grad is not None:
+        out.sum(axis=0, out=bias_grad)
+    return out
+
+
+def output_delta(A, Y, scale, dZ, bias_grad):
+    """dZ ← A − Y (the output layer's gradient for a loss fused with its
+    link), times ``scale`` unless it is None; unless ``bias_grad`` is None,
+    bias_grad ← the column sums of dZ."""
+    np.subtract(A, Y, out=dZ)
+    if scale is not None:
+        dZ *= scale
+    if bias_grad is not None:
+        dZ.sum(axis=0, out=bias_grad)
+    return dZ
+
+
 def relu_backward(dA, A, out):
     """out ← dA where the unit was on (a > 0), ±0 where it was off: one
     multiply by the mask (a masked copy is ten times slower)."""

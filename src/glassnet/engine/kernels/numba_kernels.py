@@ -121,7 +121,11 @@ def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
 
 def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
     cast = params.dtype.type
-    for arrays in ((params, grads, velocity), numpy_kernels.flat_views(params, grads, velocity)):
+    # the arrays as given, then (only if they are not the loop's kind) seen
+    # flat: building the flat views first cost more than the loop itself on
+    # a short vector (1.2 of 3 µs a step on the article's 12 weights)
+    for attempt in range(2):
+        arrays = (params, grads, velocity) if attempt == 0 else numpy_kernels.flat_views(params, grads, velocity)
         if arrays is None:
             break
         done = (_loop(_plain_sgd, arrays[0], arrays[1], cast(rate)) if momentum == 0.0

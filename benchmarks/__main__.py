@@ -6,6 +6,7 @@ import argparse
 import platform
 import statistics
 import sys
+import time
 
 from . import report
 from .measure import gemm_gflops, peak_python_memory, timed
@@ -13,10 +14,17 @@ from .systems import FLOOR, LAYOUT_SYSTEMS, SYSTEMS
 from .workloads import WORKLOADS
 
 
+# a workload's rounds go on past --repeats until this much time has passed
+# (not in --quick mode), up to MAX_ROUNDS
+MIN_SECONDS = 4.0
+MAX_ROUNDS = 200
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes and one repeat: a smoke test")
-    parser.add_argument("--repeats", type=int, default=None, help="interleaved repeats (default: 5; quick: 1)")
+    parser.add_argument("--repeats", type=int, default=None, help="interleaved repeats at least (default: 5; quick: 1); a "
+                        "workload whose rounds are short gets more, for at least 4 s of rounds")
     parser.add_argument("--threads", type=int, default=1, help="BLAS/torch threads for every system (default: 1)")
     parser.add_argument("--workloads", nargs="+", choices=list(WORKLOADS), default=list(WORKLOADS))
     parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
@@ -47,9 +55,16 @@ def run(args) -> dict:
             skipped += [f"{name} on {workload_name} (not installed or not the same work)"
                         for name in args.systems if name not in systems]
             times = {name: [] for name in systems}
-            for _ in range(repeats):  # interleaved: every system once per round
+            started = time.perf_counter()
+            rounds = 0
+            # interleaved: every system once per round. A short workload gets
+            # more rounds (until MIN_SECONDS have passed), so that its medians
+            # are not a handful of 5 ms runs on a noisy machine
+            while rounds < repeats or (not args.quick and time.perf_counter() - started < MIN_SECONDS
+                                       and rounds < MAX_ROUNDS):
                 for name in systems:
                     times[name].append(timed(SYSTEMS[name](workload).train))
+                rounds += 1
             glassnet_median = statistics.median(times["glassnet"]) if "glassnet" in times else None
             numba_median = statistics.median(times["glassnet+numba"]) if "glassnet+numba" in times else None
             floor_median = statistics.median(times[FLOOR]) if FLOOR in times else None
@@ -77,7 +92,9 @@ def run(args) -> dict:
                    for workload, system in medians if system in LAYOUT_SYSTEMS and (workload, "glassnet") in medians}
     return {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                         "processor": platform.processor()},
-            "threads": args.threads, "repeats": repeats, "gemm_size": gemm_size, "gemm_gflops": gemm,
+            "threads": args.threads, "repeats": repeats,
+            "rounds": {workload: len(next(iter(row["times_ms"] for row in rows if row["workload"] == workload)))
+                       for workload in dict.fromkeys(row["workload"] for row in rows)}, "gemm_size": gemm_size, "gemm_gflops": gemm,
             "rows": rows, "skipped": skipped, "layout_cost": layout_cost}
 
 

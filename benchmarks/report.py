@@ -7,7 +7,8 @@ import json
 
 def table(results: dict) -> str:
     lines = [f"GEMM (float32 {results['gemm_size']}², context): {results['gemm_gflops']:.0f} GFLOP/s; "
-             f"BLAS threads: {results['threads']}; repeats: {results['repeats']}",
+             f"BLAS threads: {results['threads']}; rounds: "
+             + ", ".join(f"{name} {count}" for name, count in results.get("rounds", {}).items()),
              "x/floor: the system's median over the GEMM floor's (the same matrix products alone)", ""]
     width = max([16] + [len(row["system"]) + 2 for row in results["rows"]])
     header = (f"{'workload':<10}{'system':<{width}}{'median ms':>11}{'x/floor':>9}{'glassnet/x':>12}{'+numba/x':>10}"

@@ -22,6 +22,7 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
                  "--plot", str(tmp_path / "bars.png")]) == 0
     results = json.loads(path.read_text())
     rows = {(row["workload"], row["system"]): row for row in results["rows"]}
+    assert results["rounds"] == {"tutorial": 2, "digits": 2}  # --quick runs exactly --repeats rounds
     expected_systems = {FLOOR, "glassnet", "article loop", "scikit-learn"}
     for system, module in (("pytorch", "torch"), ("glassnet+numba", "numba")):
         try:

@@ -84,6 +84,14 @@ def run(args) -> dict:
                              else numba_median / median,
                              # the system's time over the matrix products alone
                              "floor_ratio": None if floor_median is None or name == FLOOR else median / floor_median,
+                             # the same ratios taken within each round, then their median: a
+                             # round runs every system within seconds, so these hold when the
+                             # machine's load changes during the run
+                             "floor_ratio_by_round": _by_round(times, name, FLOOR),
+                             "ratio_by_round": None if name == FLOOR
+                             else _by_round(times, "glassnet", name),
+                             "numba_ratio_by_round": None if name.startswith("glassnet") or name == FLOOR
+                             else _by_round(times, "glassnet+numba", name),
                              "gflops": gflops, "gemm_share": gflops / gemm, "peak_mb": peak,
                              "accuracy": run_.accuracy(), "description": workload.description})
     # the cost of an input layout: its time over the ndarray's (goal: at most 1.1)
@@ -96,6 +104,14 @@ def run(args) -> dict:
             "rounds": {workload: len(next(iter(row["times_ms"] for row in rows if row["workload"] == workload)))
                        for workload in dict.fromkeys(row["workload"] for row in rows)}, "gemm_size": gemm_size, "gemm_gflops": gemm,
             "rows": rows, "skipped": skipped, "layout_cost": layout_cost}
+
+
+def _by_round(times: dict, numerator: str, denominator: str) -> float | None:
+    """The median over rounds of numerator's time / denominator's time in
+    the same round; None for a system against itself or one not in the run."""
+    if numerator == denominator or numerator not in times or denominator not in times:
+        return None
+    return statistics.median(a / b for a, b in zip(times[numerator], times[denominator]))
 
 
 def main(argv=None) -> int:

@@ -20,6 +20,13 @@ def table(results: dict) -> str:
         memory = "n/a" if row["peak_mb"] is None else f"{row['peak_mb']:.1f}"
         lines.append(f"{row['workload']:<10}{row['system']:<{width}}{row['median_ms']:>11.1f}{floor_ratio:>9}{ratio:>12}"
                      f"{numba_ratio:>10}{row['gflops']:>9.1f}{row['gemm_share']:>8.0%}{memory:>9}{_accuracy(row):>10}")
+    lines += ["", "the same ratios by round (each round's ratio, then their median; steadier when the machine's "
+              "load changes during the run):"]
+    for row in results["rows"]:
+        by_round = [_ratio(row, key) for key in ("floor_ratio_by_round", "ratio_by_round", "numba_ratio_by_round")]
+        if any(by_round):
+            lines.append(f"{row['workload']:<10}{row['system']:<{width}}{'':>11}{by_round[0]:>9}{by_round[1]:>12}"
+                         f"{by_round[2]:>10}")
     for name, ratio in results.get("layout_cost", {}).items():
         lines.append(f"{name}: {ratio:.2f}x the time on the same numbers as a C-ordered ndarray (goal: at most 1.1x)")
     skipped = results.get("skipped", [])
@@ -46,6 +53,12 @@ def markdown(results: dict) -> str:
         memory = "n/a" if row["peak_mb"] is None else f"{row['peak_mb']:.1f}"
         lines.append(f"| {row['workload']} | {row['system']} | {row['median_ms']:.1f} ms | {floor_ratio} | {ratio} | "
                      f"{numba_ratio} | {row['gflops']:.1f} | {row['gemm_share']:.0%} | {memory} | {_accuracy(row)} |")
+    lines += ["", "| work | system | by round: system / GEMM floor | glassnet / system | glassnet+numba / system |",
+              "|---|---|---:|---:|---:|"]
+    for row in results["rows"]:
+        by_round = [_ratio(row, key) for key in ("floor_ratio_by_round", "ratio_by_round", "numba_ratio_by_round")]
+        if any(by_round):
+            lines.append(f"| {row['workload']} | {row['system']} | " + " | ".join(by_round) + " |")
     return "\n".join(lines)
 
 

@@ -47,6 +47,16 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
         else:
             assert row["floor_ratio"] == pytest.approx(row["median_ms"] / floor_median)
             assert 0.0 <= row["accuracy"] <= 1.0
+            # by round: each round's time over the floor's in that round, then the median
+            floor_times = rows[(workload, FLOOR)]["times_ms"]
+            assert row["floor_ratio_by_round"] == pytest.approx(
+                statistics.median(t / f for t, f in zip(row["times_ms"], floor_times)))
+        if system not in ("glassnet", FLOOR):
+            glassnet_times = rows[(workload, "glassnet")]["times_ms"]
+            assert row["ratio_by_round"] == pytest.approx(
+                statistics.median(g / t for g, t in zip(glassnet_times, row["times_ms"])))
+        else:
+            assert row["ratio_by_round"] is None
     # the article's network and glassnet's NeuralNetwork classify the article's test rows alike
     assert rows[("tutorial", "glassnet")]["accuracy"] == rows[("tutorial", "article loop")]["accuracy"]
     if ("digits", "glassnet+numba") in rows:  # the same numbers on both kernel paths
@@ -55,7 +65,7 @@ def test_quick_benchmark_writes_consistent_results(tmp_path, capsys):
     assert digits["gflops"] == pytest.approx(WORKLOADS["digits"](quick=True).flops() / digits["median_ms"] * 1e3 / 1e9)
     assert (tmp_path / "bars.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     printed = capsys.readouterr().out
-    assert "glassnet/x" in printed and "x/floor" in printed
+    assert "glassnet/x" in printed and "x/floor" in printed and "the same ratios by round" in printed
     floor_line = next(line for line in printed.splitlines() if line.startswith("digits") and FLOOR in line)
     assert floor_line.split()[-1] == "n/a"  # no accuracy
 

@@ -219,12 +219,24 @@ _register("exp", _exp, _exp_back, hidden=False)
 
 
 # softmax -------------------------------------------------------------------
-def _softmax(Z, out):
+def softmax_parts(Z, out):
+    """The softmax of ``Z`` (n_samples, n_classes) into ``out``; returns the
+    row max and the row sum of exp(Z − max), as columns, from which the
+    cross-entropy's value takes its log-sum-exp without recomputing them."""
     # subtract the row max so exp cannot overflow; the result is unchanged
     # because softmax is invariant to adding a constant to a row
-    np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    # (np.maximum.reduce and np.add.reduce are Z.max and sum without their
+    # Python wrappers)
+    row_max = np.maximum.reduce(Z, axis=1, keepdims=True)
+    np.subtract(Z, row_max, out=out)
     np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
+    row_sum = np.add.reduce(out, axis=1, keepdims=True)
+    out /= row_sum
+    return row_max, row_sum
+
+
+def _softmax(Z, out):
+    softmax_parts(Z, out)
     return out
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from scipy.special import xlogy
 
 from .._registry import Registry
+from .activations import softmax_parts
 
 __all__ = ["Loss", "LOSSES", "get_loss", "REDUCTIONS", "reduce_per_sample", "softmax_logsumexp"]
 
@@ -188,19 +189,15 @@ def softmax_logsumexp(Z, out):
     """The softmax of ``Z`` (n_samples, n_classes) into ``out``, and the row
     log-sum-exp of ``Z`` as a column (n_samples, 1).
 
-    The softmax is the activation's arithmetic, operation for operation (the
-    same bits), and the log-sum-exp is :func:`_logsumexp_rows`'s from the
+    The softmax is the activation's own (:func:`~glassnet.engine.activations.
+    softmax_parts`), and the log-sum-exp is :func:`_logsumexp_rows`'s from the
     same row max and the same sum of exponentials: a float64 network's
     forward pass hands it to the cross-entropy, which then needs no second
     max, exp and sum (about half of the loss value's cost on a 32-row batch).
     """
-    m = np.maximum.reduce(Z, axis=1, keepdims=True)
-    np.subtract(Z, m, out=out)
-    np.exp(out, out=out)
-    log_sum = np.add.reduce(out, axis=1, keepdims=True)
-    out /= log_sum
+    row_max, log_sum = softmax_parts(Z, out)
     np.log(log_sum, out=log_sum)
-    log_sum += m
+    log_sum += row_max
     return log_sum
 
 

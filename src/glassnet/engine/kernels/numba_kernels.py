@@ -25,7 +25,7 @@ from . import numba_layers, numpy_kernels
 # the layer kernels: one pass per layer for the bias and activation
 from .numba_layers import (activation_backward, bias_activation, output_delta, relu_backward,  # noqa: F401
                            relu_forward)
-from .numba_support import JIT, apart, signatures
+from .numba_support import JIT, apart, run_loop, signatures
 
 NAME = "numba"
 ADAM_SCRATCH = 0
@@ -97,24 +97,14 @@ def _numpy_scratch(params, count):
     return [np.empty_like(params) for _ in range(count)]
 
 
-def _loop(kernel, *arguments):
-    """Run a typed loop on 1-D arrays; False when they are not its kind
-    (another layout or dtype fails numba's dispatch; other sizes or overlap
-    the loop's own checks)."""
-    try:
-        return kernel(*arguments)
-    except TypeError:
-        return False
-
-
 def adam_step(params, grads, m, v, scratch, rate, beta_1, beta_2, epsilon):
     cast = params.dtype.type
     # 1 − β is formed in float64, then cast, as NumPy does with a Python float
     scalars = (cast(rate), cast(beta_1), cast(1 - beta_1), cast(beta_2), cast(1 - beta_2), cast(epsilon))
-    if _loop(_adam, params, grads, m, v, *scalars):
+    if run_loop(_adam, params, grads, m, v, *scalars):
         return
     flat = numpy_kernels.flat_views(params, grads, m, v)  # a 2-D array of the right kind, seen flat
-    if flat is None or not _loop(_adam, *flat, *scalars):
+    if flat is None or not run_loop(_adam, *flat, *scalars):
         work = _numpy_scratch(params, numpy_kernels.ADAM_SCRATCH)
         numpy_kernels.adam_step(params, grads, m, v, work, rate, beta_1, beta_2, epsilon)
 
@@ -128,8 +118,8 @@ def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
         arrays = (params, grads, velocity) if attempt == 0 else numpy_kernels.flat_views(params, grads, velocity)
         if arrays is None:
             break
-        done = (_loop(_plain_sgd, arrays[0], arrays[1], cast(rate)) if momentum == 0.0
-                else _loop(_sgd, *arrays, cast(rate), cast(momentum), bool(nesterov)))
+        done = (run_loop(_plain_sgd, arrays[0], arrays[1], cast(rate)) if momentum == 0.0
+                else run_loop(_sgd, *arrays, cast(rate), cast(momentum), bool(nesterov)))
         if done:
             return
     work = _numpy_scratch(params, numpy_kernels.SGD_SCRATCH)
@@ -138,10 +128,10 @@ def sgd_step(params, grads, velocity, scratch, rate, momentum, nesterov):
 
 def add_scaled(target, source, scale):
     scale_in_dtype = target.dtype.type(scale)
-    if _loop(_add_scaled, target, source, scale_in_dtype):
+    if run_loop(_add_scaled, target, source, scale_in_dtype):
         return
     flat = numpy_kernels.flat_views(target, source)
-    if flat is None or not _loop(_add_scaled, *flat, scale_in_dtype):
+    if flat is None or not run_loop(_add_scaled, *flat, scale_in_dtype):
         numpy_kernels.add_scaled(target, source, scale)
 
 

@@ -35,7 +35,7 @@ from numba import njit, types
 from ..._registry import Registry
 from ..activations import ACTIVATIONS, LEAKY_SLOPE
 from . import numpy_kernels
-from .numba_support import JIT, apart, signatures
+from .numba_support import JIT, apart, run_loop, signatures
 
 __all__ = ["BIAS_FORWARD", "BACKWARD_BIAS", "bias_activation", "activation_backward", "relu_forward",
            "relu_backward", "output_delta"]
@@ -150,11 +150,8 @@ def bias_activation(activation, Z, b, out):
     # wrong on purpose) runs its own
     if entry is not None and activation.forward is entry[2]:
         loop, scalar, _ = entry
-        try:
-            if loop(Z, b, out, out is Z, scalar(Z.dtype.type)):
-                return out
-        except TypeError:  # arrays of another layout or dtype: not this loop's kind
-            pass
+        if run_loop(loop, Z, b, out, out is Z, scalar(Z.dtype.type)):
+            return out
     return numpy_kernels.bias_activation(activation, Z, b, out)
 
 
@@ -162,11 +159,8 @@ def relu_forward(Z, out):
     """out ← maximum(Z, 0) in one pass."""
     flat = numpy_kernels.flat_views(Z, out)
     if flat is not None:
-        try:
-            if _relu(*flat, out is Z, Z.dtype.type(0)):
-                return out
-        except TypeError:
-            pass
+        if run_loop(_relu, *flat, out is Z, Z.dtype.type(0)):
+            return out
     return numpy_kernels.relu_forward(Z, out)
 
 
@@ -226,11 +220,8 @@ def relu_backward(dA, A, out):
     flat = numpy_kernels.flat_views(dA, A, out)
     if flat is not None:
         cast = out.dtype.type
-        try:
-            if _relu_backward(*flat, out is dA, cast(1), cast(0)):
-                return out
-        except TypeError:
-            pass
+        if run_loop(_relu_backward, *flat, out is dA, cast(1), cast(0)):
+            return out
     return numpy_kernels.relu_backward(dA, A, out)
 
 
@@ -242,11 +233,8 @@ def activation_backward(activation, dA, Z, A, out, bias_grad):
     if entry is not None and activation.backward is entry[1]:
         loop, _ = entry
         cast = out.dtype.type
-        try:
-            if loop(dA, A, out, bias_grad, out is dA, cast(1), cast(0)):
-                return out
-        except TypeError:
-            pass
+        if run_loop(loop, dA, A, out, bias_grad, out is dA, cast(1), cast(0)):
+            return out
     return numpy_kernels.activation_backward(activation, dA, Z, A, out, bias_grad)
 
 
@@ -291,12 +279,10 @@ def output_delta(A, Y, scale, dZ, bias_grad):
     ``bias_grad`` is None, bias_grad ← the column sums of dZ, in one pass."""
     cast = dZ.dtype.type
     unused = bias_grad if bias_grad is not None else dZ[0]
-    try:
-        if _output_delta(A, Y, cast(0 if scale is None else scale), scale is not None, dZ, unused,
-                         bias_grad is not None, cast(0)):
-            return dZ
-    except TypeError:  # targets or outputs of another dtype or layout: NumPy's casting rules apply
-        pass
+    # targets or outputs of another dtype or layout go to NumPy, whose casting rules apply
+    if run_loop(_output_delta, A, Y, cast(0 if scale is None else scale), scale is not None, dZ, unused,
+                bias_grad is not None, cast(0)):
+        return dZ
     return numpy_kernels.output_delta(A, Y, scale, dZ, bias_grad)
 
 

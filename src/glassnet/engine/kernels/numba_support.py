@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from numba import njit, types
 
-__all__ = ["signatures", "apart", "JIT"]
+__all__ = ["signatures", "apart", "run_loop", "JIT"]
 
 # error_model="numpy": a division by zero gives inf, as in NumPy, and the
 # loops vectorise (a Python-style check in the loop would keep LLVM from it)
@@ -41,3 +41,14 @@ def apart(a, b):
     """True when the memory of arrays a and b does not overlap."""
     a_start, b_start = a.ctypes.data, b.ctypes.data
     return a_start + a.size * a.itemsize <= b_start or b_start + b.size * b.itemsize <= a_start
+
+
+def run_loop(loop, *arguments) -> bool:
+    """Run a typed loop; False when its arrays are not the loop's kind
+    (another layout or dtype fails numba's dispatch with a TypeError; other
+    sizes or overlap, the loop's own checks), so that the caller hands the
+    work to the NumPy kernels."""
+    try:
+        return loop(*arguments)
+    except TypeError:
+        return False

@@ -82,7 +82,7 @@ def test_the_walk_sees_real_imports():
     graph = _graph()
     assert "glassnet.engine.network" in graph["glassnet.engine.learner"]
     assert "glassnet.engine.learner" in graph["glassnet.article"]
-    assert "glassnet.engine.learner" in graph["glassnet.glassbox.access"]
+    assert "glassnet.engine.learner" in graph["glassnet.protocol"]
 
 
 def test_the_cycle_finder_finds_a_cycle():
@@ -93,21 +93,108 @@ def test_no_import_cycle_in_glassnet():
     assert _cycles(_graph()) == []
 
 
-@pytest.mark.parametrize("layer, allowed", [
-    # the engine stands on its own: numbers in, numbers out
-    ("glassnet.engine", ("glassnet.engine", "glassnet._registry", "glassnet._json", "glassnet._stack",
-                         "glassnet._typing")),
-    # the glass-box tools read models; no front door depends on how they look
-    ("glassnet.glassbox", ("glassnet.glassbox", "glassnet.engine", "glassnet._registry", "glassnet._json",
-                           "glassnet._stack", "glassnet._format", "glassnet._typing")),
-])
-def test_lower_layers_never_import_higher_ones(layer, allowed):
-    offending = {
-        (module, target)
-        for module, targets in _graph().items() if module.startswith(layer)
-        for target in targets if not target.startswith(allowed)
-    }
-    assert offending == set()
+# The layers, lowest first: a module imports only from its own layer and those below.
+#   engine -> protocol and glass-box tools -> front doors -> files and export -> command line and playground
+# (helpers shared by all: the registry, JSON numbers, warnings' stack level, typing, text, atomic writes)
+LAYERS = (
+    ("helpers", ("glassnet._registry", "glassnet._json", "glassnet._stack", "glassnet._typing", "glassnet._format",
+                 "glassnet._atomic", "glassnet._docstring")),
+    ("engine", ("glassnet.engine",)),
+    ("protocol and tools", ("glassnet.protocol", "glassnet.parameters", "glassnet.glassbox", "glassnet.plot",
+                            "glassnet.evaluation", "glassnet.progress", "glassnet.preprocessing")),
+    ("front doors", ("glassnet.article", "glassnet._article_protocol", "glassnet.article_parameters",
+                     "glassnet.estimators", "glassnet.tabular", "glassnet.datasets")),
+    ("files and export", ("glassnet.persistence", "glassnet.export")),
+    ("shells", ("glassnet.cli", "glassnet.playground", "glassnet.__main__", "glassnet.notebook", "glassnet")),
+)
+
+
+def _layer(module: str) -> int:
+    for index, (_, prefixes) in enumerate(LAYERS):
+        if any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes):
+            return index
+    raise AssertionError(f"{module} is in no layer of tests/test_architecture.py: place it")
+
+
+def test_every_module_has_a_layer():
+    for module in _modules():
+        _layer(module)
+
+
+def test_no_module_imports_a_higher_layer():
+    offending = sorted(
+        f"{module} ({LAYERS[_layer(module)][0]}) imports {target} ({LAYERS[_layer(target)][0]})"
+        for module, targets in _graph().items()
+        for target in targets if _layer(target) > _layer(module)
+    )
+    assert offending == []
+
+
+def test_the_layer_check_sees_a_violation():
+    # the engine importing a front door would be caught
+    assert _layer("glassnet.article") > _layer("glassnet.engine.learner")
+    assert _layer("glassnet.cli.train") > _layer("glassnet.export.models") > _layer("glassnet.estimators._base")
+
+
+# the front doors, which register their kinds themselves: nothing imports them by a name in a string
+FRONT_DOORS = ("glassnet.article", "glassnet.estimators", "glassnet.tabular", "glassnet.playground",
+               "glassnet.persistence", "glassnet.export", "glassnet.cli")
+
+
+def _docstrings(tree) -> set[int]:
+    """The ids of the string nodes that are docstrings."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _named_front_doors(path: Path) -> list[str]:
+    """String constants in ``path`` (docstrings aside) naming a front door's module: ``glassnet.article``,
+    ``.article``, ``glassnet.tabular.model``..."""
+    tree = ast.parse(path.read_text())
+    skip = _docstrings(tree)
+    # a logger's name is not an import
+    skip |= {id(node.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
+             and getattr(node.func, "attr", getattr(node.func, "id", None)) == "getLogger"}
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            text = node.value.strip()
+            dotted = "glassnet" + text if text.startswith(".") else text
+            if " " not in text and any(dotted == door or dotted.startswith(door + ".") for door in FRONT_DOORS):
+                names.append(text)
+    return names
+
+
+def test_no_front_door_is_imported_by_a_name_in_a_string():
+    # the package's own lazy public names (PEP 562) are the one exception: they map names to modules
+    found = {str(path.relative_to(SRC)): names for path in PACKAGE.rglob("*.py")
+             if path != PACKAGE / "__init__.py" and (names := _named_front_doors(path))}
+    assert found == {}
+
+
+def test_the_string_check_sees_an_import_by_name(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text('"""Mentions glassnet.article in a docstring."""\nKINDS = {"x": ("glassnet.estimators", "C")}\n')
+    assert _named_front_doors(sample) == ["glassnet.estimators"]
+
+
+def test_one_module_dispatches_on_model_kinds():
+    """Only glassnet.protocol keeps the table of kinds; the tools ask it, not isinstance."""
+    from glassnet import protocol
+
+    assert hasattr(protocol, "adapt") and hasattr(protocol, "KINDS")
+    tools = [path for prefix in ("glassbox", "plot", "export", "persistence")
+             for path in (PACKAGE / prefix).rglob("*.py")]
+    asking = {str(path.relative_to(SRC)) for path in tools
+              if any(name in path.read_text() for name in ("isinstance(model, Pipeline)", "hasattr(model, \"_X\")",
+                                                           "is_classifier(model)", "hasattr(model, \"predict_proba\")",
+                                                           "hasattr(model, \"labels\")"))}
+    assert asking == set()
 
 
 def test_the_command_line_offers_every_registered_name():

@@ -93,10 +93,10 @@ def test_train_records_stats_for_the_doctor(tmp_path):
     figures = json.loads(run_glassnet("diagnose", path, FRUIT_TEST, "--json").stdout)
     assert "gradient_flow" in figures["checks"]
     # the doctor judges the steps by the last recorded epoch's update ratios
-    from glassnet.glassbox.access import view_of
     from glassnet.glassbox.diagnose.evidence import Evidence
     from glassnet.glassbox.diagnose.gradients import update_ratios
+    from glassnet.protocol import adapt
 
-    view = view_of(glassnet.load(path), "diagnose")
-    X, Y, labels = view.prepare(pd.read_csv(FRUIT_TEST, dtype=str, keep_default_na=False))
-    assert update_ratios(Evidence(view, X, Y, labels), None) == history.records[-1]["layer_update_ratio"]
+    adapter = adapt(glassnet.load(path), "diagnose")
+    rows = adapter.encode(pd.read_csv(FRUIT_TEST, dtype=str, keep_default_na=False))
+    assert update_ratios(Evidence(adapter, rows.X, rows.Y, rows.labels), None) == history.records[-1]["layer_update_ratio"]

@@ -18,10 +18,10 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, OneHotEncoder, Rob
 import glassnet
 from glassnet.engine.activations import ACTIVATIONS
 from glassnet.estimators._params import HIDDEN_ACTIVATIONS
-from glassnet.persistence.export import to_onnx
-from glassnet.persistence.export._graph import Graph
-from glassnet.persistence.export.activations import ONNX_ACTIVATIONS
-from glassnet.persistence.export.steps import write_step
+from glassnet.export import to_onnx
+from glassnet.export._graph import Graph
+from glassnet.export.activations import ONNX_ACTIVATIONS
+from glassnet.export.steps import write_step
 from glassnet.tabular.datasets import load_dataset
 from glassnet.tabular.fitting import Options, fit_table
 from cli_helpers import FRUIT, FRUIT_TEST, glassnet as run_glassnet
@@ -194,8 +194,33 @@ def test_glassnet_to_onnx_and_the_export_command_take_a_pipeline(tmp_path):
     assert np.array_equal(label, pipeline.predict(X))
     frame = pd.DataFrame(X, columns=[f"c{index}" for index in range(X.shape[1])])
     fitted_on_frame = make_pipeline(StandardScaler(), glassnet.MLPClassifier((3,), max_iter=5)).fit(frame, y)
-    with pytest.raises(ValueError, match="fitted on a DataFrame; give its columns' types to skl2onnx"):
-        glassnet.to_onnx(fitted_on_frame)
+    proto = glassnet.to_onnx(fitted_on_frame)
+    # one input per column, named as the column, as skl2onnx does for tables
+    assert [value.name for value in proto.graph.input] == list(frame.columns)
+    _, probabilities = session(proto).run(None, {name: f32(frame[[name]]) for name in frame.columns})
+    np.testing.assert_allclose(probabilities, fitted_on_frame.predict_proba(frame), atol=TOLERANCE)
+
+
+def test_a_pipeline_fitted_on_a_table_of_numbers_and_text_exports_one_input_per_column():
+    import palmerpenguins
+
+    penguins = palmerpenguins.load_penguins().dropna().reset_index(drop=True)
+    numbers = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    text = ["island", "sex"]
+    frame = penguins[numbers + text + ["year"]]
+    pipeline = make_pipeline(
+        ColumnTransformer([("numbers", StandardScaler(), numbers),
+                           ("text", OneHotEncoder(handle_unknown="ignore"), text)], remainder="drop"),
+        glassnet.MLPClassifier((8,), max_iter=150, random_state=0),
+    ).fit(frame, penguins["species"])
+    proto = glassnet.to_onnx(pipeline)
+    kinds = {value.name: value.type.tensor_type.elem_type for value in proto.graph.input}
+    assert kinds == {**dict.fromkeys(numbers + ["year"], onnx.TensorProto.FLOAT),
+                     **dict.fromkeys(text, onnx.TensorProto.STRING)}
+    feeds = {name: (frame[[name]].to_numpy(dtype=object) if name in text else f32(frame[[name]])) for name in kinds}
+    label, probabilities = session(proto).run(None, feeds)
+    np.testing.assert_allclose(probabilities, pipeline.predict_proba(frame), atol=TOLERANCE)
+    assert np.array_equal(label, pipeline.predict(frame))
 
 
 # --- preprocessing steps ------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Every activation × loss × bias on/off: analytic gradients against central
 finite differences, relative error below 1e-6 in float64."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
@@ -89,16 +91,27 @@ def test_check_gradients_catches_a_broken_backward(monkeypatch):
     assert check_gradients(Network([3, 4, 1], "logistic", "identity", rng=np.random.default_rng(0)), X, Y) < 1e-6
 
 
-class _Estimator(BaseEstimator):
-    """The shape of a scikit-learn-style glassnet estimator: the training state in learner_ after fit."""
-
-    def fit(self, X, y):
-        self.learner_ = Learner(Network([X.shape[1], 4, 1], "tanh", "identity", rng=np.random.default_rng(0)))
-        return self
-
-
 def test_check_gradients_on_an_unfitted_estimator_is_a_value_error():
+    from glassnet import MLPRegressor
+
     X, Y = data("squared_error", n_in=3, n_out=1)
-    with pytest.raises(ValueError, match="this _Estimator is not fitted yet: call fit before check_gradients"):
-        check_gradients(_Estimator(), X, Y)
-    assert check_gradients(_Estimator().fit(X, Y), X, Y) < 1e-6
+    with pytest.raises(ValueError, match="this MLPRegressor is not fitted yet: call fit before check_gradients"):
+        check_gradients(MLPRegressor(hidden_layer_sizes=(4,)), X, Y)
+    fitted = MLPRegressor(hidden_layer_sizes=(4,), activation="tanh", max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted.fit(X, Y.ravel())
+    assert check_gradients(fitted, X, Y.ravel()) < 1e-6
+
+
+def test_check_gradients_refuses_what_is_not_a_glassnet_model():
+    class _Lookalike(BaseEstimator):
+        """Has a learner_, but no front door registered it."""
+
+        def fit(self, X, y):
+            self.learner_ = Learner(Network([X.shape[1], 4, 1], "tanh", "identity", rng=np.random.default_rng(0)))
+            return self
+
+    X, Y = data("squared_error", n_in=3, n_out=1)
+    with pytest.raises(ValueError, match="check_gradients needs a glassnet model .*got _Lookalike"):
+        check_gradients(_Lookalike().fit(X, Y), X, Y)

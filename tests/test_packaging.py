@@ -48,4 +48,4 @@ def test_the_wheel_ships_the_license_and_py_typed(tmp_path):
         assert archive.read(license_member).decode() == (ROOT / "LICENSE").read_text()
     assert "glassnet/py.typed" in names
     assert "License-Expression: MIT" in metadata.splitlines()
-    assert any(name.startswith("glassnet/persistence/export/") for name in names)
+    assert any(name.startswith("glassnet/export/") for name in names)

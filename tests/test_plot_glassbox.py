@@ -80,12 +80,15 @@ def test_network_rejects_a_bad_sample_and_an_unfitted_estimator():
     with pytest.raises(ValueError, match="x has 2 features, the network expects 3"):
         network(nn, x=[1, 2])
 
-    class Unfitted(BaseEstimator):
+    with pytest.raises(ValueError, match="this MLPClassifier is not fitted yet: call fit before plot.network"):
+        network(glassnet.MLPClassifier())
+
+    class NotGlassnet(BaseEstimator):
         def fit(self, X, y):
             return self
 
-    with pytest.raises(ValueError, match="not fitted yet: call fit before plot.network"):
-        network(Unfitted())
+    with pytest.raises(ValueError, match="plot.network needs a glassnet model .*got NotGlassnet"):
+        network(NotGlassnet())
 
 
 # --- decision boundary --------------------------------------------------------

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from .estimators import MLPClassifier as MLPClassifier
     from .estimators import MLPRegressor as MLPRegressor
     from .evaluation import EvaluationResult as EvaluationResult
-    from .persistence.export import to_onnx as to_onnx
+    from .export import to_onnx as to_onnx
     from .glassbox.extrapolation import explain_extrapolation as explain_extrapolation
     from .glassbox.diagnose import diagnose as diagnose
     from .glassbox.gradcheck import check_gradients as check_gradients
@@ -46,7 +46,7 @@ _EXPORTS = {
     "load_tutorial": ".datasets",
     "save": ".persistence",
     "load": ".persistence",
-    "to_onnx": ".persistence.export",
+    "to_onnx": ".export",
     "explain_extrapolation": ".glassbox.extrapolation",
 }
 

@@ -34,7 +34,9 @@ from .engine.training import DivergenceWarning, StalledTrainingWarning
 from .engine.validation import check_positive_int, check_X, check_y
 from .evaluation import EvaluationResult, evaluate_outputs
 from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
-from .glassbox.trace import Trace
+from .glassbox.trace import Trace, trace
+from ._article_protocol import NeuralNetworkAdapter
+from .protocol import register
 
 __all__ = ["NeuralNetwork"]
 
@@ -270,6 +272,7 @@ class NeuralNetwork:
         and history of the last completed epoch.
         """
         epochs = check_positive_int(epochs, "epochs")
+        names = _column_names(X)
         X, Y = self._XY(X, y)
         validation = None
         if validation_data is not None and validation_split is not None:
@@ -280,7 +283,7 @@ class NeuralNetwork:
             validation = (X_val, check_y(y_val, X_val.shape[0], self.output_size, self.dtype, "y_val"))
         elif validation_split is not None:
             X, Y, validation = self._split(X, Y, validation_split)
-        self.learner.remember_range(X)
+        self.learner.remember_range(X, names)
         if early_stopping and validation is None:
             raise ValueError("early_stopping needs validation_split or validation_data")
         stats = DynamicsRecorder() if record_stats else None
@@ -355,12 +358,7 @@ class NeuralNetwork:
         ``predict(x)``; with ``y`` the gradients are
         ``gradients(x[None], y[None])``.
         """
-        from .glassbox.trace import trace_network
-
-        trace = trace_network(self.network, x, y)
-        if verbose:
-            trace.print()
-        return trace
+        return trace(self, x, y, verbose=verbose)
 
     def loss(self, X: ArrayLike, y: ArrayLike) -> float:
         """The training loss (penalty included) at the current weights."""
@@ -444,6 +442,13 @@ class NeuralNetwork:
         )
 
 
+def _column_names(X) -> tuple[str, ...] | None:
+    """The column names of a DataFrame (warnings and reports name the inputs
+    by them), None for an array."""
+    columns = getattr(X, "columns", None)
+    return None if columns is None else tuple(map(str, columns))
+
+
 def _legacy_learner(state: dict, arrays: dict) -> Learner:
     """A Learner from the layout files had before it: the same entries, with
     the optimiser's state under "optimizer_state" (or only its settings)."""
@@ -459,3 +464,7 @@ def _legacy_learner(state: dict, arrays: dict) -> Learner:
 # the numpydoc sections, from the one table of parameters and of attributes
 NeuralNetwork.__doc__ = with_sections(NeuralNetwork.__doc__, Parameters=article_parameters.PARAMETERS,
                                       Attributes=article_parameters.ATTRIBUTES)
+
+
+# the article's class answers glassnet's model protocol, and model files name it "NeuralNetwork"
+register(NeuralNetwork, NeuralNetworkAdapter, kind="NeuralNetwork")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn import metrics
 
 __all__ = ["EvaluationResult", "evaluate_outputs"]
 
@@ -86,6 +85,9 @@ class EvaluationResult:
 
 def evaluate_outputs(Y: np.ndarray, outputs: np.ndarray, limit: float = 0.5) -> EvaluationResult:
     """Evaluate ``outputs`` (n_samples, n_outputs) against targets ``Y`` of the same shape."""
+    # imported here: the article's class loads scikit-learn only when it evaluates
+    from sklearn import metrics
+
     if outputs.shape[1] == 1:
         y_true = (Y[:, 0] >= 0.5).astype(int)
         y_pred = (outputs[:, 0] >= limit).astype(int)

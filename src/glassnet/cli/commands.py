@@ -18,16 +18,18 @@ from . import COMMANDS, Command
 class RegistryNames(Sequence):
     """The names a registry holds, read when argparse first needs them (to
     check a value or print a command's help), so that ``glassnet --help``
-    and the other commands do not import the engine to start."""
+    and the other commands do not import the engine to start. ``read`` is a
+    function importing the registry's module itself (a plain import inside
+    it) and returning the names."""
 
-    def __init__(self, module: str, read):
-        self.module, self.read = module, read
+    def __init__(self, read):
+        self.read = read
         self._names: list[str] | None = None
 
     @property
     def names(self) -> list[str]:
         if self._names is None:
-            self._names = list(self.read(import_module(self.module)))
+            self._names = list(self.read())
         return self._names
 
     def __getitem__(self, index):
@@ -37,11 +39,35 @@ class RegistryNames(Sequence):
         return len(self.names)
 
 
-DATASETS = RegistryNames("glassnet.tabular.datasets", lambda module: module.DATASETS.names())
+def _dataset_names():
+    from ..tabular.datasets import DATASETS
+
+    return DATASETS.names()
+
+
+def _activation_names():
+    from ..engine.activations import hidden_activations
+
+    return hidden_activations()
+
+
+def _solver_names():
+    from ..engine.solvers import SOLVERS
+
+    return SOLVERS.names()
+
+
+def _impute_names():
+    from ..tabular.imputing import STRATEGIES
+
+    return STRATEGIES
+
+
+DATASETS = RegistryNames(_dataset_names)
 TASKS = ("classify", "regress")
-ACTIVATIONS = RegistryNames("glassnet.engine.activations", lambda module: module.hidden_activations())
-SOLVERS = RegistryNames("glassnet.engine.solvers", lambda module: module.SOLVERS.names())
-IMPUTE = RegistryNames("glassnet.tabular.imputing", lambda module: module.STRATEGIES)
+ACTIVATIONS = RegistryNames(_activation_names)
+SOLVERS = RegistryNames(_solver_names)
+IMPUTE = RegistryNames(_impute_names)
 
 
 def _runs(module: str, function: str = "run"):

@@ -14,7 +14,7 @@ def run(args) -> int:
 
     model = load(args.model)
     try:
-        from ..persistence.export import to_onnx
+        from ..export import to_onnx
     except ImportError as error:
         raise CliError(str(error), hint='pip install "glassnet[onnx]"') from None
     proto = to_onnx(model, args.output)

@@ -15,6 +15,8 @@ def _rows(args, max_rows: int | None = None):
 
 
 def run_trace(args) -> int:
+    from ..glassbox.trace import trace
+
     model = read_model(args.model)
     frame = _rows(args)
     if not 1 <= args.row <= len(frame):
@@ -28,7 +30,7 @@ def run_trace(args) -> int:
     print(f"row {args.row} of {args.data}" + ("" if y is None else f", target {model.target} = {y}"))
     print("network inputs after preprocessing: " + ", ".join(
         f"{name}={value:.4g}" for name, value in zip(model.columns.input_names, x)))
-    model.estimator.trace(x, y)
+    trace(model, row, y)
     return 0
 
 
@@ -38,8 +40,8 @@ def run_gradcheck(args) -> int:
     model = read_model(args.model)
     frame = _rows(args, args.max_rows)
     source = repr(args.data)
-    check = check_gradients(model.estimator, model.inputs(frame, source), model.labels(frame, source),
-                            detail=True, rtol=args.tol)
+    # the rows through the model's own preprocessing, the targets from the table's target column
+    check = check_gradients(model, frame, model.labels(frame, source), detail=True, rtol=args.tol)
     error = check.error
     print(check)
     verdict = "agree" if check.agree else "DISAGREE"

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..glassbox.access import engine_of
-
-
 
 def _architecture(network) -> list[str]:
     lines = ["architecture", f"  {'layer':<8}{'units':>7}  {'activation':<12}{'weights':>9}{'biases':>8}"]
@@ -61,15 +58,40 @@ def _settings(model) -> list[str]:
     return lines
 
 
+def _inputs(adapter) -> list[str]:
+    """What the model takes and predicts, from the protocol's answers."""
+    lines = ["inputs and outputs"]
+    names = adapter.feature_names
+    if names is not None:
+        lines.append(f"  features ({len(names)}): {', '.join(names)}")
+    lines.append(f"  network inputs ({len(adapter.input_names)}): {', '.join(adapter.input_names[:12])}"
+                 + (", ..." if len(adapter.input_names) > 12 else ""))
+    classes = adapter.classes
+    if classes is not None:
+        lines.append(f"  classes ({len(classes)}): {', '.join(map(str, classes))}")
+    try:
+        epochs = len(adapter.history) if adapter.history is not None else None
+    except ValueError:
+        epochs = None
+    if epochs is not None:
+        lines.append(f"  trained for {epochs} epoch(s)")
+    return lines
+
+
 def run(args) -> int:
     from ..persistence import load
+    from ..protocol import adapt
     from ..tabular import TabularModel
 
     model = load(args.model)
-    network = engine_of(model, "glassnet inspect")
-    sections = [[f"{args.model}: a glassnet {'model trained by glassnet train' if isinstance(model, TabularModel) else type(model).__name__}"],
-                _architecture(network), _weights(network)]
+    adapter = adapt(model, "glassnet inspect")
+    network = adapter.network
+    what = "model trained by glassnet train" if isinstance(model, TabularModel) else adapter.kind
+    sections = [[f"{args.model}: a glassnet {what}"], _architecture(network), _weights(network)]
     if isinstance(model, TabularModel):
+        # the table's own preprocessing and the settings and report glassnet train kept
         sections += [_preprocessing(model), _settings(model)]
+    else:
+        sections.append(_inputs(adapter))
     print("\n\n".join("\n".join(section) for section in sections))
     return 0

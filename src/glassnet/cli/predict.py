@@ -10,7 +10,7 @@ from ._io import check_output_path, note_extrapolation, notes_on_stderr, read_da
 
 
 def run(args) -> int:
-    from ..persistence import atomic_path
+    from .._atomic import atomic_path
     from ..tabular.predictions import prediction_table
 
     if args.drop_missing:

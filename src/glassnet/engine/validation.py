@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_X", "check_y", "check_dtype", "check_positive_int", "check_representable", "DTYPES"]
+__all__ = ["check_X", "check_y", "check_sample", "check_sample_target", "check_dtype", "check_positive_int",
+           "check_representable", "DTYPES"]
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -131,3 +132,21 @@ def check_y(y, n_samples: int, n_outputs: int | None, dtype=np.float64, name: st
         raise ValueError(f"{name} has {y.shape[1]} columns, the network has {n_outputs} output(s)")
     _check_finite(y, name)
     return y
+
+
+def check_sample(x, n_inputs: int, dtype, name: str = "x") -> np.ndarray:
+    """One sample as a (1, n_inputs) array: a vector, or a single row."""
+    X = check_X(x, n_inputs, dtype, name)
+    if X.shape[0] != 1:
+        raise ValueError(
+            f"{name} has {X.shape[0]} rows; expected one sample: a vector of {n_inputs} numbers or a single row"
+        )
+    return X
+
+
+def check_sample_target(y, n_outputs: int, dtype) -> np.ndarray:
+    """The target of one sample as a (1, n_outputs) array: a number, a vector or a single row."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[0] != 1:
+        raise ValueError(f"y has {y.shape[0]} rows; expected the target of one sample ({n_outputs} number(s))")
+    return check_y(np.reshape(y, (1, -1)), 1, n_outputs, dtype)

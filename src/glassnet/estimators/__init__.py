@@ -7,7 +7,11 @@
 """
 
 from ._params import PARAMETERS, describe
+from ._protocol import register_adapters
 from .classifier import MLPClassifier
 from .regressor import MLPRegressor
+
+# the estimators (and scikit-learn's containers around them) answer glassnet's model protocol
+register_adapters(MLPClassifier, MLPRegressor)
 
 __all__ = ["MLPClassifier", "MLPRegressor", "PARAMETERS", "describe"]

@@ -38,7 +38,7 @@ from ..glassbox.extrapolation import warn_extrapolation
 from ..engine.network import Network
 from ..engine.training import DivergenceWarning, StalledTrainingWarning
 from ..engine.validation import check_representable
-from ..glassbox.trace import Trace
+from ..glassbox.trace import Trace, trace
 from ._params import validate_parameters
 from ._solvers import SOLVER_FUNCTIONS
 from ._state import estimator_from_state, estimator_state
@@ -267,15 +267,7 @@ class BaseMLP(BaseEstimator):
         gradients are those of the training loss, L2 term (``alpha``)
         included, on this one sample, as training computes them.
         """
-        from ..glassbox.trace import trace_network
-
-        check_is_fitted(self)
-        X = self._one_sample(x)
-        Y = None if y is None else self._sample_target(y)
-        trace = trace_network(self.network_, X, Y)
-        if verbose:
-            trace.print()
-        return trace
+        return trace(self, x, y, verbose=verbose)
 
     def _one_sample(self, x) -> np.ndarray:
         """One sample, validated as ``predict`` validates rows: shape (1, n_features_in_)."""

@@ -175,8 +175,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def predict(self, X: ArrayLike) -> Array:
         """Class labels, shape (n_samples,), or (n_samples, n_labels) for multilabel."""
-        output = self._forward(X)
-        if self.n_outputs_ == 1:
+        return self._decode(self._forward(X))
+
+    def _decode(self, output):
+        """Network outputs (n_samples, n_outputs) -> class labels."""
+        if output.shape[1] == 1:
             output = output.ravel()
         return self._label_binarizer.inverse_transform(output)
 

@@ -123,7 +123,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     def predict(self, X: ArrayLike) -> Array:
         """Predictions, shape (n_samples,) for one output, else (n_samples, n_outputs)."""
-        output = self._forward(X)
+        return self._decode(self._forward(X))
+
+    def _decode(self, output):
+        """Network outputs (n_samples, n_outputs) -> predictions."""
         return output.ravel() if output.shape[1] == 1 else output
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .._stack import user_stacklevel
 from ..engine.training_range import Excursion, ExtrapolationWarning, TrainingRange
-from .access import learner_of, training_range_of
+from ..protocol import adapt
 
 __all__ = ["ExtrapolationReport", "explain_extrapolation", "warn_extrapolation", "EXTRAPOLATION_SETTINGS",
            "check_extrapolation_setting", "silenced"]
@@ -116,37 +116,18 @@ class ExtrapolationReport:
         return pd.DataFrame([[getattr(item, column) for column in columns] for item in self.excursions], columns=columns)
 
 
-def _model_rows(model, X):
-    """``(training range, X as the model compares it)`` for any glassnet model or a Pipeline ending in one."""
-    from sklearn.base import BaseEstimator
-    from sklearn.pipeline import Pipeline
-    from sklearn.utils.validation import validate_data
-
-    if isinstance(model, Pipeline):
-        return _model_rows(model[-1], model[:-1].transform(X))
-    if hasattr(model, "columns") and hasattr(model, "outside"):  # a command-line model: the file's own units
-        encoded = model.encode(X, "the data")
-        return model.training_range, encoded.numbers[encoded.usable]
-    if isinstance(model, BaseEstimator) and type(model).__module__.startswith("glassnet."):  # an estimator
-        network = learner_of(model, "explain_extrapolation").network
-        X = validate_data(model, X, accept_sparse=["csr", "csc"], reset=False)
-        return training_range_of(model), X.astype(network.dtype, copy=False)
-    if hasattr(model, "_X"):  # NeuralNetwork
-        return training_range_of(model), model._X(X)
-    raise ValueError(f"explain_extrapolation needs a glassnet model (NeuralNetwork, a fitted estimator, a model "
-                     f"file of 'glassnet train' or a Pipeline ending in an estimator), got {type(model).__name__}")
-
-
 def explain_extrapolation(model, X) -> ExtrapolationReport:
     """Every feature on which rows of ``X`` leave ``model``'s training range.
 
-    ``model``: a :class:`~glassnet.NeuralNetwork`, a fitted estimator, a
-    scikit-learn ``Pipeline`` ending in one (``X`` is transformed by the
-    steps before it), or a command-line model with a table of text cells.
-    ``X`` is validated as ``predict`` validates it. Raises ``ValueError``
-    for a model that has not been trained.
+    ``model``: any glassnet model (see :mod:`glassnet.protocol`): a
+    :class:`~glassnet.NeuralNetwork`, a fitted estimator, a scikit-learn
+    ``Pipeline`` ending in one (``X`` is transformed by the steps before it,
+    and the network's inputs are named by their ``get_feature_names_out``),
+    or a command-line model with a table of text cells (its numeric columns
+    in the file's units). ``X`` is validated as ``predict`` validates it.
+    Raises ``ValueError`` for a model that has not been trained.
     """
-    training_range, rows = _model_rows(model, X)
+    training_range, rows = adapt(model, "explain_extrapolation").extrapolation_rows(X)
     if training_range is None:
         raise ValueError(f"this {type(model).__name__} has no training range yet: train it first")
     n_rows, excursions = training_range.excursions(rows)
@@ -160,15 +141,18 @@ def warn_extrapolation(model, X, training_range: TrainingRange | None = None) ->
     Nothing happens with ``model.extrapolation == "ignore"``, before
     training, or after this fitted model has warned once.
     """
-    if getattr(model, "extrapolation", "warn") == "ignore" or _SILENCED.get():
+    if _SILENCED.get():
+        return None
+    adapter = adapt(model, "predict")
+    if adapter.extrapolation == "ignore":
         return None
     if training_range is None:
-        training_range = training_range_of(model)
+        training_range = adapter.training_range
     if training_range is None:
         return None
     # the Learner's TrainingRange is a new object after every training call,
     # so it identifies the fitted model
-    token = learner_of(model, "predict").training_range
+    token = adapter.learner.training_range
     warned = _WARNED.get(model)
     if warned is not None and token is not None and warned() is token:
         return None

@@ -48,7 +48,7 @@ import numpy as np
 
 from .._typing import ArrayLike
 from ..engine.losses import reduce_per_sample
-from .access import engine_of
+from ..protocol import adapt
 
 __all__ = ["check_gradients", "GradientCheck", "ParameterGroupCheck", "numerical_gradient", "relative_error"]
 
@@ -261,17 +261,21 @@ def compare(network, analytic, numeric, bound, rtol=1e-6, atol=0.0) -> GradientC
     return GradientCheck(groups, error, error <= rtol, rtol, atol, scale)
 
 
-def check_gradients(model: object, X: ArrayLike, y: ArrayLike, step: float | None = None, *, detail: bool = False,
+def check_gradients(model: object, X: ArrayLike, y: ArrayLike | None = None, step: float | None = None, *,
+                    detail: bool = False,
                     rtol: float = 1e-6, atol: float = 0.0) -> "float | GradientCheck":
     """Compare the analytic gradients with finite differences.
 
-    ``model`` is a :class:`~glassnet.NeuralNetwork` (trained or not: its
-    initial weights have gradients too), a fitted estimator or a
-    :class:`~glassnet.engine.network.Network`; an unfitted estimator raises
-    ``ValueError``. ``X`` has shape (n_samples, n_inputs) and ``y`` shape
-    (n_samples,) or (n_samples, n_outputs): for an estimator, the ``X`` and
-    ``y`` that ``fit`` takes (class labels are encoded as in training), and
-    the loss is its training loss, the L2 term ``alpha`` included. The check
+    ``model`` is any glassnet model (see :mod:`glassnet.protocol`): a
+    :class:`~glassnet.NeuralNetwork` (trained or not: its initial weights
+    have gradients too), a fitted estimator, a fitted Pipeline ending in one,
+    a command-line table model or a :class:`~glassnet.engine.network.Network`;
+    an unfitted estimator raises ``ValueError``. ``X`` and ``y`` are what the
+    model trains on (for an estimator the ``X`` and ``y`` that ``fit`` takes,
+    class labels encoded as in training; for a pipeline its raw rows, passed
+    through its steps; for a table model its DataFrame, whose target column
+    gives ``y`` when ``y`` is None), and the loss is the training loss, the
+    L2 term included. The check
     runs in float64 on a copy, so it works for float32 models too and leaves
     the model untouched.
 
@@ -284,23 +288,19 @@ def check_gradients(model: object, X: ArrayLike, y: ArrayLike, step: float | Non
     errors, the noise bound and the verdict, printable as a table.
     ``step`` replaces the two default steps (1e-3, 1e-4) by one.
     """
-    from ..engine.validation import check_X, check_y
-
     for name, value in (("rtol", rtol), ("atol", atol)):
         if not np.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     if step is not None and not (np.isfinite(step) and 0 < step < 1):
         raise ValueError(f"step must be a number between 0 and 1, got {step!r}")
-    network = engine_of(model, "check_gradients")
-    encode = getattr(model, "_engine_data", None)
-    if encode is not None:
-        # an estimator validates its rows and encodes its labels as fit does
-        X, Y = encode(X, y)
-        X, Y = X.astype(np.float64), np.asarray(Y, dtype=np.float64)
-    else:
-        X = check_X(X, network.n_inputs, np.float64)
-        Y = check_y(y, X.shape[0], network.n_outputs, np.float64)
-    probe = network.copy(dtype="float64")
+    adapter = adapt(model, "check_gradients")
+    # rows validated and labels encoded as the model's training does (through a
+    # pipeline's steps, a table model's preprocessing)
+    rows = adapter.encode(X, y)
+    X, Y = rows.X, rows.Y
+    if Y is None:
+        raise ValueError("check_gradients needs targets y: the loss and its gradient depend on them")
+    probe = adapter.network.copy(dtype="float64")
     _, analytic = probe.loss_and_gradient(X, Y)
     analytic = analytic.astype(np.float64)
     numeric, bound = extrapolated_gradient(probe, X, Y, steps=STEPS if step is None else (step,))

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._format import array_text, number
-from ..engine.validation import check_X, check_y
+from ..engine.validation import check_sample, check_sample_target
+from ..protocol import adapt
 
-__all__ = ["LayerTrace", "Trace", "trace_network", "check_sample"]
+__all__ = ["LayerTrace", "Trace", "trace", "trace_network"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,23 +123,6 @@ class Trace(list):
         return f"Trace({len(self)} layers, target={'yes' if self.y is not None else 'no'})"
 
 
-def check_sample(x, n_inputs: int, dtype, name: str = "x") -> np.ndarray:
-    """One sample as a (1, n_inputs) array: a vector, or a single row."""
-    X = check_X(x, n_inputs, dtype, name)
-    if X.shape[0] != 1:
-        raise ValueError(
-            f"{name} has {X.shape[0]} rows; expected one sample: a vector of {n_inputs} numbers or a single row"
-        )
-    return X
-
-
-def _check_target(y, n_outputs: int, dtype) -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[0] != 1:
-        raise ValueError(f"y has {y.shape[0]} rows; expected the target of one sample ({n_outputs} number(s))")
-    return check_y(np.reshape(y, (1, -1)), 1, n_outputs, dtype)
-
-
 def trace_network(network, x, y=None) -> Trace:
     """Trace one sample ``x`` (and target ``y``) through an engine Network.
 
@@ -152,7 +136,7 @@ def trace_network(network, x, y=None) -> Trace:
         values = network.layer_values(X)
         layers = [LayerTrace(l + 1, names[l], Z[0], A[0]) for l, (Z, A) in enumerate(values)]
         return Trace(layers, X[0], bias=network.bias)
-    Y = _check_target(y, network.n_outputs, network.dtype)
+    Y = check_sample_target(y, network.n_outputs, network.dtype)
     loss, values, deltas = network.backpropagation(X, Y)
     # copies: the engine keeps these arrays as its cache and may write into them later
     layers = [
@@ -164,3 +148,24 @@ def trace_network(network, x, y=None) -> Trace:
     ]
     # for one unweighted sample the penalty's gradient is l2·W under either reduction
     return Trace(layers, X[0], Y[0], loss, network.bias, network.l2)
+
+
+def trace(model, x, y=None, *, verbose: bool = True) -> Trace:
+    """Every number of one sample's forward pass through ``model``'s network,
+    and with its target ``y`` of the backward pass.
+
+    ``model`` is any glassnet model (see :mod:`glassnet.protocol`): the
+    sample is what the model itself takes (a vector or a single row for a
+    NeuralNetwork or an estimator, a one-row DataFrame or a pandas row for a
+    fitted Pipeline or a table model) and goes through its preprocessing;
+    ``y`` is its target as the model's training takes it (a class label, a
+    value, a row of values). Returns a :class:`Trace` and prints it as a
+    table unless ``verbose=False``. The gradients are those of the training
+    loss on this one sample, L2 term included, as training computes them.
+    """
+    adapter = adapt(model, "trace")
+    rows = adapter.sample(x, y)
+    result = trace_network(adapter.network, rows.X, rows.Y)
+    if verbose:
+        result.print()
+    return result

@@ -5,7 +5,7 @@ JSON (see :mod:`.archive`). Saving is atomic (see :mod:`._atomic`); loading
 validates the whole file before building anything and never unpickles or
 executes code from it. Which classes can be saved is a registry
 (see :mod:`.kinds`); scikit-learn pipelines are saved through
-:mod:`.sklearn_state`. :mod:`.export` writes any model as an ONNX graph
+:mod:`.sklearn_state`. :mod:`glassnet.export` writes any model as an ONNX graph
 (the ``onnx`` extra), imported only when used.
 """
 
@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ._atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from .._atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from .archive import FORMAT, MAX_BYTES, VERSION, pack, unpack
 from .kinds import KINDS, embed_state, embedded_object, from_state, kind_class, kind_of, register_kind, state_of
 

@@ -28,10 +28,9 @@ from importlib import import_module
 
 import numpy as np
 
-from .._json import number_from_json, number_to_json
-from .kinds import embed_state, embedded_object
+from ..protocol import embed_state, embedded_object
 
-__all__ = ["STEP_CLASSES", "check_steps", "sklearn_state", "sklearn_from_state", "fitted_split", "fitted_restore"]
+__all__ = ["STEP_CLASSES", "check_steps", "sklearn_state", "sklearn_from_state"]
 
 # class name -> (module, class): the steps a model file may hold
 STEP_CLASSES = {
@@ -300,27 +299,3 @@ def sklearn_from_state(state: dict, arrays: dict):
         raise ValueError(f"the file holds a {type(model).__name__}; expected a Pipeline or ColumnTransformer")
     check_steps(model)
     return model
-
-
-# --- one fitted transformer's attributes (the command line's scaler) -------------------------------
-def fitted_split(transformer, prefix: str) -> tuple[dict, dict]:
-    """A fitted transformer's public fitted attributes (ending in ``_``):
-    ``(JSON numbers, arrays named prefix + attribute)``."""
-
-    fitted = {key: value for key, value in vars(transformer).items() if key.endswith("_") and not key.startswith("_")}
-    arrays = {prefix + key: value for key, value in fitted.items() if isinstance(value, np.ndarray)}
-    scalars = {key: number_to_json(value) for key, value in fitted.items() if not isinstance(value, np.ndarray)}
-    return scalars, arrays
-
-
-def fitted_restore(transformer, scalars: dict, arrays: dict, prefix: str):
-    """Set back what :func:`fitted_split` took; returns the transformer."""
-
-    for key, value in scalars.items():
-        if not key.endswith("_") or not _ATTRIBUTE.fullmatch(key) or key.startswith("_"):
-            raise ValueError(f"the fitted attribute {key!r} is not a fitted attribute")
-        setattr(transformer, key, number_from_json(value))
-    for key, value in arrays.items():
-        if key.startswith(prefix):
-            setattr(transformer, key[len(prefix):], value)
-    return transformer

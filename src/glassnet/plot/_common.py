@@ -6,7 +6,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from ..persistence import atomic_path
+from .._atomic import atomic_path
 
 FORMATS = (".png", ".svg", ".pdf")
 

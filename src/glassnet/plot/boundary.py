@@ -17,10 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..glassbox.extrapolation import silenced
-from ..glassbox.access import training_range_of
-from ..engine.network import Network
 from ..engine.validation import check_X
+from ..protocol import adapt
 from ._common import save_figure
 
 __all__ = ["decision_boundary", "CLASS_COLOURS"]
@@ -29,21 +27,25 @@ CLASS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 _MARGIN = 0.1
 
 
-def _scores(model, grid: np.ndarray) -> np.ndarray:
-    """The model's outputs on the grid, shape (n_points, n_outputs).
+def _scores(adapter, grid: np.ndarray) -> np.ndarray:
+    """The model's outputs on the grid, shape (n_points, n_outputs): a
+    classifier's probabilities (a binary one's as one column, P(second
+    class)), otherwise its predictions.
 
-    A binary classifier's two probability columns become one, P(second class).
+    The grid reaches past the data on purpose (the rectangle shows where); it
+    goes straight to the network, so no extrapolation warning is spent on it.
     """
-    # the grid reaches past the data on purpose; the rectangle shows where. silenced:
-    # no warning, and the model keeps its one warning for the user's own predict
-    with silenced():
-        if hasattr(model, "predict_proba"):
-            scores = np.asarray(model.predict_proba(grid), dtype=np.float64)
-            return scores[:, 1:] if scores.shape[1] == 2 else scores
-        if isinstance(model, Network):
-            return model.predict(grid.astype(model.dtype))
-        scores = np.asarray(model.predict(grid), dtype=np.float64)
-    return scores.reshape(len(grid), -1)
+    names = adapter.feature_names
+    if names is not None and len(names) == grid.shape[1]:
+        # a model fitted on a DataFrame takes its columns by name
+        import pandas as pd
+
+        grid = pd.DataFrame(grid, columns=list(names))
+    outputs = adapter.outputs(grid)
+    if adapter.is_classifier:
+        scores = np.asarray(adapter.probabilities(outputs), dtype=np.float64)
+        return scores[:, 1:] if scores.shape[1] == 2 else scores
+    return np.asarray(adapter.decode(outputs), dtype=np.float64).reshape(outputs.shape[0], -1)
 
 
 def _class_indices(y, n_rows: int):
@@ -82,8 +84,10 @@ def decision_boundary(model, X, y, path=None, *, resolution: int = 200, feature_
     """Heat map of ``model``'s output over 2-feature data, with the points.
 
     ``X`` : array of shape (n_samples, 2); ``y`` : class labels (n_samples,)
-    or one-hot rows (n_samples, n_classes). ``model`` is a NeuralNetwork, an
-    estimator (its ``predict_proba`` is used when it has one) or a Network.
+    or one-hot rows (n_samples, n_classes). ``model`` is any glassnet model
+    taking two features (a NeuralNetwork, an estimator, a Pipeline ending in
+    one, a Network): a classifier's probabilities are drawn, otherwise its
+    output.
     Saves to ``path`` (.png, .svg or .pdf) when given; returns the Figure.
     """
     X = check_X(X, None, np.float64)
@@ -91,7 +95,8 @@ def decision_boundary(model, X, y, path=None, *, resolution: int = 200, feature_
         raise ValueError(f"decision_boundary needs data with exactly 2 features, got {X.shape[1]}")
     classes, labels = _class_indices(y, X.shape[0])
     xx, yy, grid = _grid(X, resolution)
-    scores = _scores(model, grid)
+    adapter = adapt(model, "plot.decision_boundary")
+    scores = _scores(adapter, grid)
     extent = (xx.min(), xx.max(), yy.min(), yy.max())
 
     figure = Figure(figsize=(6.4, 5.2))
@@ -127,7 +132,7 @@ def decision_boundary(model, X, y, path=None, *, resolution: int = 200, feature_
         handles.append(Line2D([], [], marker="o", ls="", markersize=7, markeredgecolor="#222222",
                               color=CLASS_COLOURS[index % len(CLASS_COLOURS)], label=f"class {name}"))
 
-    training_range = training_range_of(model)
+    training_range = adapter.raw_range
     if training_range is not None and len(training_range.low) == 2:
         low, high = training_range.low, training_range.high
         axes.add_patch(Rectangle(low, *(high - low), fill=False, ls="--", lw=1.2, ec="#444444", zorder=2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..protocol import adapt
 from ._common import save_figure
 
 __all__ = ["confusion_matrix"]
@@ -13,8 +14,9 @@ __all__ = ["confusion_matrix"]
 def confusion_matrix(model, X, y=None, path=None, *, normalize: str | None = None) -> Figure:
     """Counts of (true class, predicted class) pairs, drawn as a heat map.
 
-    ``model`` is a fitted classifier (an MLPClassifier or a model from
-    ``glassnet train``, whose own target column is used when ``y`` is None).
+    ``model`` is a fitted classifier (an MLPClassifier, a Pipeline ending in
+    one, or a model from ``glassnet train``, whose own target column is used
+    when ``y`` is None).
     ``normalize`` is passed to ``sklearn.metrics.confusion_matrix`` ("true",
     "pred", "all" or None for counts). Saves to ``path`` (.png, .svg or .pdf)
     when given; returns the Figure.
@@ -22,14 +24,15 @@ def confusion_matrix(model, X, y=None, path=None, *, normalize: str | None = Non
     from sklearn.metrics import ConfusionMatrixDisplay
     from sklearn.metrics import confusion_matrix as counts
 
-    classes = getattr(model, "classes_", None)
+    adapter = adapt(model, "plot.confusion_matrix")
+    classes = adapter.classes
     if classes is None:
-        raise ValueError(f"plot.confusion_matrix needs a fitted classifier, got {type(model).__name__}")
-    if y is None:
-        if not hasattr(model, "labels"):
-            raise ValueError("plot.confusion_matrix needs the true labels y for this model")
-        y = model.labels(X)
-    predicted = model.predict(X)
+        raise ValueError(f"plot.confusion_matrix needs a fitted classifier, got a {adapter.kind}")
+    rows = adapter.encode(X, y)
+    if rows.y is None:
+        raise ValueError("plot.confusion_matrix needs the true labels y for this model")
+    y = rows.y
+    predicted = adapter.decode(adapter.forward(rows))
     # labels the model never saw keep their own row (their column stays empty)
     labels = list(classes) + sorted(set(np.asarray(y).tolist()) - set(np.asarray(classes).tolist()))
     matrix = counts(np.asarray(y), predicted, labels=labels, normalize=normalize)

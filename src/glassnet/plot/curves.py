@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from ..glassbox.access import history_of
+from ..protocol import adapt
 from ._common import save_figure
 
 __all__ = ["error_development", "learning_curves"]
@@ -45,13 +45,14 @@ _NOT_METRICS = ("epoch", "loss", "val_loss", "learning_rate")
 def learning_curves(model, path=None) -> Figure:
     """Training loss per epoch, with the validation loss and the metrics.
 
-    ``model`` is a :class:`~glassnet.NeuralNetwork` or a fitted estimator.
+    ``model`` is a :class:`~glassnet.NeuralNetwork`, a fitted estimator, a
+    Pipeline ending in one or a table model (any glassnet model that trained).
     The left panel shows the training loss (and ``val_loss`` when validation
     data was used); the right panel, when there is one, each recorded metric
     (e.g. ``mae`` and ``val_mae``, or an estimator's ``val_accuracy``).
     Saves to ``path`` (.png, .svg or .pdf) when given; returns the Figure.
     """
-    history = history_of(model, "plot.learning_curves")
+    history = adapt(model, "plot.learning_curves").learner.history
     if not len(history):
         raise ValueError("there is nothing to plot: train the model for at least one epoch first")
     keys = history.keys()

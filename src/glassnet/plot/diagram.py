@@ -14,8 +14,7 @@ from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..glassbox.access import engine_of
-from ..glassbox.trace import check_sample
+from ..protocol import adapt
 from ._common import save_figure
 
 __all__ = ["network", "POSITIVE", "NEGATIVE"]
@@ -78,7 +77,8 @@ def _draw_nodes(figure, axes, xs, ys, values, size):
 
 
 def network(model, path=None, x=None, *, max_nodes: int = 16) -> Figure:
-    """Draw ``model`` (NeuralNetwork, fitted estimator or Network) as a graph.
+    """Draw ``model`` (any glassnet model: NeuralNetwork, fitted estimator, Network, a Pipeline ending in an
+    estimator, a table model) as a graph.
 
     Edges are blue for positive weights and red for negative ones; their
     width grows with ``|w|`` relative to the largest ``|w|`` in the network.
@@ -89,11 +89,13 @@ def network(model, path=None, x=None, *, max_nodes: int = 16) -> Figure:
     with them. Saves to ``path`` (.png, .svg or .pdf) when given; returns the
     Figure.
     """
-    net = engine_of(model, "plot.network")
+    adapter = adapt(model, "plot.network")
+    net = adapter.network
     sizes = net.layer_sizes
     values = None
     if x is not None:
-        X = check_sample(x, net.n_inputs, net.dtype)
+        # the sample as the model takes it, through its preprocessing
+        X = adapter.sample(x).X.astype(net.dtype, copy=False)
         values = [X[0]] + [A[0] for _, A in net.layer_values(X)]
     shown = [_shown_nodes(n, max_nodes) for n in sizes]
     ys = [_positions(s) for s in shown]

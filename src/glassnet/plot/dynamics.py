@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from ..engine.stats import FIGURES
 from ._common import save_figure
-from ..glassbox.access import history_of
+from ..protocol import adapt
 
 __all__ = ["training_dynamics"]
 
@@ -38,7 +38,7 @@ def training_dynamics(model, path=None) -> Figure:
     shaded. Saves to ``path`` (.png, .svg or .pdf) when given; returns the
     Figure.
     """
-    history = history_of(model, "plot.training_dynamics")
+    history = adapt(model, "plot.training_dynamics").learner.history
     if not len(history) or "layer_weight_norm" not in history:
         raise ValueError(
             "there are no per-layer figures to plot: train with record_stats=True "

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..glassbox.access import engine_of
-from ..engine.validation import check_X
+from ..protocol import adapt
 from ._common import save_figure
 
 __all__ = ["activations", "activation_health", "LayerHealth", "SATURATION"]
@@ -70,9 +69,10 @@ def _saturated(A: np.ndarray, ends) -> float:
 
 
 def activation_health(model, X) -> list[LayerHealth]:
-    """Each layer's activations for ``X`` (n_samples, n_inputs), with dead and saturated counts."""
-    net = engine_of(model, "plot.activations")
-    X = check_X(X, net.n_inputs, net.dtype)
+    """Each layer's activations for ``X`` (the rows ``model`` takes), with dead and saturated counts."""
+    adapter = adapt(model, "plot.activations")
+    net = adapter.network
+    X = adapter.encode(X).X.astype(net.dtype, copy=False)
     health = []
     for l, ((_, A), act) in enumerate(zip(net.layer_values(X), net.activations)):
         dead = _dead_units(A) if act.name == "relu" else None

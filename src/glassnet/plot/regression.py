@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..protocol import adapt
 from ._common import save_figure
 
 __all__ = ["predicted_vs_actual"]
@@ -15,19 +16,19 @@ def predicted_vs_actual(model, X, y=None, path=None) -> Figure:
     perfect predictions), and a histogram of the residuals (predicted minus
     actual).
 
-    ``model`` is a fitted regressor with one output (an MLPRegressor, or a
-    model from ``glassnet train``, whose own target column is used when
-    ``y`` is None). Saves to ``path`` (.png, .svg or .pdf) when given;
+    ``model`` is a fitted regressor with one output (an MLPRegressor, a
+    Pipeline or TransformedTargetRegressor around one, or a model from
+    ``glassnet train``, whose own target column is used when ``y`` is None). Saves to ``path`` (.png, .svg or .pdf) when given;
     returns the Figure.
     """
-    if getattr(model, "classes_", None) is not None:
+    adapter = adapt(model, "plot.predicted_vs_actual")
+    if adapter.classes is not None:
         raise ValueError("plot.predicted_vs_actual needs a regressor; for a classifier draw plot.confusion_matrix")
-    if y is None:
-        if not hasattr(model, "labels"):
-            raise ValueError("plot.predicted_vs_actual needs the true values y for this model")
-        y = model.labels(X)
-    actual = np.asarray(y, dtype=np.float64)
-    predicted = np.asarray(model.predict(X), dtype=np.float64)
+    rows = adapter.encode(X, y)
+    if rows.y is None:
+        raise ValueError("plot.predicted_vs_actual needs the true values y for this model")
+    actual = np.asarray(rows.y, dtype=np.float64)
+    predicted = np.asarray(adapter.decode(adapter.forward(rows)), dtype=np.float64)
     if actual.ndim != 1 or predicted.shape != actual.shape:
         raise ValueError(f"plot.predicted_vs_actual draws one output; got y of shape {actual.shape} and "
                          f"predictions of shape {predicted.shape}")

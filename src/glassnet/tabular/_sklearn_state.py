@@ -4,16 +4,21 @@ The scalers glassnet offers keep their fitted state in attributes ending in
 ``_`` (``mean_``, ``scale_``, ``data_min_`` ...). Those that are arrays go
 into the model file's arrays, the rest into its JSON; rebuilding makes the
 transformer from its name and sets the attributes back, without pickle
-(:func:`glassnet.persistence.sklearn_state.fitted_split` does the split for
-any fitted transformer).
+(:func:`fitted_split` does the split for any fitted transformer).
 """
 
 from __future__ import annotations
 
-from ..persistence.sklearn_state import fitted_restore, fitted_split
+import re
+
+import numpy as np
+
+from .._json import number_from_json, number_to_json
 from ..preprocessing import SCALERS, make_scaler
 
-__all__ = ["scaler_state", "scaler_from_state"]
+__all__ = ["scaler_state", "scaler_from_state", "fitted_split", "fitted_restore"]
+
+_ATTRIBUTE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def scaler_state(name: str, scaler, prefix: str) -> tuple[dict, dict]:
@@ -28,3 +33,26 @@ def scaler_from_state(state: dict, arrays: dict, prefix: str):
     if scaler is None:
         return None
     return fitted_restore(scaler, state["fitted"], arrays, prefix)
+
+
+def fitted_split(transformer, prefix: str) -> tuple[dict, dict]:
+    """A fitted transformer's public fitted attributes (ending in ``_``):
+    ``(JSON numbers, arrays named prefix + attribute)``."""
+
+    fitted = {key: value for key, value in vars(transformer).items() if key.endswith("_") and not key.startswith("_")}
+    arrays = {prefix + key: value for key, value in fitted.items() if isinstance(value, np.ndarray)}
+    scalars = {key: number_to_json(value) for key, value in fitted.items() if not isinstance(value, np.ndarray)}
+    return scalars, arrays
+
+
+def fitted_restore(transformer, scalars: dict, arrays: dict, prefix: str):
+    """Set back what :func:`fitted_split` took; returns the transformer."""
+
+    for key, value in scalars.items():
+        if not key.endswith("_") or not _ATTRIBUTE.fullmatch(key) or key.startswith("_"):
+            raise ValueError(f"the fitted attribute {key!r} is not a fitted attribute")
+        setattr(transformer, key, number_from_json(value))
+    for key, value in arrays.items():
+        if key.startswith(prefix):
+            setattr(transformer, key[len(prefix):], value)
+    return transformer

@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..glassbox.access import history_of
 from ..glassbox.extrapolation import silenced
 from ..engine.training_range import TrainingRange
-from ..persistence import embed_state, embedded_object
+from ..protocol import embed_state, embedded_object, register
+from ._protocol import TabularAdapter
 from ._sklearn_state import scaler_from_state, scaler_state
 from .columns import Columns
 from .encoding import Encoded, encode, parse_numbers
@@ -124,7 +124,7 @@ class TabularModel:
     @property
     def history(self):
         """The estimator's per-epoch History (for plot.learning_curves)."""
-        return history_of(self, "reading the history")
+        return TabularAdapter(self, "reading the history").history
 
     # --- model files ---------------------------------------------------------------------
     def _glassnet_state(self) -> tuple[dict, dict]:
@@ -183,3 +183,7 @@ class TabularModel:
                    scaler=scaler_from_state(state["scaler"], arrays, "scaler."), estimator=estimator,
                    training_range=training_range, settings=state["settings"], report=state["report"],
                    imputation=imputation, id_column=id_column)
+
+
+# the table model answers glassnet's model protocol, and model files name it "tabular"
+register(TabularModel, TabularAdapter, kind="tabular")

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..persistence import embed_state, embedded_object
+from ..engine.validation import check_X
+from ..protocol import ModelAdapter, Rows, embed_state, embedded_object, register
 
 __all__ = ["NetworkEstimator"]
 
@@ -137,3 +138,40 @@ class NetworkEstimator:
             raise ValueError(f"classes must be at least two sorted labels, got {classes!r}")
         return cls(embedded_object(state["model"], arrays, "model."), classes,
                    state["target_mean"], state["target_scale"])
+
+
+class NetworkEstimatorAdapter(ModelAdapter):
+    """The protocol's questions answered for the NeuralNetwork inside, with this table's target encoding."""
+
+    kind = "NetworkEstimator"
+
+    @property
+    def learner(self):
+        return self.model.learner
+
+    def encode(self, X, y=None) -> Rows:
+        X = check_X(X, self.model.n_features_in_, np.float64)
+        if y is None:
+            return Rows(X)
+        labels = np.asarray(y)
+        return Rows(X, self.model.targets(labels), y, labels if self.model.classes_ is not None else None)
+
+    def sample(self, x, y=None) -> Rows:
+        X = check_X(x, self.model.n_features_in_, np.float64)
+        return Rows(X, None if y is None else self.model.targets([y]), y)
+
+    def decode(self, outputs):
+        if self.model.classes_ is None:
+            return outputs[:, 0] * self.model.target_scale + self.model.target_mean
+        return self.model.classes_[np.argmax(self.probabilities(outputs), axis=1)]
+
+    @property
+    def classes(self):
+        return self.model.classes_
+
+    @property
+    def is_classifier(self) -> bool:
+        return self.model.classes_ is not None
+
+
+register(NetworkEstimator, NetworkEstimatorAdapter, kind="NetworkEstimator")

@@ -3,7 +3,7 @@ network does not learn, with the numbers behind each finding.
 
 Each check is a small function registered in :data:`CHECKS` (see
 :mod:`.registry`); they read one shared :class:`~.evidence.Evidence` (the
-model through :func:`~glassnet.glassbox.access.view_of`, the data as the
+model through its :class:`~glassnet.protocol.ModelAdapter`, the data as the
 network sees it) and return :class:`~.report.Finding` objects, gathered in a
 :class:`~.report.Diagnosis`:
 
@@ -25,7 +25,7 @@ extrapolation      rows outside the training range
 
 from __future__ import annotations
 
-from ..access import view_of
+from ...protocol import adapt
 # imported in the order their findings are listed within one severity
 from . import history, data, gradients, units  # noqa: F401  (register the checks)
 from .evidence import Evidence
@@ -40,7 +40,10 @@ def diagnose(model, X, y=None, *, checks=None) -> Diagnosis:
 
     Parameters
     ----------
-    model : NeuralNetwork, fitted MLPClassifier/MLPRegressor, Network, or a
+    model : any glassnet model (see :mod:`glassnet.protocol`): a
+        NeuralNetwork, a fitted MLPClassifier/MLPRegressor, a Network, a
+        fitted scikit-learn Pipeline or TransformedTargetRegressor ending in
+        an estimator (``X`` as the pipeline takes it, e.g. a DataFrame), or a
         model written by ``glassnet train`` (then ``X`` is a DataFrame of the
         table's cells; its target column, when present, gives ``y``).
     X : array of shape (n_samples, n_features)
@@ -57,11 +60,11 @@ def diagnose(model, X, y=None, *, checks=None) -> Diagnosis:
         Findings most serious first (``print`` it for a table, ``as_dict()``
         for plain data); ``ok`` when nothing was found.
     """
-    view = view_of(model, "diagnose")
-    X, Y, labels = view.prepare(X, y)
-    if X.shape[0] == 0:
+    adapter = adapt(model, "diagnose")
+    rows = adapter.encode(X, y)
+    if rows.X.shape[0] == 0:
         raise ValueError("X has no rows; diagnose needs at least one row to look at")
-    evidence = Evidence(view, X, Y, labels)
+    evidence = Evidence(adapter, rows.X, rows.Y, rows.labels)
     names = list(CHECKS) if checks is None else [CHECKS.canonical(name) for name in checks]
     findings, ran, skipped = [], [], {}
     for name in names:
@@ -71,7 +74,7 @@ def diagnose(model, X, y=None, *, checks=None) -> Diagnosis:
         except Skip as reason:
             skipped[name] = str(reason)
     findings.sort(key=lambda finding: SEVERITIES.index(finding.severity))
-    return Diagnosis(view.kind, findings, _summary(evidence), ran, skipped)
+    return Diagnosis(adapter.kind, findings, _summary(evidence), ran, skipped)
 
 
 def _summary(evidence) -> dict:

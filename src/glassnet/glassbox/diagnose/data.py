@@ -112,7 +112,7 @@ def class_imbalance(evidence) -> list:
     if ratio < IMBALANCE:
         return []
     rare = classes[np.argmin(counts)]
-    weighted = evidence.view.settings.get("class_weight") is not None
+    weighted = evidence.view.class_weight is not None
     severity = "low" if weighted else ("high" if ratio >= SEVERE_IMBALANCE else "medium")
     suggestion = ("class_weight already reweighs the classes; judge the model by balanced accuracy or f1 per class."
                   if weighted else

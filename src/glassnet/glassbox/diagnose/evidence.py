@@ -12,7 +12,7 @@ from functools import cached_property
 import numpy as np
 
 from ...engine.losses import reduce_per_sample
-from ..access import ModelView
+from ...protocol import ModelAdapter
 from .registry import Skip
 
 __all__ = ["Evidence"]
@@ -30,11 +30,11 @@ _OPEN_INTERVAL = {"logistic": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 
 
 
 class Evidence:
-    """The model seen through its :class:`ModelView`, and the data as the
+    """The model seen through its :class:`~glassnet.protocol.ModelAdapter` (``view``), and the data as the
     network sees it: ``X`` (n_samples, n_inputs), ``Y`` (n_samples,
     n_outputs) or None, ``labels`` (n_samples,) or None."""
 
-    def __init__(self, view: ModelView, X, Y, labels):
+    def __init__(self, view: ModelAdapter, X, Y, labels):
         self.view = view
         self.X, self.Y, self.labels = X, Y, labels
         self.network = view.network.copy(dtype="float64")

@@ -102,6 +102,6 @@ def update_ratios(evidence, gradient_ratios) -> list | None:
     scale = evidence.view.learning_rate
     if evidence.network.reduction == "sum":
         # the gradient on X sums its rows; a step sums over its own rows
-        rows = evidence.view.settings.get("rows_per_step") or evidence.X.shape[0]
+        rows = evidence.view.rows_per_step or evidence.X.shape[0]
         scale *= rows
     return [scale * ratio for ratio in gradient_ratios]

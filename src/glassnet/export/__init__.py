@@ -16,6 +16,7 @@ this package also registers glassnet's estimators with skl2onnx, so that
 - :mod:`.steps`: fitted scalers and imputers (a registry)
 - :mod:`.tabular`: a command-line model's raw columns to the network's inputs
 - :mod:`.models`: which graph each model kind becomes (a registry)
+- :mod:`.pipelines`: scikit-learn pipelines, through skl2onnx
 - :mod:`.sklearn_converters`: the skl2onnx registration
 
 Needs the ``onnx`` extra: ``pip install "glassnet[onnx]"``.
@@ -35,8 +36,8 @@ except ImportError as error:  # pragma: no cover - depends on the installation
     ) from None
 
 from .._atomic import atomic_write_bytes
-from ..kinds import kind_of
-from ._graph import Graph
+from ..persistence import kinds as _kinds  # noqa: F401  (every kind of model registered)
+from ..protocol import kind_of
 from .models import EXPORTERS
 from .sklearn_converters import register
 
@@ -51,27 +52,16 @@ def to_onnx(model: object, path: str | os.PathLike[str] | None = None) -> onnx.M
     Inputs and outputs (see :mod:`.models`): ``X`` to ``output`` for a
     NeuralNetwork or Network; ``X`` to ``label`` and ``probabilities`` for a
     classifier; ``X`` to ``variable`` for a regressor; one input per CSV
-    column for a command-line model file. The graph computes in float32 and
-    agrees with ``predict``/``predict_proba`` to float32 rounding.
+    column for a command-line model file; for a scikit-learn ``Pipeline``,
+    ``X`` when it was fitted on an array and one input per column (named as
+    the column, shape (n, 1), strings for the columns its encoders read as
+    text) when it was fitted on a DataFrame (see :mod:`.pipelines`). The
+    graph computes in float32 and agrees with ``predict``/``predict_proba`` to
+    float32 rounding.
 
     Raises ``ValueError`` for an estimator or pipeline that is not fitted,
     and for a model glassnet cannot export. The file is written atomically.
     """
-    from sklearn.pipeline import Pipeline
-
-    if isinstance(model, Pipeline):
-        proto = _pipeline(model)
-    else:
-        kind = _kind(model)
-        graph = Graph(f"glassnet_{kind}")
-        EXPORTERS.get(kind)(graph, model)
-        proto = graph.model(doc=f"glassnet {kind}: {model!r}"[:1000])
-    if path is not None:
-        atomic_write_bytes(path, proto.SerializeToString())
-    return proto
-
-
-def _kind(model) -> str:
     try:
         kind = kind_of(model)
     except ValueError:
@@ -81,32 +71,7 @@ def _kind(model) -> str:
             f"glassnet cannot export a {type(model).__name__} to ONNX; expected a NeuralNetwork, Network, "
             "MLPClassifier, MLPRegressor, a model file of 'glassnet train' or a scikit-learn Pipeline"
         )
-    return kind
-
-
-def _pipeline(pipeline):
-    from skl2onnx import to_onnx as skl2onnx_to_onnx
-    from skl2onnx.common.data_types import FloatTensorType
-    from sklearn.utils.validation import check_is_fitted
-
-    check_is_fitted(pipeline, msg="this %(name)s is not fitted yet: call fit before exporting to ONNX")
-    from ...estimators import MLPClassifier
-
-    if hasattr(pipeline, "feature_names_in_"):
-        # the graph's inputs would be the DataFrame's columns, whose types (numbers or text) the
-        # fitted pipeline does not record
-        raise ValueError(
-            "this Pipeline was fitted on a DataFrame; give its columns' types to skl2onnx: "
-            "skl2onnx.to_onnx(pipeline, initial_types=[(name, FloatTensorType([None, 1])), ...]) "
-            "(importing glassnet.persistence.export registers glassnet's converters)"
-        )
-    try:
-        return skl2onnx_to_onnx(
-            pipeline,
-            initial_types=[("X", FloatTensorType([None, pipeline.n_features_in_]))],
-            options={MLPClassifier: {"zipmap": False}},
-        )
-    except (RuntimeError, NotImplementedError, TypeError, KeyError) as error:
-        # skl2onnx's own errors (a step it has no converter for ...) as one clear message
-        raise ValueError(f"skl2onnx cannot convert this Pipeline: {type(error).__name__}: {error}") from None
-
+    proto = EXPORTERS.get(kind)(model)
+    if path is not None:
+        atomic_write_bytes(path, proto.SerializeToString())
+    return proto

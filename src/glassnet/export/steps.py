@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._registry import Registry
+from .._registry import Registry
 
 __all__ = ["STEP_WRITERS", "write_step"]
 

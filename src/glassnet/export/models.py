@@ -1,5 +1,5 @@
 """Which graph each kind of glassnet model becomes: a registry keyed by the
-model-file kind (see :mod:`glassnet.persistence.kinds`).
+model-file kind (see :mod:`glassnet.protocol`).
 
 An exporter takes a standalone :class:`~._graph.Graph` and the model,
 declares the graph's inputs and outputs and writes the nodes between.
@@ -13,6 +13,7 @@ MLPClassifier         ``X`` (n, n_features)      ``label`` (n,) or (n, n_labels)
                                                  ``probabilities`` (n, n_classes)
 MLPRegressor          ``X`` (n, n_features)      ``variable`` (n, n_outputs)
 tabular               one per CSV column (n, 1)  as its estimator
+Pipeline              ``X``, or one per column   as its last step (see :mod:`.pipelines`)
 ====================  =========================  ===================================
 """
 
@@ -20,19 +21,22 @@ from __future__ import annotations
 
 from onnx import TensorProto
 
-from ..._registry import Registry
-from ...glassbox.access import engine_of
+from .._registry import Registry
+from ..protocol import adapt
+from ._graph import Graph
 from .heads import classifier_outputs, is_multilabel, label_type
 from .network import write_network
+from .pipelines import export_pipeline
 from .tabular import write_tabular_inputs
 
 __all__ = ["EXPORTERS"]
 
+#: model-file kind -> function(model) -> onnx.ModelProto
 EXPORTERS: Registry = Registry("model kind with an ONNX export")
 
 
 def _network(graph, model) -> None:
-    network = engine_of(model, "exporting to ONNX")
+    network = adapt(model, "exporting to ONNX").network
     x = graph.add_input("X", TensorProto.FLOAT, [None, network.n_inputs])
     graph.node("Identity", [write_network(graph, network, x)], output="output")
     graph.add_output("output", TensorProto.FLOAT, [None, network.n_outputs])
@@ -53,7 +57,7 @@ def _estimator_head(graph, estimator, x: str) -> None:
 
 
 def _estimator(graph, estimator) -> None:
-    engine_of(estimator, "exporting to ONNX")  # NotFittedError (a ValueError) before fit
+    adapt(estimator, "exporting to ONNX").learner  # NotFittedError (a ValueError) before fit
     x = graph.add_input("X", TensorProto.FLOAT, [None, estimator.n_features_in_])
     _estimator_head(graph, estimator, x)
 
@@ -62,8 +66,18 @@ def _tabular(graph, model) -> None:
     _estimator_head(graph, model.estimator, write_tabular_inputs(graph, model))
 
 
-EXPORTERS.register("NeuralNetwork", _network)
-EXPORTERS.register("Network", _network)
-EXPORTERS.register("MLPClassifier", _estimator)
-EXPORTERS.register("MLPRegressor", _estimator)
-EXPORTERS.register("tabular", _tabular)
+def _standalone(kind: str, write):
+    """An exporter building glassnet's own graph with ``write(graph, model)``."""
+
+    def export(model):
+        graph = Graph(f"glassnet_{kind}")
+        write(graph, model)
+        return graph.model(doc=f"glassnet {kind}: {model!r}"[:1000])
+
+    return export
+
+
+for _kind, _write in (("NeuralNetwork", _network), ("Network", _network), ("MLPClassifier", _estimator),
+                      ("MLPRegressor", _estimator), ("tabular", _tabular)):
+    EXPORTERS.register(_kind, _standalone(_kind, _write))
+EXPORTERS.register("Pipeline", export_pipeline)

@@ -14,8 +14,8 @@ import math
 
 import numpy as np
 
-from ..._registry import Registry
-from ...engine.activations import LEAKY_SLOPE
+from .._registry import Registry
+from ..engine.activations import LEAKY_SLOPE
 
 __all__ = ["ONNX_ACTIVATIONS", "write_activation"]
 

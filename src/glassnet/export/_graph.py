@@ -87,7 +87,7 @@ class Graph:
         return result
 
     def model(self, doc: str = "") -> onnx.ModelProto:
-        from ... import __version__
+        from .. import __version__
 
         graph = helper.make_graph(self.nodes, self.name, self.inputs, self.outputs, self.initializers)
         opsets = [helper.make_opsetid("", OPSET)]

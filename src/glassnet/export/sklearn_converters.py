@@ -7,14 +7,14 @@ Each class gets a shape calculator (the types and shapes of its outputs)
 and a converter (its nodes), written through :class:`~._graph.Skl2onnxGraph`
 with the same code as :func:`glassnet.to_onnx`. The classifier takes
 skl2onnx's ``zipmap`` option like every classifier. Importing
-:mod:`glassnet.persistence.export` registers them.
+:mod:`glassnet.export` registers them.
 """
 
 from __future__ import annotations
 
 from onnx import TensorProto
 
-from ...estimators import MLPClassifier, MLPRegressor
+from ..estimators import MLPClassifier, MLPRegressor
 from ._graph import Skl2onnxGraph
 from .heads import classifier_outputs, is_multilabel, label_type
 from .network import write_network

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from .glassbox.extrapolation import explain_extrapolation as explain_extrapolation
     from .glassbox.diagnose import diagnose as diagnose
     from .glassbox.gradcheck import check_gradients as check_gradients
+    from .glassbox.trace import trace as trace
     from .datasets import load_tutorial as load_tutorial
     from .persistence import load as load
     from .persistence import save as save
@@ -37,6 +38,7 @@ _EXPORTS = {
     "Network": ".engine.network",
     "EvaluationResult": ".evaluation",
     "check_gradients": ".glassbox.gradcheck",
+    "trace": ".glassbox.trace",
     "diagnose": ".glassbox.diagnose",
     "EarlyStopping": ".engine.history",
     "History": ".engine.history",

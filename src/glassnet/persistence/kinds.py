@@ -21,7 +21,7 @@ registered class's ``_from_glassnet_state``; nothing in a file names code.
 
 from __future__ import annotations
 
-from sklearn.compose import ColumnTransformer
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 
 # the front doors register their kinds when imported
@@ -40,5 +40,5 @@ def register_kind(name: str, cls: type) -> type:
     return register(cls, kind=name)
 
 
-for _container in (Pipeline, ColumnTransformer):
+for _container in (Pipeline, ColumnTransformer, TransformedTargetRegressor):
     register(_container, kind=_container.__name__, state=(sklearn_state, sklearn_from_state))

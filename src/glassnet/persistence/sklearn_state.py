@@ -1,7 +1,8 @@
 """scikit-learn pipelines in model files, as JSON and ``.npy`` only.
 
-A fitted ``Pipeline`` or ``ColumnTransformer`` is written as the whole
-state (``vars``) of each of its objects, encoded value by value:
+A fitted ``Pipeline``, ``ColumnTransformer`` or ``TransformedTargetRegressor``
+is written as the whole state (``vars``) of each of its objects, encoded
+value by value:
 
 * numbers, strings, booleans and None as themselves (non-finite floats,
   NumPy scalars, tuples, dicts, slices and dtypes as small tagged objects);
@@ -11,9 +12,11 @@ state (``vars``) of each of its objects, encoded value by value:
   taken from :data:`STEP_CLASSES` alone; glassnet's estimators as their own
   model-file state (see :mod:`.kinds`).
 
-Anything else -- another class of step, a function, an object the encoder
-does not know -- is refused when saving, with a ``ValueError`` naming the
-step and its class. Loading builds objects of the listed classes only and
+A target or a column may pass through one of NumPy's functions listed in
+:data:`UFUNCS` (``log1p`` and ``expm1``, say), written by name and looked up
+in that table when loading. Anything else -- another class of step, any
+other function, an object the encoder does not know -- is refused when
+saving, with a ``ValueError`` naming the step and its class. Loading builds objects of the listed classes only and
 fills them with data: it never unpickles, imports or calls anything named
 in the file, so a hostile file is refused (or yields harmless data) like
 any other model file. Restoring the whole state makes predictions
@@ -28,7 +31,7 @@ from importlib import import_module
 
 import numpy as np
 
-from ..protocol import embed_state, embedded_object
+from ..protocol import embed_state, embedded_object, kind_class
 
 __all__ = ["STEP_CLASSES", "check_steps", "sklearn_state", "sklearn_from_state"]
 
@@ -43,13 +46,21 @@ STEP_CLASSES = {
     "OneHotEncoder": "sklearn.preprocessing",
     "OrdinalEncoder": "sklearn.preprocessing",
     "SimpleImputer": "sklearn.impute",
-    # what a fitted ColumnTransformer makes of "passthrough": the identity
-    # (only with func and inverse_func None, see _check_function_transformer)
+    # what a fitted ColumnTransformer makes of "passthrough" (the identity), or a
+    # TransformedTargetRegressor of its func/inverse_func: None or one of UFUNCS only
     "FunctionTransformer": "sklearn.preprocessing",
+    # a regressor whose target passes through a scaler or one of the named functions below
+    "TransformedTargetRegressor": "sklearn.compose",
 }
+# the functions a target or a column may pass through: NumPy's own, saved by name and
+# looked up in this table on loading (never imported or called by a name from the file)
+UFUNCS = {name: getattr(np, name) for name in ("log", "exp", "log1p", "expm1", "log2", "exp2", "log10", "sqrt",
+                                               "square", "arcsinh", "sinh")}
 # glassnet's own estimators travel as their own model-file state
 _GLASSNET = ("MLPClassifier", "MLPRegressor")
 _STRINGS = ("drop", "passthrough")
+# what a model file of this module's kinds holds at its top
+_CONTAINERS = ("Pipeline", "ColumnTransformer", "TransformedTargetRegressor")
 _ATTRIBUTE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_DEPTH = 64
 # the types a step's dtype parameter may name
@@ -63,7 +74,8 @@ def _class(name: str) -> type:
 
 
 def _supported() -> str:
-    names = [name for name in STEP_CLASSES if name != "FunctionTransformer"]
+    names = [name for name in STEP_CLASSES if name != "FunctionTransformer"] + ["FunctionTransformer of NumPy's "
+                                                                                 + "/".join(UFUNCS)]
     return ", ".join([*names, *_GLASSNET, *map(repr, _STRINGS)])
 
 
@@ -74,6 +86,10 @@ def check_steps(model, where: str = "") -> None:
     if name == "Pipeline" and type(model) is _class(name):
         for step_name, step in model.steps:
             _check_step(step, f"{where}step {step_name!r} of the Pipeline")
+    elif name == "TransformedTargetRegressor" and type(model) is _class(name):
+        _check_functions(model, where or "the TransformedTargetRegressor")
+        for part in ("regressor", "transformer", "regressor_", "transformer_"):
+            _check_step(getattr(model, part, None), f"{where}the {part} of the TransformedTargetRegressor")
     elif name == "ColumnTransformer" and type(model) is _class(name):
         for step_name, step, _ in [*model.transformers, *getattr(model, "transformers_", [])]:
             _check_step(step, f"{where}step {step_name!r} of the ColumnTransformer")
@@ -91,8 +107,8 @@ def _check_step(step, where: str) -> None:
         return
     if name in STEP_CLASSES and type(step) is _class(name):
         if name == "FunctionTransformer":
-            _check_function_transformer(step, where)
-        if name in ("Pipeline", "ColumnTransformer"):
+            _check_functions(step, where)
+        if name in ("Pipeline", "ColumnTransformer", "TransformedTargetRegressor"):
             check_steps(step, f"{where}: ")
         return
     raise ValueError(
@@ -101,10 +117,14 @@ def _check_step(step, where: str) -> None:
     )
 
 
-def _check_function_transformer(step, where: str) -> None:
-    if step.func is not None or step.inverse_func is not None:
-        raise ValueError(f"cannot save {where}: a FunctionTransformer calling a function is code, "
-                         "which a glassnet model file never holds")
+def _check_functions(step, where: str) -> None:
+    """A step's ``func`` and ``inverse_func`` must be None or one of :data:`UFUNCS`."""
+    for attribute in ("func", "inverse_func"):
+        function = getattr(step, attribute)
+        if function is not None and not any(function is known for known in UFUNCS.values()):
+            raise ValueError(f"cannot save {where}: its {attribute} calls {getattr(function, '__name__', function)!r}, "
+                             f"code a glassnet model file never holds; expected None or one of NumPy's "
+                             f"{', '.join(UFUNCS)}")
 
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -148,7 +168,13 @@ class _Writer:
         if isinstance(value, type) and value in _TYPES.values():
             # a dtype given as a type, e.g. OneHotEncoder(dtype=np.float64)
             return {"type": next(key for key, item in _TYPES.items() if item is value)}
+        for ufunc_name, ufunc in UFUNCS.items():
+            if value is ufunc:
+                return {"ufunc": ufunc_name}
         name = type(value).__name__
+        if name in _GLASSNET and type(value).__module__.startswith("glassnet.") and not hasattr(value, "learner_"):
+            # an unfitted estimator (the template a container clones): its settings only
+            return {"unfitted": name, "params": self.encode(value.get_params(deep=False), where)}
         if name in _GLASSNET and type(value).__module__.startswith("glassnet."):
             prefix = f"{self.prefix}g{self.embedded}."
             self.embedded += 1
@@ -156,8 +182,8 @@ class _Writer:
             self.arrays.update(arrays)
             return {"glassnet": entry, "prefix": prefix}
         if name in STEP_CLASSES and type(value) is _class(name):
-            if name == "FunctionTransformer":
-                _check_function_transformer(value, where)
+            if name in ("FunctionTransformer", "TransformedTargetRegressor"):
+                _check_functions(value, where)
             state = {}
             for key, item in vars(value).items():
                 state[key] = self.encode(item, f"{where}.{key}")
@@ -182,7 +208,8 @@ def _number(value):
 
 
 def sklearn_state(model, prefix: str = "sk.") -> tuple[dict, dict]:
-    """``(state, arrays)`` for a fitted Pipeline or ColumnTransformer (see the module docstring)."""
+    """``(state, arrays)`` for a fitted Pipeline, ColumnTransformer or
+    TransformedTargetRegressor (see the module docstring)."""
     from sklearn.utils.validation import check_is_fitted
 
     check_steps(model)
@@ -262,6 +289,20 @@ class _Reader:
             raise ValueError("a text array holds something other than text and numbers")
         return np.array(items, dtype=dtype).reshape(value["shape"])
 
+    def _ufunc(self, value, depth):
+        if value["ufunc"] not in UFUNCS:
+            raise ValueError(f"the function {value['ufunc']!r} is not one a model file may name; expected one of: "
+                             f"{', '.join(UFUNCS)}")
+        return UFUNCS[value["ufunc"]]
+
+    def _unfitted(self, value, depth):
+        if value["unfitted"] not in _GLASSNET:
+            raise ValueError(f"the file holds an unfitted {value['unfitted']!r}; expected one of {_GLASSNET}")
+        params = self.decode(value["params"], depth)
+        if not isinstance(params, dict):
+            raise ValueError(f"the settings of an unfitted {value['unfitted']} are malformed")
+        return kind_class(value["unfitted"])(**params)
+
     def _glassnet(self, value, depth):
         if value["glassnet"].get("kind") not in _GLASSNET:
             raise ValueError(f"the pipeline holds a glassnet {value['glassnet'].get('kind')!r}; expected one of {_GLASSNET}")
@@ -280,12 +321,13 @@ class _Reader:
             if not _ATTRIBUTE.fullmatch(key) or key.startswith("__"):
                 raise ValueError(f"the {name} in the file has an attribute named {key!r}, which no step has")
             step.__dict__[key] = self.decode(item, depth)
-        if name == "FunctionTransformer":
-            _check_function_transformer(step, "a FunctionTransformer in the file")
+        if name in ("FunctionTransformer", "TransformedTargetRegressor"):
+            _check_functions(step, f"a {name} in the file")
         return step
 
 
-_TAGS = ("scalar", "float", "tuple", "dict", "slice", "type", "dtype", "array", "text_array", "glassnet", "estimator")
+_TAGS = ("scalar", "float", "tuple", "dict", "slice", "type", "dtype", "array", "text_array", "glassnet", "estimator",
+         "ufunc", "unfitted")
 
 
 def _hashable(key):
@@ -293,9 +335,9 @@ def _hashable(key):
 
 
 def sklearn_from_state(state: dict, arrays: dict):
-    """The Pipeline or ColumnTransformer :func:`sklearn_state` described."""
+    """The container :func:`sklearn_state` described."""
     model = _Reader(arrays).decode(state["model"])
-    if type(model).__name__ not in ("Pipeline", "ColumnTransformer"):
-        raise ValueError(f"the file holds a {type(model).__name__}; expected a Pipeline or ColumnTransformer")
+    if type(model).__name__ not in _CONTAINERS:
+        raise ValueError(f"the file holds a {type(model).__name__}; expected one of: {', '.join(_CONTAINERS)}")
     check_steps(model)
     return model

@@ -44,10 +44,18 @@ def learning_rate(evidence) -> list:
     too large; a loss that does not move, or recorded updates far below
     the weights' size, means too small."""
     losses = _losses(evidence)
+    # the rate now, after any schedule lowered it, and the rate training started with
     rate = evidence.view.learning_rate
+    rates = evidence.history["learning_rate"] if "learning_rate" in evidence.history else []
+    first = float(rates[0]) if rates and rate else None
     numbers = {"learning_rate": rate, "first_loss": float(losses[0]), "lowest_loss": float(losses.min()),
                "final_loss": float(losses[-1]), "epochs": int(losses.size)}
-    lower = "Lower the learning rate" + (f" (it is {rate:g}; try {rate / 10:g})" if rate else "") + " and scale the inputs."
+    if first is not None and first != rate:
+        numbers["initial_learning_rate"] = first
+        lower = (f"Lower the learning rate: it started at {first:g} (the schedule has lowered it to {rate:g} "
+                 f"since); start at {first / 10:g}, and scale the inputs.")
+    else:
+        lower = "Lower the learning rate" + (f" (it is {rate:g}; try {rate / 10:g})" if rate else "") + " and scale the inputs."
     rose = f"the loss rose from {losses[0]:.4g} (lowest {losses.min():.4g}, epoch {int(losses.argmin()) + 1}) to " \
            f"{losses[-1]:.4g}: the steps overshoot"
     if losses[-1] > (1 + RISING) * losses[0]:

@@ -91,6 +91,22 @@ def test_the_split_refuses_what_cannot_split_with_scikit_learns_message():
         split_indices(4, 0.5, "seed")
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_early_stopping_holds_out_scikit_learns_rows_for_text_labels(seed):
+    # two classes are stratified by their labels, which hold out the rows scikit-learn's 0/1 targets do
+    import sklearn.neural_network as sk
+
+    X_c, y_c = make_classification(70 + 9 * seed, 5, weights=[0.8], random_state=seed)
+    labels = np.array(["zeta", "alpha"])[y_c]
+    settings = dict(hidden_layer_sizes=(5,), early_stopping=True, validation_fraction=0.3, max_iter=5,
+                    random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours, theirs = MLPClassifier(**settings).fit(X_c, labels), sk.MLPClassifier(**settings).fit(X_c, labels)
+    np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_, rtol=1e-12)
+    np.testing.assert_allclose(ours.coefs_[0], theirs.coefs_[0], rtol=0, atol=1e-12)
+
+
 def test_neural_network_validation_split_rounds_up_with_its_generator():
     # 0.25 of 10 rows is 2.5: three validation rows (scikit-learn's ceil), drawn from the network's generator
     X10, y10 = X[:10], y[:10]

@@ -36,8 +36,6 @@ mini-batch optimiser (L-BFGS restarts its curvature memory with each call).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .._json import number_from_json, number_to_json, records_from_json, records_to_json

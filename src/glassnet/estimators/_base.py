@@ -100,6 +100,10 @@ class BaseMLP(BaseEstimator):
         """Per-row weights from ``class_weight`` (None for the regressor)."""
         return None
 
+    def _stratify_labels(self, Y):
+        """What the early-stopping split is stratified by (None: not stratified)."""
+        return None
+
     def _sample_target(self, y) -> np.ndarray:
         """The target of one sample -> engine target row, shape (1, n_outputs)."""
         raise NotImplementedError

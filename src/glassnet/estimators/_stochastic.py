@@ -72,7 +72,7 @@ def _optimizer(estimator):
 
 def _split(estimator, X, Y, sample_weight, random_state):
     """scikit-learn's early-stopping split: stratified for one classifier output."""
-    stratify = Y if estimator._is_classifier_type and Y.shape[1] == 1 else None
+    stratify = estimator._stratify_labels(Y)
     X, Y, sample_weight, validation = estimator.learner_.validation_split(
         X, Y, estimator.validation_fraction, sample_weight=sample_weight, stratify=stratify, rng=random_state,
         name="validation_fraction",

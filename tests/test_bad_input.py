@@ -84,8 +84,9 @@ def test_bad_validation_options(nn):
         nn.train(X, y, 5, early_stopping=True)
     with pytest.raises(ValueError, match="validation_split must be between 0 and 1"):
         nn.train(X, y, 5, validation_split=1.5)
-    with pytest.raises(ValueError, match="leaves 0 validation row"):
-        nn.train(X, y, 5, validation_split=0.1)
+    # scikit-learn's rule: ceil(0.9 * 3) = 3 validation rows, none left to train on
+    with pytest.raises(ValueError, match=r"validation_split=0.9 of 3 row\(s\) holds out 3 and leaves 0 training rows"):
+        nn.train(X, y, 5, validation_split=0.9)
     assert nn.error_list == []
 
 

@@ -216,3 +216,17 @@ def test_trace_and_gradcheck_read_the_file_as_train_did(files):
     assert frame.loc[3, "bill_length_mm"] == "NA" and f"bill_length_mm={scaled:.4g}" in run.stdout
     check = run_glassnet("gradcheck", "m.glassnet", "penguins.csv", "--encoding", "latin-1", cwd=folder)
     assert check.returncode == 0 and "they agree" in check.stdout
+
+
+def test_too_few_rows_for_the_early_stopping_split_is_one_clear_error(tmp_path):
+    # half the rows are the test part, so the training part keeps one row of class "b": the
+    # estimator's stratified early-stopping split cannot hold it out and keep it
+    frame = pd.DataFrame({"x": np.arange(12.0), "label": ["a"] * 10 + ["b"] * 2})
+    frame.to_csv(tmp_path / "few.csv", index=False)
+    run = run_glassnet("train", "few.csv", "--target", "label", "--early-stopping", "--test-size", "0.5",
+                       "-o", "m.glassnet", cwd=tmp_path)
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: too few rows for the early-stopping validation split "
+                                                   "(--test-size 0.5 of the training part)")
+    assert "The least populated classes in y have only 1 member" in lines[0] and "are: ['b']" in lines[0]

@@ -12,7 +12,8 @@ from sklearn import metrics
 
 import glassnet
 from glassnet.tabular.columns import check_has_columns
-from glassnet.tabular.fitting import Options, _validation_split, fit_table
+from glassnet.engine.splitting import split_indices
+from glassnet.tabular.fitting import Options, fit_table
 from glassnet.tabular.notes import DataNote, ImbalanceWarning
 from glassnet.tabular.reading import read_table
 from glassnet.tabular.report import report
@@ -229,11 +230,21 @@ def test_unseen_labels_get_their_own_confusion_matrix_row_and_a_note(tmp_path):
     assert any("categories not seen in training" in note and "island: 'Atlantis' (1 row)" in note for note in notes)
 
 
-def test_the_early_stopping_split_is_stratified():
+def test_the_early_stopping_split_is_the_estimators_stratified_split(tmp_path):
+    # the engine's split, which the estimator's early stopping makes, keeps each class's share
     labels = np.array(["rare"] * 10 + ["common"] * 490)
-    X = np.arange(500.0)[:, None]
-    _, y_fit, validation = _validation_split(X, labels, Options(target="y", task="classify", test_size=0.2))
-    assert np.sum(validation["y_val"] == "rare") == 2 and np.sum(y_fit == "rare") == 8
+    train, held_out = split_indices(500, 0.2, np.random.RandomState(0), stratify=labels)
+    assert np.sum(labels[held_out] == "rare") == 2 and np.sum(labels[train] == "rare") == 8
+    # glassnet train hands the estimator --test-size of the training part to hold out
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=200).round(3), "b": rng.normal(size=200).round(3)})
+    frame["label"] = np.where(frame["a"] > 0, "yes", "no")
+    model, test, _ = _fit(written(tmp_path, frame, "two.csv"), target="label", early_stopping=True, epochs=3,
+                          test_size=0.25)
+    estimator, part = model.estimator, len(frame) - len(test)
+    assert estimator.early_stopping and estimator.validation_fraction == 0.25
+    assert estimator.t_ == estimator.n_iter_ * (part - int(np.ceil(0.25 * part))) > 0
+    assert len(estimator.validation_scores_) == estimator.n_iter_
 
 
 def test_a_class_the_model_never_recognises_is_a_warning_with_advice(tmp_path):

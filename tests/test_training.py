@@ -81,12 +81,16 @@ def test_sample_weight_two_equals_a_duplicated_row():
 
 
 def test_early_stopping_restores_the_best_weights():
+    from glassnet.engine.learner import Learner
+
     X, Y = regression(n=40)
     X_val, Y_val = X[:10] + 3.0, -Y[:10]  # a validation set that training makes worse
     net = make_net()
-    history = History()
     stopping = EarlyStopping("val_loss", patience=3, tol=0.0)
-    result = train(net, Adam(0.05), X, Y, epochs=200, validation=(X_val, Y_val), stopping=stopping, history=history)
+    learner = Learner(net, Adam(0.05), rng=np.random.default_rng(0), stopping=stopping)
+    # the loop stops on the plateau; the Learner, the one owner of the rule, puts the best weights back
+    result = learner.fit_epochs(X, Y, 200, validation=(X_val, Y_val))
+    history = learner.history
     assert result.stop_reason == "plateau" and result.epochs < 200
     best = int(np.argmin(history["val_loss"]))
     assert stopping.best_epoch == best + 1

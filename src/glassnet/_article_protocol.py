@@ -22,8 +22,3 @@ class NeuralNetworkAdapter(ModelAdapter):
         # the names of the columns trained on, when they came in a DataFrame
         training_range = self.model.learner.training_range
         return None if training_range is None else training_range.names
-
-    @property
-    def rows_per_step(self):
-        # a mini-batch, or every training row of a full-batch step
-        return self.model.batch_size or super().rows_per_step

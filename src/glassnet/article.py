@@ -23,7 +23,7 @@ import numpy as np
 from . import article_parameters
 from ._docstring import with_sections
 from ._typing import ArrayLike
-from .engine.history import EarlyStopping
+from .engine.bound import BoundData
 from .engine.learner import Learner
 from .engine.metrics import get_metric
 from .engine.network import Network
@@ -216,18 +216,14 @@ class NeuralNetwork:
             raise ValueError("backward takes one optimiser step, and optimizer='lbfgs' has none; "
                              "expected optimizer='sgd' or 'adam', or call train")
         X, Y = self._XY(X, y)
-        self.learner.remember_range(X)
         cached = o is not None and o is self._last_output and np.array_equal(self.network.cached_input, X)
-        if not cached:
-            self.network.forward(X)
-        self.network.backward(Y)
-        self.optimizer.step(self.network.params, self.network.grad)
+        self.learner.step(X, Y, forward_done=cached)
         self._last_output = None
 
     def train(
         self,
-        X: ArrayLike,
-        y: ArrayLike,
+        X: ArrayLike | BoundData,
+        y: ArrayLike | None = None,
         epochs: int = 200,
         *,
         validation_split: float | None = None,
@@ -241,16 +237,20 @@ class NeuralNetwork:
         """Train for ``epochs`` epochs, appending one ``metric`` value per epoch.
 
         X : array of shape (n_samples, n_inputs); y : (n_samples,) or
-        (n_samples, n_outputs).
+        (n_samples, n_outputs). Or ``X = learner.bind(X, y)`` and no ``y``:
+        data checked once, for many short calls (the playground trains a few
+        epochs at a time), with the same numbers.
 
-        ``validation_split`` holds out that fraction of the rows (drawn with
-        the network's generator); ``validation_data=(X_val, y_val)`` gives a
-        set. Either records ``val_loss`` and ``val_<metric>`` in
-        :attr:`history`. With ``early_stopping`` training stops once
-        ``val_loss`` has not improved by ``tol`` for more than ``patience``
-        epochs, and the best weights are put back.
+        ``validation_split`` holds out that fraction of the rows, rounded up
+        (scikit-learn's ``train_test_split`` rule, drawn with the network's
+        generator); ``validation_data=(X_val, y_val)`` gives a set. Either
+        records ``val_loss`` and ``val_<metric>`` in :attr:`history`. With
+        ``early_stopping`` training stops once ``val_loss`` has not improved
+        by ``tol`` for more than ``patience`` epochs, and the best weights are
+        put back.
 
-        With ``optimizer="lbfgs"`` each epoch is one L-BFGS iteration.
+        With ``optimizer="lbfgs"`` each epoch is one L-BFGS iteration, and
+        ``early_stopping`` stops it the same way.
 
         Training in pieces is training at once: ``train(X, y, 10)`` twice
         gives the weights, history and ``error_list`` of ``train(X, y, 20)``,
@@ -272,8 +272,15 @@ class NeuralNetwork:
         and history of the last completed epoch.
         """
         epochs = check_positive_int(epochs, "epochs")
-        names = _column_names(X)
-        X, Y = self._XY(X, y)
+        if isinstance(X, BoundData):
+            if y is not None:
+                raise ValueError("bound data carries its targets; expected y=None with learner.bind(X, y)")
+            data, Y = X, None
+        else:
+            names = _column_names(X)
+            if names is not None:  # a DataFrame: warnings and reports name its columns
+                self.learner.input_names = names
+            data, Y = self._XY(X, y)
         validation = None
         if validation_data is not None and validation_split is not None:
             raise ValueError("give validation_split or validation_data, not both")
@@ -282,21 +289,20 @@ class NeuralNetwork:
             X_val = self._X(X_val, "X_val")
             validation = (X_val, check_y(y_val, X_val.shape[0], self.output_size, self.dtype, "y_val"))
         elif validation_split is not None:
-            X, Y, validation = self._split(X, Y, validation_split)
-        self.learner.remember_range(X, names)
+            data, Y, _, validation = self.learner.validation_split(data, Y, validation_split)
         if early_stopping and validation is None:
             raise ValueError("early_stopping needs validation_split or validation_data")
+        if early_stopping:
+            self.learner.set_stopping("val_loss", patience=check_positive_int(patience, "patience", 0), tol=tol)
+        else:
+            self.learner.set_stopping(None)
         stats = DynamicsRecorder() if record_stats else None
         if self.solver == "lbfgs":
-            if early_stopping:
-                raise ValueError("early_stopping needs a step optimiser; expected optimizer='sgd' or 'adam' "
-                                 "(lbfgs keeps no stopping rule)")
-            result = self.learner.fit_lbfgs(X, Y, max_iter=epochs, validation=validation, metric=self.metric,
+            result = self.learner.fit_lbfgs(data, Y, max_iter=epochs, validation=validation, metric=self.metric,
                                             validation_metric=self.metric, limit=self.limit, callbacks=callbacks,
                                             stats=stats)
         else:
-            self._stopping_rule(early_stopping, patience, tol)
-            result = self.learner.fit_epochs(X, Y, epochs, batch_size=self.batch_size, shuffle=self.shuffle,
+            result = self.learner.fit_epochs(data, Y, epochs, batch_size=self.batch_size, shuffle=self.shuffle,
                                              validation=validation, metric=self.metric, limit=self.limit,
                                              callbacks=callbacks, stats=stats)
         self._last_output = None
@@ -306,30 +312,6 @@ class NeuralNetwork:
             warnings.warn(result.stalled, StalledTrainingWarning, stacklevel=2)
         result.raise_if_interrupted()
         return self
-
-    def _stopping_rule(self, early_stopping: bool, patience, tol) -> None:
-        """Keep the Learner's rule when this call asks for the same one, so that
-        its best figure and count carry over; otherwise start a new one."""
-        if not early_stopping:
-            self.learner.stopping = None
-            return
-        patience = check_positive_int(patience, "patience", 0)
-        rule = self.learner.stopping
-        if rule is None or (rule.patience, rule.tol) != (patience, tol):
-            self.learner.stopping = EarlyStopping("val_loss", patience=patience, tol=tol)
-
-    def _split(self, X, Y, fraction):
-        if not 0.0 < fraction < 1.0:
-            raise ValueError(f"validation_split must be between 0 and 1, got {fraction!r}")
-        n_val = int(round(fraction * X.shape[0]))
-        if n_val < 1 or n_val >= X.shape[0]:
-            raise ValueError(
-                f"validation_split={fraction} of {X.shape[0]} rows leaves {n_val} validation row(s); "
-                "expected at least one row on each side"
-            )
-        order = self.rng.permutation(X.shape[0])
-        val, fit = order[:n_val], order[n_val:]
-        return X[fit], Y[fit], (X[val], Y[val])
 
     def predict(self, x: ArrayLike) -> float | np.ndarray:
         """Output for one vector (a float when there is one output) or for rows.

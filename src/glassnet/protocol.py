@@ -203,15 +203,12 @@ class ModelAdapter:
     @property
     def learning_rate(self) -> float | None:
         """The step optimiser's current learning rate, after any schedule lowered it (None for L-BFGS)."""
-        optimizer = self.learner.optimizer
-        return None if optimizer is None else float(optimizer.learning_rate)
+        return self.learner.learning_rate
 
     @property
     def rows_per_step(self) -> int | None:
-        """Rows one step trains on (for a summed loss, the scale of a step)."""
-        learner = self.learner
-        epochs = len(learner.history)
-        return learner.samples_seen // epochs if epochs else None
+        """Rows one step of the last training call summed over (for a summed loss, the scale of a step)."""
+        return self.learner.rows_per_step
 
     @property
     def class_weight(self):

@@ -177,7 +177,7 @@ def _train_arguments(parser):
     model.add_argument("--test-size", type=fraction, default=0.2, metavar="FRACTION", help="share of rows held out for the report (default: 0.2)")
     model.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the split, weights and shuffling (default: 0)")
     model.add_argument("--early-stopping", action="store_true",
-                       help="hold out --test-size of the training part (stratified) and stop when its score "
+                       help="hold out --test-size of the training part (stratified for two classes) and stop when its score "
                             "stops improving")
     model.add_argument("--class-weight", choices=("balanced",), default=None,
                        help="weigh classes inversely to their frequency")

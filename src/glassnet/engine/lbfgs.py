@@ -8,9 +8,18 @@ metric and the validation figures when asked for, feeds the callbacks, and
 keeps the iterate so that Ctrl-C leaves the weights of the last completed
 iteration.
 
+The stopping rule is the Learner's one :class:`~glassnet.engine.history.EarlyStopping`,
+the same as for the mini-batch solvers: each iteration updates it, it ends
+the run on a plateau when its patience runs out (never, with
+``patience=math.inf``), and the Learner puts back the best weights after
+the call.
+
 L-BFGS keeps a memory of recent curvature pairs inside scipy, which a new
 call starts without: training in pieces does not follow the path of one run
 (the mini-batch solvers do).
+
+``scipy.optimize`` is imported when L-BFGS first runs: loading it takes
+longer than the rest of the engine, which the mini-batch solvers never need.
 """
 
 from __future__ import annotations
@@ -19,10 +28,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.optimize
 
 from .metrics import Metric
-from .history import EarlyStopping, History, best_weights_tracker
+from .history import EarlyStopping, History
 from .training import TrainingResult, validation_figures
 
 __all__ = ["LbfgsResult", "run_lbfgs", "STOPPED_BY_CALLBACK"]
@@ -45,7 +53,7 @@ class _Iterations:
     """The bookkeeping of one L-BFGS-B run, called back once per iteration."""
 
     def __init__(self, network, X, Y, sample_weight, validation, metric, validation_metric, limit,
-                 callbacks, history, tracker, stats):
+                 callbacks, history, stopping, stats):
         self.network = network
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.validation = validation
@@ -53,7 +61,8 @@ class _Iterations:
         self.callbacks = callbacks
         self.history = history
         self.recorded = len(history)
-        self.tracker = tracker
+        self.stopping = stopping
+        self.plateau = False
         self.stats = stats
         # the iterate of the last completed iteration, where Ctrl-C goes back to
         self.last_x = network.params.astype(np.float64)
@@ -83,8 +92,10 @@ class _Iterations:
         if self.validation is not None:
             record.update(validation_figures(self.network, self.validation, self.validation_metric, self.limit))
         self.history.append(record)
-        self.tracker.update(record, params)
-        if any([callback(record) for callback in self.callbacks]):
+        self.plateau = self.stopping is not None and self.stopping.update(record, params)
+        # every recorded iteration reaches the callbacks, the last one too
+        stop_requested = any([callback(record) for callback in self.callbacks])
+        if self.plateau or stop_requested:
             raise StopIteration
 
 
@@ -103,7 +114,7 @@ def run_lbfgs(
     limit: float = 0.5,
     callbacks=(),
     history: History | None = None,
-    restore_best: bool = False,
+    stopping: EarlyStopping | None = None,
     stats=None,
 ) -> LbfgsResult:
     """Minimise the network's loss on ``(X, Y)`` with L-BFGS-B, in place.
@@ -111,17 +122,17 @@ def run_lbfgs(
     X : array or sparse matrix of shape (n_samples, n_inputs)
     Y : array of shape (n_samples, n_outputs)
     max_iter, max_fun, tol : scipy's ``maxiter``, ``maxfun`` and ``gtol``.
-    restore_best : put back the weights of the best iteration (by the
-        validation metric when there is validation data, else the loss).
+    stopping : the stopping rule, updated with every iteration's record; it
+        ends the run when its patience runs out. Putting back its best
+        weights is the caller's (the Learner's) last step.
     stats : a :class:`~glassnet.engine.stats.DynamicsRecorder` whose
         ``observe`` adds per-layer figures to each iteration's record.
     """
+    import scipy.optimize
+
     history = history if history is not None else History()
-    monitor = f"val_{validation_metric.name}" if validation is not None and validation_metric is not None else "loss"
-    # L-BFGS never stops on a plateau, so the rule only tracks the best weights
-    tracker: EarlyStopping = best_weights_tracker(monitor, restore_best)
     run = _Iterations(network, X, Y, sample_weight, validation, metric, validation_metric, limit,
-                      list(callbacks), history, tracker, stats)
+                      list(callbacks), history, stopping, stats)
     params = network.params
     outcome = LbfgsResult(epochs=0, samples_seen=0)
     try:
@@ -155,8 +166,13 @@ def run_lbfgs(
                 f"training diverged: L-BFGS reached non-finite values; the weights of iteration "
                 f"{run.count}, the last finite one, were kept. Scale the inputs and targets."
             )
+        elif result.status == STOPPED_BY_CALLBACK and run.plateau:
+            outcome.stop_reason = "plateau"
+            outcome.message = (
+                f"{stopping.monitor} did not improve by more than tol={stopping.tol} "
+                f"for {stopping.patience + 1} consecutive iterations"
+            )
         elif result.status == STOPPED_BY_CALLBACK:
             outcome.stop_reason = "callback"
-    tracker.restore(params)
     outcome.epochs = run.count
     return outcome

@@ -8,8 +8,9 @@ callbacks, divergence and Ctrl-C.
 Guarantees, whatever ends the run:
 
 * the history holds one record per completed epoch, and the weights are those
-  at the end of the last recorded epoch (or the best ones, with
-  ``restore_best``);
+  at the end of the last recorded epoch (the
+  :class:`~glassnet.engine.learner.Learner` then puts back the best ones
+  when its stopping rule keeps them);
 * a non-finite loss or weight stops training at once and the weights go back
   to the end of the last finite epoch: no NaN is ever left behind;
 * Ctrl-C (KeyboardInterrupt) is caught, the same consistency is restored, and
@@ -81,9 +82,12 @@ class Snapshots:
         self.epochs = 0
 
     @classmethod
-    def carried(cls, snapshots: "Snapshots | None", params: np.ndarray, X, Y) -> "Snapshots":
-        """``snapshots`` when they continue into this call, else a fresh set."""
-        data = _fingerprint(X, Y)
+    def carried(cls, snapshots: "Snapshots | None", params: np.ndarray, X, Y,
+                fingerprint: bytes | None = None) -> "Snapshots":
+        """``snapshots`` when they continue into this call, else a fresh set.
+        ``fingerprint`` is the data's :func:`_fingerprint` when already taken
+        (bound data, see :meth:`Learner.bind <glassnet.engine.learner.Learner.bind>`)."""
+        data = fingerprint if fingerprint is not None else _fingerprint(X, Y)
         if (snapshots is not None and snapshots.data == data and snapshots.last.shape == params.shape
                 and snapshots.last.dtype == params.dtype and np.array_equal(snapshots.last, params)):
             return snapshots
@@ -180,6 +184,7 @@ def train(
     samples_seen: int = 0,
     snapshots: Snapshots | None = None,
     stats=None,
+    fingerprint: bytes | None = None,
 ) -> TrainingResult:
     """Train ``network`` in place for up to ``epochs`` epochs.
 
@@ -195,9 +200,13 @@ def train(
         article does).
     validation_metric : figure recorded on the validation rows (default:
         ``metric``).
-    stopping : an :class:`EarlyStopping` rule; on a plateau the optimiser's
-        schedule decides between stopping and lowering the learning rate. A
-        rule used before carries its best figure and count into this call.
+    stopping : an :class:`EarlyStopping` rule, updated after every epoch; on
+        a plateau the optimiser's schedule decides between stopping and
+        lowering the learning rate. A rule used before carries its best
+        figure and count into this call. It only keeps the best weights:
+        putting them back is the caller's (:meth:`Learner.fit_epochs
+        <glassnet.engine.learner.Learner.fit_epochs>` does it once, at the
+        end of the call).
     callbacks : called with each epoch's record; a truthy return stops training.
     history : records are appended here (a new History by default).
     samples_seen : samples trained on before this call (for ``invscaling``).
@@ -207,6 +216,8 @@ def train(
     stats : a :class:`~glassnet.engine.stats.DynamicsRecorder` (or anything with
         its ``epoch_start(network)``, ``after_step(network)`` and
         ``epoch_end(record)``), which adds per-layer figures to each record.
+    fingerprint : the data's fingerprint when the caller already took it
+        (bound data); otherwise it is taken here, once per call.
     """
     metric = get_metric(metric) if metric is not None else None
     loop = _Loop(
@@ -226,15 +237,13 @@ def train(
         callbacks=list(callbacks),
         history=history if history is not None else History(),
         result=TrainingResult(epochs=0, samples_seen=samples_seen),
-        snapshots=Snapshots.carried(snapshots, network.params, X, Y),
+        snapshots=Snapshots.carried(snapshots, network.params, X, Y, fingerprint),
         stats=stats,
     )
     # overflow in a diverging run is detected by the loop (a non-finite loss
     # or weight) and reported once, clearly, instead of as NumPy warnings
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         loop.run(epochs)
-    if stopping is not None:
-        stopping.restore(network.params)
     loop.result.snapshots = loop.snapshots
     return loop.result
 

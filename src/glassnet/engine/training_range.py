@@ -118,6 +118,15 @@ class TrainingRange:
         low, high = _column_extremes(X)
         return TrainingRange(np.minimum(self.low, low), np.maximum(self.high, high), self.names)
 
+    def union(self, other: "TrainingRange") -> "TrainingRange":
+        """The union of two ranges of the same features: two vector min/max,
+        no pass over any data."""
+        if other.low.shape != self.low.shape:
+            raise ValueError(f"the ranges cover {self.low.shape[0]} and {other.low.shape[0]} features; "
+                             "expected the same features")
+        return TrainingRange(np.minimum(self.low, other.low), np.maximum(self.high, other.high),
+                             self.names if self.names is not None else other.names)
+
     def name(self, feature: int) -> str:
         return self.names[feature] if self.names is not None else f"x[:, {feature}]"
 

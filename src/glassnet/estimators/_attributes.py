@@ -13,8 +13,8 @@ __all__ = ["ATTRIBUTES", "attribute_entries"]
 ATTRIBUTES = (
     ("classes_", "ndarray or list of ndarray of shape (n_classes,)", "Class labels, in the order of "
      "predict_proba's columns.", "classifier"),
-    ("loss_", "float", "The loss at the end of training (glassnet: the function trained on; see the "
-     "regressor's note on several outputs).", None),
+    ("loss_", "float", "The loss of the last recorded epoch (lbfgs: iteration), read from the history "
+     "(glassnet: the function trained on; see the regressor's note on several outputs).", None),
     ("best_loss_", "float or None", "Lowest training loss; None with early_stopping, as in scikit-learn.", None),
     ("loss_curve_", "list of float", "Training loss per epoch (lbfgs: per iteration), across warm starts.", None),
     ("validation_scores_", "list of float or None", "Validation score (accuracy, R²) per epoch when "
@@ -28,7 +28,8 @@ ATTRIBUTES = (
     ("n_features_in_", "int", "Number of features seen during fit.", None),
     ("feature_names_in_", "ndarray of shape (n_features_in_,)", "Column names seen during fit, when X "
      "had string column names.", None),
-    ("n_iter_", "int", "Epochs (lbfgs: iterations) run.", None),
+    ("n_iter_", "int", "Epochs (lbfgs: iterations) run by the last fit or partial_fit call, as "
+     "scikit-learn counts them; read from the history.", None),
     ("n_layers_", "int", "Layers, input and output included.", None),
     ("n_outputs_", "int", "Output units.", None),
     ("out_activation_", "str", "The output activation: 'logistic', 'softmax', 'identity' or 'exp'.", None),

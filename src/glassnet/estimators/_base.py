@@ -3,8 +3,9 @@ translated onto glassnet's engine.
 
 The fitted estimator keeps one :class:`~glassnet.engine.learner.Learner` in
 ``learner_``: the network (``network_``), the optimiser and its state, the
-history (``loss_curve_`` and the validation curves), the stopping rule, the
-training range (``training_range_``) and the samples seen (``t_``).
+history (``loss_curve_``, the validation curves, and ``n_iter_`` and
+``loss_``, read from it), the stopping rule, the training range
+(``training_range_``) and the samples seen (``t_``).
 ``coefs_`` and ``intercepts_`` are views into the network's flat parameter
 vector, so the engine, scikit-learn's attribute names and glassnet's tools
 (``check_gradients``, ``trace``, model files) all see the same numbers.
@@ -97,6 +98,10 @@ class BaseMLP(BaseEstimator):
 
     def _class_sample_weight(self, y):
         """Per-row weights from ``class_weight`` (None for the regressor)."""
+        return None
+
+    def _stratify_labels(self, Y):
+        """What the early-stopping split is stratified by (None: not stratified)."""
         return None
 
     def _sample_target(self, y) -> np.ndarray:
@@ -206,11 +211,9 @@ class BaseMLP(BaseEstimator):
             dtype=X.dtype,
             rng=random_state,
         )
-        # the solver sets the optimiser; the training range comes from the
-        # rows it trains on, after any early-stopping split
+        # the solver sets the optimiser and the stopping rule; the training
+        # range comes from the rows it trains on, after any early-stopping split
         self.learner_ = Learner(network)
-        self.n_iter_ = 0
-        self.loss_ = None
 
     def _hidden_layer_sizes(self) -> list[int]:
         sizes = self.hidden_layer_sizes
@@ -297,6 +300,17 @@ class BaseMLP(BaseEstimator):
     def network_(self) -> Network:
         """The engine's :class:`~glassnet.engine.network.Network` being trained."""
         return self.learner_.network
+
+    @property
+    def n_iter_(self) -> int:
+        """Epochs (lbfgs: iterations) run by the last ``fit`` or ``partial_fit``
+        call, as scikit-learn counts them: the history records of that call."""
+        return self.learner_.last_call_epochs
+
+    @property
+    def loss_(self) -> float | None:
+        """The training loss of the last recorded epoch or iteration (None before any)."""
+        return self.learner_.last_loss
 
     @property
     def t_(self) -> int:

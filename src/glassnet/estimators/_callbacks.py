@@ -7,7 +7,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from ..progress import ProgressBar
-from ..engine.history import EarlyStopping
 
 __all__ = ["epoch_callbacks"]
 
@@ -35,14 +34,9 @@ def _user_callback(estimator, callback):
 
 
 @contextmanager
-def epoch_callbacks(estimator, total_epochs: int, tracker: EarlyStopping | None = None):
-    """Yield the list of callbacks ``record -> stop?`` for one training run;
-    ``tracker`` (first, so it sees the weights before any user code) is
-    updated with every epoch."""
+def epoch_callbacks(estimator, total_epochs: int):
+    """Yield the list of callbacks ``record -> stop?`` for one training run."""
     callbacks = []
-    if tracker is not None:
-        params = estimator.network_.params
-        callbacks.append(lambda record: tracker.update(record, params))
     if estimator.verbose:
         callbacks.append(_verbose_printer(estimator))
     bar = ProgressBar(total_epochs, description=type(estimator).__name__) if estimator.progress else None

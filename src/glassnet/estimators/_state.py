@@ -15,7 +15,10 @@ estimator whose predictions are bit-identical:
 * ``meta["params"]``: the constructor arguments (``callbacks`` are code and
   are not written: saving warns and the loaded estimator has
   ``callbacks=None``; a RandomState ``random_state`` comes back as None);
-* ``meta["fitted"]``: the other fitted attributes;
+* ``meta["fitted"]``: the other fitted attributes (``n_iter_`` and
+  ``loss_`` are read from the Learner's history; files that stored them
+  still load, and their ``n_iter_`` says where the last call's records
+  start);
 * classifiers: ``meta["labels"]`` with string class labels, or
   ``arrays["classes"]`` with numeric ones, in their original dtype.
 
@@ -44,7 +47,7 @@ __all__ = [
 FORMAT = "glassnet.estimator"
 # 2: the training state is the Learner's (see glassnet.engine.learner); 1 still loads
 VERSION = 2
-_FITTED = ("n_features_in_", "n_outputs_", "n_layers_", "out_activation_", "n_iter_", "loss_")
+_FITTED = ("n_features_in_", "n_outputs_", "n_layers_", "out_activation_")
 
 
 def _to_json(value):
@@ -116,11 +119,15 @@ def estimator_from_state(cls, meta: dict, arrays: dict):
     if isinstance(params.get("callbacks"), list) and not any(params["callbacks"]):
         params["callbacks"] = None  # written as [None] before callbacks were dropped on save
     estimator = cls(**params)
-    estimator.learner_ = _READERS[meta["version"]](meta, arrays)
+    estimator.learner_ = learner = _READERS[meta["version"]](meta, arrays)
     fitted = meta["fitted"]
     for name in _FITTED:
         if name in fitted:
             setattr(estimator, name, fitted[name])
+    if "last_call_start" not in meta.get("learner", {}) and isinstance(fitted.get("n_iter_"), int):
+        # a file from when n_iter_ was stored beside the history: it counted
+        # the last call's records, the last ones of the history
+        learner.last_call_start = max(len(learner.history) - fitted["n_iter_"], 0)
     if fitted["feature_names_in_"] is not None:
         estimator.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     return estimator

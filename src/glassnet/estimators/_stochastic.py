@@ -5,13 +5,19 @@ call of :meth:`glassnet.engine.learner.Learner.fit_epochs` with
 
 * an :class:`~glassnet.engine.optimizers.SGD` or :class:`~glassnet.engine.optimizers.Adam`
   whose update rules are scikit-learn's, kept between ``partial_fit`` calls;
-* an :class:`~glassnet.engine.training.EarlyStopping` rule with scikit-learn's
+* the Learner's one stopping rule (:meth:`Learner.set_stopping
+  <glassnet.engine.learner.Learner.set_stopping>`) with scikit-learn's
   ``n_iter_no_change``/``tol`` test on the training loss, or on the
-  validation score with ``early_stopping``. The Learner keeps it, so like
-  scikit-learn's counter it carries over between ``warm_start`` fits and
-  ``partial_fit`` calls;
-* the validation split made by ``sklearn.model_selection.train_test_split``
-  with the same RandomState and stratification as scikit-learn.
+  validation score with ``early_stopping``, keeping the weights of the best
+  validation score (or training loss) to put back. The Learner keeps it, so
+  like scikit-learn's counter it carries over between ``warm_start`` fits
+  and ``partial_fit`` calls;
+* the Learner's validation split, which holds out the rows
+  ``sklearn.model_selection.train_test_split`` would with the same
+  RandomState and stratification.
+
+``n_iter_`` and ``loss_`` are read from the Learner's history (see
+:class:`~glassnet.estimators._base.BaseMLP`).
 """
 
 from __future__ import annotations
@@ -20,10 +26,9 @@ import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 
 from ..engine.optimizers import SGD, Adam
-from ..engine.history import EarlyStopping, best_weights_tracker
+from ..engine.splitting import SplitError
 from ..engine.stats import DynamicsRecorder
 from ._callbacks import epoch_callbacks
 
@@ -67,29 +72,16 @@ def _optimizer(estimator):
 
 def _split(estimator, X, Y, sample_weight, random_state):
     """scikit-learn's early-stopping split: stratified for one classifier output."""
-    stratify = Y if estimator._is_classifier_type and Y.shape[1] == 1 else None
-    arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
-    parts = train_test_split(
-        *arrays, random_state=random_state, test_size=estimator.validation_fraction, stratify=stratify
+    stratify = estimator._stratify_labels(Y)
+    X, Y, sample_weight, validation = estimator.learner_.validation_split(
+        X, Y, estimator.validation_fraction, sample_weight=sample_weight, stratify=stratify, rng=random_state,
+        name="validation_fraction",
     )
-    X_train, X_val, Y_train, Y_val = parts[:4]
-    sw_train, sw_val = (parts[4], parts[5]) if sample_weight is not None else (None, None)
-    if X_val.shape[0] < 2:
-        raise ValueError(
+    if validation[0].shape[0] < 2:
+        raise SplitError(
             "The validation set is too small. Increase 'validation_fraction' or the size of your dataset."
         )
-    return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
-
-
-def _stopping(learner, estimator, monitor, restore):
-    """The Learner's rule, kept while it watches the same figure."""
-    stopping = learner.stopping
-    if stopping is None or stopping.monitor != monitor:
-        stopping = learner.stopping = EarlyStopping(monitor=monitor)
-    stopping.patience = estimator.n_iter_no_change
-    stopping.tol = estimator.tol
-    stopping.restore_best = restore
-    return stopping
+    return X, Y, sample_weight, validation
 
 
 def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, random_state):
@@ -101,7 +93,6 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
         learner.optimizer = _optimizer(estimator)
     if estimator.early_stopping and validation is None:
         X, Y, sample_weight, validation = _split(estimator, X, Y, sample_weight, random_state)
-    learner.remember_range(X)
     n_samples = X.shape[0]
     if estimator.batch_size == "auto":
         batch_size = min(200, n_samples)
@@ -112,14 +103,13 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
     metric = estimator._score_metric()
     # the tol rule watches scikit-learn's figure; the best weights are those
     # of the best validation score whenever there is validation data
-    monitor = f"val_{metric}" if estimator.early_stopping else "loss"
-    best_by = f"val_{metric}" if validation is not None else "loss"
     restore = estimator.early_stopping if estimator.restore_best_weights is None else estimator.restore_best_weights
-    restore = restore and not incremental
-    tracker = best_weights_tracker(best_by, True) if restore and best_by != monitor else None
-    _stopping(learner, estimator, monitor, restore and tracker is None)
+    learner.set_stopping(f"val_{metric}" if estimator.early_stopping else "loss",
+                         patience=estimator.n_iter_no_change, tol=estimator.tol,
+                         restore_best=bool(restore) and not incremental,
+                         restore_by=f"val_{metric}" if validation is not None else "loss")
     total = estimator.max_iter if not incremental else 1
-    with epoch_callbacks(estimator, total, tracker) as callbacks:
+    with epoch_callbacks(estimator, total) as callbacks:
         result = learner.fit_epochs(
             X,
             Y,
@@ -133,11 +123,6 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
             callbacks=callbacks,
             stats=DynamicsRecorder() if estimator.record_stats else None,
         )
-    if tracker is not None:
-        tracker.restore(learner.network.params)
-    estimator.n_iter_ = result.epochs
-    if result.epochs:
-        estimator.loss_ = learner.history.records[-1]["loss"]
     estimator._report(result)
     if result.stop_reason == "completed" and result.epochs == estimator.max_iter and not incremental:
         warnings.warn(

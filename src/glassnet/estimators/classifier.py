@@ -139,6 +139,14 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             return None
         return compute_sample_weight(self.class_weight, y)
 
+    def _stratify_labels(self, Y):
+        # scikit-learn stratifies a single-output classifier by its 0/1
+        # targets; for two classes the labels hold out the same rows (they
+        # sort as their targets do) and an error names the class
+        if Y.shape[1] != 1:
+            return None
+        return self.classes_[Y[:, 0]] if self._label_binarizer.y_type_ == "binary" else Y
+
     def _output_and_loss(self, Y):
         if self._label_binarizer.y_type_ == "multiclass":
             return "softmax", "categorical_crossentropy"

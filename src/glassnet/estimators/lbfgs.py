@@ -6,6 +6,13 @@ scikit-learn's options carry over: ``maxiter=max_iter``, ``maxfun=max_fun``,
 given, the validation loss and score (``validation_loss_curve_``,
 ``validation_scores_``), and feeds ``callbacks``/``progress``.
 
+The Learner's one stopping rule never stops L-BFGS here (infinite patience:
+scikit-learn's lbfgs has no plateau rule); with ``restore_best_weights`` it
+keeps the weights of the best iteration, by the validation score when there
+is validation data, else by the loss, and puts them back. ``n_iter_`` and
+``loss_`` are the iterations recorded by the call and the last one's loss,
+which are scipy's ``nit`` and ``fun``.
+
 One deliberate difference: for a multi-output squared-error regressor
 scikit-learn hands L-BFGS a loss averaged over the outputs but a gradient
 that is not, so the two do not belong together. glassnet hands it the
@@ -15,6 +22,7 @@ engine's loss, whose gradient is exactly the one returned (see
 
 from __future__ import annotations
 
+import math
 import warnings
 
 from sklearn.exceptions import ConvergenceWarning
@@ -35,30 +43,22 @@ def _convergence_message(result, n_iter, max_iter):
 
 def fit_lbfgs(estimator, X, Y, sample_weight, validation, incremental, random_state):
     learner = estimator.learner_
-    learner.remember_range(X)
     metric = estimator._score_metric() if validation is not None else None
+    learner.set_stopping("loss", patience=math.inf, tol=estimator.tol,
+                         restore_best=bool(estimator.restore_best_weights),
+                         restore_by=f"val_{metric}" if validation is not None else "loss")
     with epoch_callbacks(estimator, estimator.max_iter) as callbacks:
         result = learner.fit_lbfgs(
             X, Y, max_iter=estimator.max_iter, max_fun=estimator.max_fun, tol=estimator.tol,
             sample_weight=sample_weight, validation=validation, validation_metric=metric,
-            callbacks=callbacks, restore_best=bool(estimator.restore_best_weights),
-            stats=DynamicsRecorder() if estimator.record_stats else None,
+            callbacks=callbacks, stats=DynamicsRecorder() if estimator.record_stats else None,
         )
-    if result.stop_reason == "interrupted":
-        estimator.n_iter_ = result.epochs
-        if result.epochs:
-            estimator.loss_ = result.final_loss
-    else:
-        estimator.n_iter_ = result.iterations
-        estimator.loss_ = result.final_loss
-        if result.stop_reason == "diverged":
-            result.message += " Or train with solver='adam' and a lower learning_rate_init."
-            # the loss of the weights kept, not the non-finite one scipy reached
-            estimator.loss_ = learner.history.records[-1]["loss"] if result.epochs else None
-        elif result.status not in (0, STOPPED_BY_CALLBACK):
-            warnings.warn(
-                _convergence_message(result, estimator.n_iter_, estimator.max_iter),
-                ConvergenceWarning,
-                stacklevel=4,
-            )
+    if result.stop_reason == "diverged":
+        result.message += " Or train with solver='adam' and a lower learning_rate_init."
+    elif result.stop_reason != "interrupted" and result.status not in (0, STOPPED_BY_CALLBACK):
+        warnings.warn(
+            _convergence_message(result, estimator.n_iter_, estimator.max_iter),
+            ConvergenceWarning,
+            stacklevel=4,
+        )
     estimator._report(result)

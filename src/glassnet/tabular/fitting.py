@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..engine.splitting import SplitError
 from ..engine.training_range import TrainingRange
 from ..preprocessing import make_scaler
 from .columns import Columns, check_has_columns, drop_missing_rows, identifier_like, left_out_columns, missing_cells
@@ -116,6 +117,11 @@ def _estimator(options: Options):
                   max_iter=options.epochs, batch_size=options.batch_size or "auto",
                   learning_rate_init=options.learning_rate, early_stopping=options.early_stopping,
                   random_state=options.seed, progress=options.progress, record_stats=options.record_stats)
+    if options.early_stopping:
+        # the estimator holds out --test-size of the training part (stratified
+        # for two classes, as scikit-learn's early stopping does), weighing its
+        # rows by --class-weight as the training rows are
+        common["validation_fraction"] = options.test_size
     if options.task == "classify":
         return MLPClassifier(class_weight=options.class_weight, **common)
     if options.class_weight is not None:
@@ -192,28 +198,6 @@ def fit_preprocessing(train: pd.DataFrame, columns: Columns, options: Options, s
     return imputation, scaler, X_train, encoded.numbers
 
 
-def _validation_split(X, labels, options: Options):
-    """A stratified early-stopping split of the training part, --test-size of
-    it. With --class-weight balanced the validation rows are weighed as the
-    training rows are, so the score early stopping watches is the one trained for."""
-    from sklearn.model_selection import train_test_split
-    from sklearn.utils.class_weight import compute_class_weight
-
-    stratify = labels if options.task == "classify" else None
-    try:
-        X_fit, X_val, y_fit, y_val = train_test_split(X, labels, test_size=options.test_size,
-                                                      random_state=options.seed, stratify=stratify)
-    except ValueError as error:
-        raise ValueError(f"too few rows for a stratified early-stopping split with --test-size "
-                         f"{options.test_size}: {error}") from None
-    validation = {"X_val": X_val, "y_val": y_val}
-    if options.class_weight == "balanced":
-        classes = np.unique(y_fit)
-        weights = dict(zip(classes, compute_class_weight("balanced", classes=classes, y=y_fit)))
-        validation["sample_weight_val"] = np.array([weights.get(label, 0.0) for label in y_val])
-    return X_fit, y_fit, validation
-
-
 def _warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
     """An ImbalanceWarning when the trained network predicts none of the
     training rows of some class correctly (recall 0), e.g. a rare class it never predicts."""
@@ -257,12 +241,14 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
     training_range = TrainingRange.of(numbers, names=columns.numeric) if columns.numeric else None
     estimator = _estimator(options)
     y_train = _labels(train, options)
-    X_fit, y_fit, validation = X_train, y_train, {}
-    if options.early_stopping and options.solver != "lbfgs":
-        X_fit, y_fit, validation = _validation_split(X_train, y_train, options)
-    estimator.fit(X_fit, y_fit, **validation)
+    try:
+        estimator.fit(X_train, y_train)
+    except SplitError as error:
+        # e.g. a class with one row, or fewer validation rows than classes
+        raise ValueError(f"too few rows for the early-stopping validation split (--test-size "
+                         f"{options.test_size} of the training part): {error}") from None
     if options.task == "classify":
-        _warn_unrecognised_classes(estimator, X_fit, y_fit, options)
+        _warn_unrecognised_classes(estimator, X_train, y_train, options)
     model = TabularModel(target=options.target, task=options.task, columns=columns, scaler_name=options.scaler,
                          scaler=scaler, estimator=estimator, training_range=training_range,
                          imputation=imputation, id_column=options.id_column,

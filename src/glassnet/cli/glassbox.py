@@ -28,7 +28,7 @@ def run_trace(args) -> int:
     print(f"row {args.row} of {args.data}" + ("" if y is None else f", target {model.target} = {y}"))
     print("network inputs after preprocessing: " + ", ".join(
         f"{name}={value:.4g}" for name, value in zip(model.columns.input_names, x)))
-    model.estimator.trace(x, y)
+    model.trace(x, y)
     return 0
 
 
@@ -38,7 +38,7 @@ def run_gradcheck(args) -> int:
     model = read_model(args.model)
     frame = _rows(args, args.max_rows)
     source = repr(args.data)
-    check = check_gradients(model.estimator, model.inputs(frame, source), model.labels(frame, source),
+    check = check_gradients(model, model.inputs(frame, source), model.labels(frame, source),
                             detail=True, rtol=args.tol)
     error = check.error
     print(check)

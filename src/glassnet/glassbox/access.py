@@ -3,7 +3,7 @@
 Every model keeps one :class:`~glassnet.engine.learner.Learner`: a
 :class:`~glassnet.NeuralNetwork` in ``learner``, a fitted scikit-learn-style
 estimator in ``learner_`` (absent until ``fit``), the command line's
-``TabularModel`` through its estimator. Tools that look inside a model
+``TabularModel`` in ``learner`` (its trained model's). Tools that look inside a model
 (gradient checks, traces, pictures, extrapolation) go through
 :func:`learner_of` and the accessors built on it, so each front door is
 handled here and nowhere else. A bare :class:`~glassnet.engine.network.Network`
@@ -46,12 +46,9 @@ def learner_of(model, action: str) -> Learner:
     if isinstance(model, BaseEstimator):
         check_is_fitted(model, "learner_", msg=f"this %(name)s is not fitted yet: call fit before {action}")
         return model.learner_
-    learner = getattr(model, "learner", None)
+    learner = getattr(model, "learner", None)  # a NeuralNetwork, a TabularModel
     if isinstance(learner, Learner):
         return learner
-    estimator = getattr(model, "estimator", None)  # a TabularModel
-    if estimator is not None:
-        return learner_of(estimator, action)
     raise ValueError(f"{action} needs a glassnet model ({_KINDS}), got {type(model).__name__}")
 
 
@@ -202,8 +199,8 @@ def _estimator_view(model, action) -> ModelView:
 
 
 def _tabular_view(model, action) -> ModelView:
-    inner = _estimator_view(model.estimator, action)
-    network_rows = inner.prepare
+    # the trained model's own view (an estimator's or a NeuralNetwork's), fed the table's rows
+    inner = view_of(model.trained, action)
 
     def prepare(frame, y=None):
         if not hasattr(frame, "columns"):
@@ -215,10 +212,14 @@ def _tabular_view(model, action) -> ModelView:
         X = model.inputs(frame, source)
         if y is None and model.target in frame.columns:
             y = model.labels(frame, source)
-        return network_rows(X, y)
+        if y is None:
+            return X, None, None
+        X, Y = model._engine_data(X, y)
+        return X, Y, (np.asarray(y) if model.task == "classify" else None)
 
     inner.kind = "TabularModel"
     inner.prepare = prepare
+    inner.classifier = model.task == "classify"
     if inner.training_range is not None:
         # the network's inputs named after the table's columns
         inner.training_range = TrainingRange(inner.training_range.low, inner.training_range.high,
@@ -235,7 +236,7 @@ def _dense64(X) -> np.ndarray:
 def _is_tabular(model) -> bool:
     # recognised by what it offers rather than by importing the command
     # line's tabular package into this lower layer
-    return all(hasattr(model, name) for name in ("estimator", "columns", "inputs", "labels", "target"))
+    return all(hasattr(model, name) for name in ("trained", "columns", "inputs", "labels", "target"))
 
 
 _CLASSIFICATION_LOSSES = ("binary_crossentropy", "categorical_crossentropy")

@@ -39,7 +39,6 @@ _BUILTIN = {
     "MLPClassifier": ("glassnet.estimators", "MLPClassifier"),
     "MLPRegressor": ("glassnet.estimators", "MLPRegressor"),
     "tabular": ("glassnet.tabular", "TabularModel"),
-    "NetworkEstimator": ("glassnet.tabular.network_model", "NetworkEstimator"),
 }
 # scikit-learn containers, saved through glassnet.persistence.sklearn_state
 _ADAPTED = {"Pipeline": "sklearn.pipeline", "ColumnTransformer": "sklearn.compose"}

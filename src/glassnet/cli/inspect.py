@@ -53,7 +53,8 @@ def _settings(model) -> list[str]:
     from ..tabular.report import format_report
 
     lines = ["settings"] + [f"  {key}: {value}" for key, value in model.settings.items()]
-    lines.append(f"  trained for {model.n_iter_} epoch(s), final training loss {model.loss_:.4g}")
+    lines.append(f"  trained for {model.n_iter_} epoch(s), final training loss {model.loss_:.4g}"
+                 + (" (of the standardised target)" if getattr(model.target_encoding, "standardised", False) else ""))
     if model.report:
         lines += ["final metrics (test part)"] + [f"  {line}" for line in format_report(model.report)]
     return lines

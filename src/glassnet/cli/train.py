@@ -92,7 +92,8 @@ def run(args) -> int:
         kind = {"classify": "classifier", "regress": "regressor"}[options.task]
         print(f"trained a {kind} {len(model.columns.input_names)}-"
               f"{'-'.join(map(str, options.hidden))}-{model.network.n_outputs} on {model.settings['rows_train']} rows "
-              f"of {source}; {model.n_iter_} epoch(s), final loss {model.loss_:.4g}")
+              f"of {source}; {model.n_iter_} epoch(s), final loss {model.loss_:.4g}"
+              + (" (of the standardised target)" if options.task == "regress" else ""))
         print(f"test report ({len(test)} held-out rows):")
         for line in format_report(model.report):
             print(f"  {line}")

@@ -129,7 +129,14 @@ class ValueTarget:
     def from_state(cls, state: dict) -> "ValueTarget":
         return cls(state["mean"], state["scale"])
 
+    @property
+    def standardised(self) -> bool:
+        """False for the identity (mean 0, scale 1): regressors written before targets were standardised."""
+        return (self.mean, self.scale) != (0.0, 1.0)
+
     def describe(self) -> str:
+        if not self.standardised:
+            return "the values as they are, not standardised"
         return f"standardised with the training part's mean {self.mean:.6g} and scale {self.scale:.6g}"
 
     def __repr__(self) -> str:

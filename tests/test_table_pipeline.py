@@ -71,6 +71,42 @@ def playground_file(csv: Path, target: str, path: Path, epochs: int, **settings)
     return path
 
 
+# --- the target encodings ------------------------------------------------------------------------
+
+def test_class_targets_are_label_binarizer_rows_and_decode_back():
+    from sklearn.preprocessing import LabelBinarizer
+
+    labels = np.array(["b", "a", "c", "a"])
+    three = ClassTarget.fit(labels)
+    assert three.classes.tolist() == ["a", "b", "c"] and three.n_outputs == 3
+    np.testing.assert_array_equal(three.encode(labels), LabelBinarizer().fit(labels).transform(labels))
+    outputs = np.array([[0.2, 0.5, 0.3], [0.4, 0.4, 0.2]])
+    assert three.decode(outputs).tolist() == ["b", "a"]  # the first of a tie, as argmax
+    two = ClassTarget.fit(["no", "yes", "yes"])
+    np.testing.assert_array_equal(two.encode(["yes", "no"]), [[1.0], [0.0]])
+    np.testing.assert_array_equal(two.probabilities(np.array([[0.75], [0.5]])), [[0.25, 0.75], [0.5, 0.5]])
+    assert two.decode(np.array([[0.75], [0.5]])).tolist() == ["yes", "no"]
+    with pytest.raises(ValueError, match="label 'maybe' is not one of the classes 'no', 'yes'"):
+        two.encode(["maybe"])
+    with pytest.raises(ValueError, match="at least two distinct labels in sorted order"):
+        ClassTarget(["b", "a"])
+
+
+def test_value_targets_are_standardised_on_the_training_part_and_undone():
+    values = np.array([240_000.0, 250_000.0, 265_000.0, 255_000.0])
+    encoding = ValueTarget.fit(values)
+    assert (encoding.mean, encoding.scale) == (values.mean(), values.std())
+    Y = encoding.encode(values)
+    # (y - mean) / scale: mean 0 and standard deviation 1 on the training part
+    assert Y.shape == (4, 1) and abs(Y.mean()) < 1e-12 and Y.std() == pytest.approx(1.0)
+    np.testing.assert_allclose(encoding.decode(Y), values, rtol=1e-15)
+    # a constant target keeps scale 1: its standardised value is 0, and 0 decodes to it
+    constant = ValueTarget.fit([7.5, 7.5, 7.5])
+    assert (constant.mean, constant.scale) == (7.5, 1.0) and constant.decode(np.zeros((1, 1)))[0] == 7.5
+    with pytest.raises(ValueError, match="the target's scale must be a positive number, got 0.0"):
+        ValueTarget(0.0, 0.0)
+
+
 # --- model files written before one pipeline ----------------------------------------------------
 
 def test_network_estimator_is_gone():

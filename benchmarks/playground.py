@@ -39,7 +39,7 @@ def headless_run():
     session.apply({"dataset": "circle", "points": 1000, "test_ratio": 0.5, "hidden": [8, 8],
                    "activations": ["tanh", "tanh"], "learning_rate": 0.03, "batch_size": 10})
     model, X = session.model, session.data.X_train
-    Y = session.estimator.targets(session.data.labels_train)
+    Y = session.Y_train
     assert X.shape == (500, 2)
     model.train(X, Y, 5)  # warm-up
     return lambda epochs: model.train(X, Y, epochs)

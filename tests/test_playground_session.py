@@ -15,7 +15,7 @@ from glassnet.glassbox.gradcheck import check_gradients
 from glassnet.playground import datasets
 from glassnet.playground.frames import BOUNDARY_SIZE, GRID_SIZE, decode_header
 from glassnet.playground.session import Session, Settings
-from glassnet.playground.tables import prepare_table
+from glassnet.playground.tables import page_table
 from glassnet.tabular.reading import read_bytes as read_upload
 from glassnet.tabular import TabularModel
 
@@ -86,7 +86,7 @@ def test_frame_holds_every_neuron_over_the_grid():
     network = session.model.network
     assert header["epoch"] == 5 and header["metric"] == "accuracy"
     assert header["train_loss"] == pytest.approx(network.loss_value(session.data.X_train,
-                                                                    session.estimator.targets(session.data.labels_train)))
+                                                                    session.tabular.targets(session.data.labels_train)))
     # independently: the grid of inputs, the other two held at the training median
     grid = session.grid.inputs
     assert grid.shape == (GRID_SIZE**2, 4)
@@ -126,14 +126,14 @@ def test_trace_and_model_file_agree_with_the_saved_model(tmp_path):
     row = frame.iloc[[trace["row"] - 1]]
     x = model.inputs(row)[0]
     np.testing.assert_allclose(x, trace["x"], rtol=1e-12)
-    again = model.estimator.trace(x, model.labels(row)[0], verbose=False)
+    again = glassnet.trace(model, row, model.labels(row)[0], verbose=False)
     for record, layer in zip(again, trace["layers"]):
         np.testing.assert_array_equal(record.grad_weights, layer["grad_weights"])
         np.testing.assert_array_equal(record.a, layer["a"])
     np.testing.assert_array_equal(model.predict_proba(row)[0], trace["layers"][-1]["a"])
     # the saved network is the trained one, and its gradients check out
-    np.testing.assert_array_equal(model.estimator.network_.params, session.model.network.params)
-    assert check_gradients(model.estimator, model.inputs(frame.iloc[:20]), model.labels(frame.iloc[:20])) < 1e-6
+    np.testing.assert_array_equal(model.network.params, session.model.network.params)
+    assert check_gradients(model, frame.iloc[:20], model.labels(frame.iloc[:20])) < 1e-6
 
 
 def test_the_command_line_reads_the_model_file(tmp_path):
@@ -155,7 +155,8 @@ def test_the_command_line_reads_the_model_file(tmp_path):
     import json
 
     figures = json.loads(evaluated.stdout)
-    predicted = session.estimator.predict(np.vstack([session.data.X_train, session.data.X_test]))
+    tabular = session.tabular
+    predicted = tabular.decode(tabular.outputs(np.vstack([session.data.X_train, session.data.X_test])))
     truth = np.concatenate([session.data.labels_train, session.data.labels_test])
     assert figures["accuracy"] == pytest.approx(np.mean(predicted == truth))
     checked = run("gradcheck", model, data)
@@ -167,11 +168,13 @@ def test_regression_targets_are_standardised_and_undone():
     session.apply({"dataset": "diabetes", "hidden": [8], "activations": ["relu"], "optimizer": "adam",
                    "learning_rate": 0.01})
     session.train(30)
-    estimator = session.estimator
+    encoding = session.tabular.target_encoding
     values = session.data.labels_train.astype(float)
-    assert estimator.target_mean == pytest.approx(values.mean()) and estimator.target_scale == pytest.approx(values.std())
+    assert encoding.mean == pytest.approx(values.mean()) and encoding.scale == pytest.approx(values.std())
+    np.testing.assert_allclose(session.Y_train[:, 0], (values - values.mean()) / values.std())
     raw = session.model.network.predict(session.data.X_test)[:, 0]
-    np.testing.assert_allclose(estimator.predict(session.data.X_test), raw * values.std() + values.mean())
+    np.testing.assert_allclose(session.tabular.decode(session.tabular.outputs(session.data.X_test)),
+                               raw * values.std() + values.mean())
     header, _ = decode_header(session.frame())
     assert header["metric"] == "r2" and 0.2 < header["test_metric"] < 1
 
@@ -243,17 +246,19 @@ def test_uploads_are_read_like_files_and_prepared_like_glassnet_train():
            b"1.2,red,apple\n2.9,green,banana\n1.1,green,apple\n2.7,yellow,banana\n"
     frame = read_upload(data, "fruit.csv")
     assert frame.loc[1, "size"] == "" and list(frame.columns) == ["size", "colour", "fruit"]
-    prepared = prepare_table(frame, "fruit", test_ratio=0.25, seed=0, source="'fruit.csv'")
-    assert prepared.dropped == 1 and prepared.task == "classify"
+    prepared, notes = page_table(frame, "fruit", test_ratio=0.25, seed=0, source="'fruit.csv'")
+    # the empty cell is filled with the training part's median, as glassnet train fills it
+    assert prepared.dropped == 0 and prepared.task == "classify"
+    assert sum(prepared.filled["train"].values()) + sum(prepared.filled["test"].values()) == 1
     assert prepared.input_names == ["size", "colour=green", "colour=red", "colour=yellow"]
     # the scaler was fitted on the training part only
     np.testing.assert_allclose(prepared.X_train[:, 0].mean(), 0, atol=1e-12)
-    assert sorted(prepared.rows_train.tolist() + prepared.rows_test.tolist()) == [1, 3, 4, 5, 6, 7, 8]
+    assert sorted(prepared.rows_train.tolist() + prepared.rows_test.tolist()) == [1, 2, 3, 4, 5, 6, 7, 8]
     with pytest.raises(ValueError, match="single class"):
-        prepare_table(frame.assign(fruit="apple"), "fruit")
+        page_table(frame.assign(fruit="apple"), "fruit")
     many = pd.DataFrame({"x": [str(i) for i in range(120)], "name": [f"n{i // 2}" for i in range(120)]})
     with pytest.raises(ValueError, match="'name' has 60 classes; the playground shows at most 50"):
-        prepare_table(many, "name")
+        page_table(many, "name")
     with pytest.raises(ValueError, match="not UTF-8"):
         read_upload(b"a,b\n\xff\xfe,1\n", "x.csv")
     with pytest.raises(ValueError, match="header but no rows"):
@@ -310,3 +315,33 @@ def test_an_upload_is_read_as_glassnet_train_reads_the_file(tmp_path):
                                   read_table(other, encoding="cp1252"))
     with pytest.raises(ValueError, match="'penguins.csv' is not UTF-8 text .* pass --encoding cp1252"):
         read_upload(other.read_bytes(), "penguins.csv")
+
+
+def test_ticks_check_measure_and_fingerprint_the_table_once(monkeypatch):
+    """A tick of a few epochs trains on data bound once per table (Learner.bind): no tick validates
+    the rows again, measures their range or fingerprints them."""
+    import glassnet.article
+    import glassnet.engine.bound
+    import glassnet.engine.training
+    from glassnet.engine.training_range import TrainingRange
+
+    session = Session()
+    session.apply({"dataset": "spiral", "points": 400})
+    calls = []
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            calls.append(name)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+    counting(glassnet.engine.training, "_fingerprint")
+    counting(glassnet.engine.bound, "_fingerprint")
+    counting(glassnet.article, "check_X")
+    monkeypatch.setattr(TrainingRange, "of", classmethod(lambda cls, *a, **k: calls.append("range") or None))
+    for _ in range(4):
+        assert session.train(3) is None
+    assert calls == [] and session.epoch == 12

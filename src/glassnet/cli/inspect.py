@@ -28,8 +28,7 @@ def _weights(network) -> list[str]:
 
 def _preprocessing(model) -> list[str]:
     columns = model.columns
-    lines = ["preprocessing", f"  target {model.target!r} ({model.task}"
-             + (f"; classes {', '.join(map(str, model.classes_))})" if model.task == "classify" else ")")]
+    lines = ["preprocessing", f"  target {model.target!r} ({model.task}; {model.target_encoding.describe()})"]
     lines.append(f"  numeric columns ({len(columns.numeric)}): {', '.join(columns.numeric) or 'none'}")
     for name, values in columns.categories.items():
         lines.append(f"  one-hot {name!r}: {len(values)} categories ({', '.join(values[:8])}{', ...' if len(values) > 8 else ''})")
@@ -51,8 +50,8 @@ def _settings(model) -> list[str]:
     from ..tabular.report import format_report
 
     lines = ["settings"] + [f"  {key}: {value}" for key, value in model.settings.items()]
-    estimator = model.estimator
-    lines.append(f"  trained for {estimator.n_iter_} epoch(s), final training loss {estimator.loss_:.4g}")
+    lines.append(f"  trained for {model.n_iter_} epoch(s), final training loss {model.loss_:.4g}"
+                 + (" (of the standardised target)" if getattr(model.target_encoding, "standardised", False) else ""))
     if model.report:
         lines += ["final metrics (test part)"] + [f"  {line}" for line in format_report(model.report)]
     return lines

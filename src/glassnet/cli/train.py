@@ -75,11 +75,10 @@ def run(args) -> int:
         model, test, dropped = fit_table(frame, options, source)
     if dropped and not args.quiet:
         note(f"--drop-missing dropped {dropped} row(s) with an empty cell")
-    estimator = model.estimator
     if interrupts.count:
         # the loop kept the last completed epoch; save that model as it is
         save(model, args.output)
-        print(f"interrupted at epoch {estimator.n_iter_} of {options.epochs}; model saved to {args.output}",
+        print(f"interrupted at epoch {model.n_iter_} of {options.epochs}; model saved to {args.output}",
               file=sys.stderr)
         return EXIT_INTERRUPTED
     with notes_on_stderr(show=not args.quiet):
@@ -92,8 +91,9 @@ def run(args) -> int:
     if not args.quiet:
         kind = {"classify": "classifier", "regress": "regressor"}[options.task]
         print(f"trained a {kind} {len(model.columns.input_names)}-"
-              f"{'-'.join(map(str, options.hidden))}-{estimator.n_outputs_} on {model.settings['rows_train']} rows "
-              f"of {source}; {estimator.n_iter_} epoch(s), final loss {estimator.loss_:.4g}")
+              f"{'-'.join(map(str, options.hidden))}-{model.network.n_outputs} on {model.settings['rows_train']} rows "
+              f"of {source}; {model.n_iter_} epoch(s), final loss {model.loss_:.4g}"
+              + (" (of the standardised target)" if options.task == "regress" else ""))
         print(f"test report ({len(test)} held-out rows):")
         for line in format_report(model.report):
             print(f"  {line}")

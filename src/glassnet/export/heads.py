@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from onnx import TensorProto
 
-__all__ = ["classifier_outputs", "label_type", "is_multilabel"]
+__all__ = ["classifier_outputs", "class_outputs", "label_type", "is_multilabel"]
 
 _THRESHOLD = 0.5
 
@@ -39,9 +39,8 @@ def label_type(estimator) -> int:
     return TensorProto.DOUBLE if kind == "f" else TensorProto.INT64
 
 
-def _class_constant(graph, estimator):
-    classes = np.asarray(estimator.classes_)
-    element = label_type(estimator)
+def _class_constant(graph, classes, element: int):
+    classes = np.asarray(classes)
     if element == TensorProto.STRING:
         return graph.constant("classes", np.array([str(label) for label in classes], dtype=object))
     return graph.constant("classes", classes.astype(np.float64 if element == TensorProto.DOUBLE else np.int64))
@@ -58,7 +57,16 @@ def classifier_outputs(graph, estimator, a: str, *, label: str | None = None,
         above = graph.node("Greater", [a, _threshold(graph)], "above")
         return (graph.node("Cast", [above], "indicators", output=label, to=TensorProto.INT64),
                 graph.node("Identity", [a], "probabilities", output=probabilities))
-    if estimator.n_outputs_ == 1:
+    return class_outputs(graph, estimator.classes_, label_type(estimator), a, label=label,
+                         probabilities=probabilities)
+
+
+def class_outputs(graph, classes, element: int, a: str, *, label: str | None = None,
+                  probabilities: str | None = None) -> tuple[str, str]:
+    """``(label, probabilities)`` of one class per row from the network output
+    ``a``: one logistic output for two ``classes``, else one per class;
+    ``element`` is the labels' ONNX element type."""
+    if len(classes) == 2:
         one = graph.constant("one", np.array(1.0, dtype=np.float32))
         complement = graph.node("Sub", [one, a], "complement")
         proba = graph.node("Concat", [complement, a], "probabilities", output=probabilities, axis=1)
@@ -69,4 +77,4 @@ def classifier_outputs(graph, estimator, a: str, *, label: str | None = None,
     else:
         proba = graph.node("Identity", [a], "probabilities", output=probabilities)
         index = graph.node("ArgMax", [a], "index", axis=1, keepdims=0)
-    return graph.node("Gather", [_class_constant(graph, estimator), index], "label", output=label, axis=0), proba
+    return graph.node("Gather", [_class_constant(graph, classes, element), index], "label", output=label, axis=0), proba

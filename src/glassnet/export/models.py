@@ -12,7 +12,8 @@ Network               ``X`` (n, n_inputs)        ``output`` (n, n_outputs)
 MLPClassifier         ``X`` (n, n_features)      ``label`` (n,) or (n, n_labels),
                                                  ``probabilities`` (n, n_classes)
 MLPRegressor          ``X`` (n, n_features)      ``variable`` (n, n_outputs)
-tabular               one per CSV column (n, 1)  as its estimator
+tabular               one per CSV column (n, 1)  ``label`` (n,) and ``probabilities``
+                                                 (n, n_classes), or ``variable`` (n, 1)
 Pipeline              ``X``, or one per column   as its last step (see :mod:`.pipelines`)
 ====================  =========================  ===================================
 """
@@ -27,7 +28,7 @@ from ._graph import Graph
 from .heads import classifier_outputs, is_multilabel, label_type
 from .network import write_network
 from .pipelines import export_pipeline
-from .tabular import write_tabular_inputs
+from .tabular import write_tabular_inputs, write_target_head
 
 __all__ = ["EXPORTERS"]
 
@@ -63,7 +64,8 @@ def _estimator(graph, estimator) -> None:
 
 
 def _tabular(graph, model) -> None:
-    _estimator_head(graph, model.estimator, write_tabular_inputs(graph, model))
+    x = write_tabular_inputs(graph, model)
+    write_target_head(graph, model, write_network(graph, model.network, x))
 
 
 def _standalone(kind: str, write):

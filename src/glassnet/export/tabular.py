@@ -7,7 +7,9 @@ string for a text column. The graph does what ``TabularModel.inputs``
 does: the numeric columns side by side with their empty (NaN) cells
 imputed, each text column's empty cells filled and one-hot encoded over the
 categories seen in training (a category not seen gives all zeros, as in
-glassnet), the scaler, then the network and the estimator's output head.
+glassnet), the scaler, then the network, and what ``TabularModel.decode``
+does: a classifier's ``label`` and ``probabilities``, or a regressor's
+standardised output times the target's scale plus its mean, ``variable``.
 
 Text cells are compared as given: glassnet strips the spaces around a CSV
 cell, so strip them before calling the runtime too.
@@ -18,9 +20,10 @@ from __future__ import annotations
 import numpy as np
 from onnx import TensorProto
 
+from .heads import class_outputs
 from .steps import write_step
 
-__all__ = ["write_tabular_inputs", "numeric_steps", "input_steps"]
+__all__ = ["write_tabular_inputs", "write_target_head", "numeric_steps", "input_steps"]
 
 
 def numeric_steps(model) -> list:
@@ -71,3 +74,18 @@ def write_tabular_inputs(graph, model) -> str:
     for step in input_steps(model):
         x = write_step(graph, step, x)
     return x
+
+
+def write_target_head(graph, model, output: str) -> None:
+    """The model's predictions from the network's ``output``, decoded by its target encoding."""
+    classes = model.classes_
+    if classes is not None:
+        class_outputs(graph, classes, TensorProto.STRING, output, label="label", probabilities="probabilities")
+        graph.add_output("label", TensorProto.STRING, [None])
+        graph.add_output("probabilities", TensorProto.FLOAT, [None, len(classes)])
+        return
+    encoding = model.target_encoding
+    scale = graph.constant("target_scale", np.array(encoding.scale, dtype=np.float32))
+    mean = graph.constant("target_mean", np.array(encoding.mean, dtype=np.float32))
+    graph.node("Add", [graph.node("Mul", [output, scale], "target_scaled"), mean], "variable", output="variable")
+    graph.add_output("variable", TensorProto.FLOAT, [None, 1])

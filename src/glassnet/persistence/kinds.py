@@ -26,7 +26,6 @@ from sklearn.pipeline import Pipeline
 
 # the front doors register their kinds when imported
 from .. import article, estimators, tabular  # noqa: F401
-from ..tabular import network_model  # noqa: F401
 from ..protocol import KINDS, embed_state, embedded_object, from_state, kind_class, kind_of, register, state_of
 from .sklearn_state import sklearn_from_state, sklearn_state
 

@@ -65,11 +65,13 @@ class Grid:
             low, high = float(points[:, feature].min()), float(points[:, feature].max())
             pad = max((high - low) * _MARGIN, 0.5)
             bounds += [low - pad, high + pad]
+        # the inputs not plotted are held at their training median
+        median = np.median(data.X_train, axis=0)
 
         def grid(n):
             xs = np.linspace(bounds[0], bounds[1], n)
             ys = np.linspace(bounds[3], bounds[2], n)  # top row first
-            inputs = np.tile(data.median, (n * n, 1))
+            inputs = np.tile(median, (n * n, 1))
             inputs[:, feature_x] = np.tile(xs, n)
             inputs[:, feature_y] = np.repeat(ys, n)
             return inputs
@@ -77,11 +79,15 @@ class Grid:
         return cls(feature_x, feature_y, tuple(bounds), grid(size), grid(boundary_size))
 
 
-def description(data, estimator, grid: Grid, settings: dict) -> dict:
-    """The ``data`` message: points, classes, plotted inputs, the network's shape."""
+def description(data, model, grid: Grid, settings: dict, notes=()) -> dict:
+    """The ``data`` message: points, classes, plotted inputs, the network's
+    shape, and the table pipeline's ``notes`` (columns left out, cells filled ...)."""
     fx, fy = grid.feature_x, grid.feature_y
     classes = data.classes
-    network = estimator.network_
+    network = model.network
+    # a regression's standardisation (classes: none, mean 0 and scale 1)
+    target_mean = float(getattr(data.target_encoding, "mean", 0.0))
+    target_scale = float(getattr(data.target_encoding, "scale", 1.0))
 
     def points(X, labels, rows):
         shown = np.arange(X.shape[0])
@@ -100,7 +106,7 @@ def description(data, estimator, grid: Grid, settings: dict) -> dict:
     values = data.labels_train.astype(np.float64) if classes is None else None
     # regression colours: the network's (standardised) output over the largest |target| it learns
     value_scale = 1.0 if values is None else float(
-        np.max(np.abs((values - estimator.target_mean) / estimator.target_scale))) or 1.0
+        np.max(np.abs((values - target_mean) / target_scale))) or 1.0
     box = [float(data.X_train[:, fx].min()), float(data.X_train[:, fx].max()),
            float(data.X_train[:, fy].min()), float(data.X_train[:, fy].max())]
     return {
@@ -110,8 +116,8 @@ def description(data, estimator, grid: Grid, settings: dict) -> dict:
         "task": data.task,
         "classes": None if classes is None else classes.tolist(),
         "value_range": None if values is None else [float(values.min()), float(values.max())],
-        "target_mean": estimator.target_mean,
-        "target_scale": estimator.target_scale,
+        "target_mean": target_mean,
+        "target_scale": target_scale,
         "value_scale": value_scale,
         "inputs": data.input_names,
         "features": list(data.columns.features) + [data.target],
@@ -122,7 +128,8 @@ def description(data, estimator, grid: Grid, settings: dict) -> dict:
         "boundary_size": int(round(math.sqrt(grid.boundary_inputs.shape[0]))),
         "train": points(data.X_train, data.labels_train, data.rows_train),
         "test": points(data.X_test, data.labels_test, data.rows_test),
-        "dropped": data.dropped,
+        "filled": int(sum(sum(counts.values()) for counts in data.filled.values())),
+        "notes": list(notes),
         "layers": list(network.layer_sizes),
         "activations": [activation.name for activation in network.activations],
         "loss": network.loss.name,
@@ -130,24 +137,24 @@ def description(data, estimator, grid: Grid, settings: dict) -> dict:
     }
 
 
-def _score(estimator, X, labels) -> float:
-    """Accuracy (classes) or R² (values) of the estimator's predictions."""
-    predicted = estimator.predict(X)
-    if estimator.classes_ is not None:
+def _score(model, X, labels) -> float:
+    """Accuracy (classes) or R² (values) of the model's predictions from network inputs ``X``."""
+    predicted = model.decode(model.outputs(X))
+    if model.classes_ is not None:
         return float(np.mean(predicted == labels))
     truth = labels.astype(np.float64)
     total = float(np.sum((truth - truth.mean()) ** 2))
     return 1.0 - float(np.sum((truth - predicted) ** 2)) / total if total > 0 else float("nan")
 
 
-def figures(network, estimator, data, Y_train, Y_test) -> dict:
+def figures(network, model, data, Y_train, Y_test) -> dict:
     """Losses and scores of the current weights on both parts."""
     return {
         "train_loss": _finite(network.loss_value(data.X_train, Y_train)),
         "test_loss": _finite(network.loss_value(data.X_test, Y_test)),
-        "metric": "accuracy" if estimator.classes_ is not None else "r2",
-        "train_metric": _finite(_score(estimator, data.X_train, data.labels_train)),
-        "test_metric": _finite(_score(estimator, data.X_test, data.labels_test)),
+        "metric": "accuracy" if model.classes_ is not None else "r2",
+        "train_metric": _finite(_score(model, data.X_train, data.labels_train)),
+        "test_metric": _finite(_score(model, data.X_test, data.labels_test)),
     }
 
 

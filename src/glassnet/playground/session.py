@@ -1,12 +1,15 @@
 """One page's training run: the only module of the playground that touches
 training objects.
 
-A :class:`Session` holds the prepared table, a :class:`~glassnet.NeuralNetwork`
-built from the page's settings, and trains it ``epochs`` at a time with
-``NeuralNetwork.train`` (training 10 epochs twice is the same as 20 once, so
-the page's ticks do not change the numbers). It answers the page's other
-questions from the same objects: the frame to draw (see :mod:`.frames`), the
-trace of one row, the model file and the history as CSV.
+A :class:`Session` holds the table as ``glassnet train``'s pipeline prepares
+it (see :mod:`.tables`), a :class:`~glassnet.NeuralNetwork` built from the
+page's settings, and trains it ``epochs`` at a time with
+``NeuralNetwork.train`` on the table's encoded targets (training 10 epochs
+twice is the same as 20 once, so the page's ticks do not change the
+numbers). The network and the table's preprocessing and target encoding
+make one :class:`~glassnet.tabular.TabularModel`, which answers the page's
+other questions: the frame to draw (see :mod:`.frames`), the trace of one
+row, the model file; and the history as CSV.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ from ..engine.activations import ACTIVATIONS
 from ..engine.losses import LOSSES, get_loss
 from ..engine.optimizers import OPTIMIZERS
 from ..engine.training import DivergenceWarning
-from ..tabular.network_model import NetworkEstimator
+from ..tabular import TabularModel
+from ..tabular.pipeline import PreparedTable
 from . import datasets, frames
-from .tables import Prepared, prepare_table
+from .tables import page_table
 
 __all__ = ["Session", "Settings", "UPLOADED", "choices"]
 
@@ -161,9 +165,12 @@ class Session:
     def __init__(self, table=lambda: None):
         self._table = table
         self.settings: Settings | None = None
-        self.data: Prepared | None = None
+        self.data: PreparedTable | None = None
+        # what the table pipeline said about the data, in words for the page
+        self.notes: list[str] = []
         self.model: NeuralNetwork | None = None
-        self.estimator: NetworkEstimator | None = None
+        # the table's preprocessing and target encoding with the network being trained
+        self.tabular: TabularModel | None = None
         self.Y_train = self.Y_test = None
         self.test_losses: list[tuple[int, float]] = []
         self.grid = None
@@ -176,40 +183,43 @@ class Session:
         """Take new settings; rebuild the data if it changed, and the model. Returns
         whether the data changed. Nothing changes when a setting is bad (ValueError)."""
         parsed = Settings.parse(settings)
-        data = self.data
+        data, notes = self.data, self.notes
         changed = self.settings is None or parsed.data_key() != self.settings.data_key()
         if changed:
-            data = self._prepare(parsed)
+            data, notes = self._prepare(parsed)
         n_inputs = len(data.input_names)
         if parsed.feature_x >= n_inputs or parsed.feature_y >= n_inputs:
             parsed.feature_x, parsed.feature_y = 0, min(1, n_inputs - 1)
-        model, estimator = self._build(parsed, data)
-        self.settings, self.data, self.model, self.estimator = parsed, data, model, estimator
-        # the network's targets, encoded once per model: (n_rows, n_outputs)
-        self.Y_train = estimator.targets(data.labels_train)
-        self.Y_test = estimator.targets(data.labels_test)
+        model = self._build(parsed, data)
+        tabular = data.model(model, settings={})
+        self.settings, self.data, self.notes, self.model, self.tabular = parsed, data, notes, model, tabular
+        # the network's targets, encoded once per data: (n_rows, n_outputs)
+        self.Y_train = tabular.targets(data.labels_train)
+        self.Y_test = tabular.targets(data.labels_test)
+        # checked, fingerprinted and measured once: a tick of a few epochs then trains at once
+        self.bound = model.learner.bind(data.X_train, self.Y_train)
         self.grid = frames.Grid.over(data, parsed.feature_x, parsed.feature_y)
         self.test_losses = []
         self.version += 1
         return changed
 
-    def _prepare(self, settings: Settings) -> Prepared:
+    def _prepare(self, settings: Settings) -> tuple[PreparedTable, list[str]]:
         if settings.dataset == UPLOADED:
             table = self._table()
             if table is None:
                 raise ValueError("no file has been uploaded; choose a CSV file, or another data set")
             frame, name = table
             target = settings.target or frame.columns[-1]
-            return prepare_table(frame.copy(), target, settings.test_ratio, settings.seed, repr(name))
+            return page_table(frame.copy(), target, settings.test_ratio, settings.seed, repr(name))
         frame, default_target = datasets.load(settings.dataset, settings.points, settings.noise, settings.seed)
         target = settings.target if settings.target in frame.columns else default_target
         settings.target = target
-        return prepare_table(frame, target, settings.test_ratio, settings.seed, f"the {settings.dataset} data set")
+        return page_table(frame, target, settings.test_ratio, settings.seed, f"the {settings.dataset} data set")
 
     @staticmethod
-    def _build(settings: Settings, data: Prepared):
+    def _build(settings: Settings, data: PreparedTable) -> NeuralNetwork:
         classes = data.classes
-        n_outputs = 1 if classes is None or classes.size == 2 else classes.size
+        n_outputs = data.target_encoding.n_outputs
         loss = settings.loss
         if loss == "auto":
             loss = "squared_error" if classes is None else (
@@ -222,19 +232,12 @@ class Session:
         if loss == "categorical_crossentropy" and n_outputs == 1:
             raise ValueError("loss 'categorical_crossentropy' needs three or more classes; "
                              "use binary_crossentropy for two")
-        model = NeuralNetwork(
+        return NeuralNetwork(
             layers=[len(data.input_names), *settings.hidden, n_outputs], activation=list(settings.activations),
             output_activation=output, loss=loss, bias=True, init="glorot", optimizer=settings.optimizer,
             learning_rate=settings.learning_rate, batch_size=settings.batch_size, reduction="mean", l2=settings.l2,
             metric="mse" if classes is None else "accuracy", seed=settings.seed,
         )
-        if classes is None:
-            values = data.labels_train.astype(np.float64)
-            scale = float(values.std()) or 1.0
-            estimator = NetworkEstimator(model, None, float(values.mean()), scale)
-        else:
-            estimator = NetworkEstimator(model, classes)
-        return model, estimator
 
     def reset(self) -> None:
         """The same settings from epoch 0: the seed gives the same starting weights."""
@@ -249,7 +252,7 @@ class Session:
         """Train ``epochs`` more epochs; a message when training diverged (and stopped)."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DivergenceWarning)
-            self.model.train(self.data.X_train, self.Y_train, epochs, record_stats=self.settings.record_stats)
+            self.model.train(self.bound, None, epochs, record_stats=self.settings.record_stats)
         for warning in caught:
             if issubclass(warning.category, DivergenceWarning):
                 return f"{warning.message} Press Reset to start again."
@@ -258,14 +261,14 @@ class Session:
     # --- what the page shows -------------------------------------------------------------
     def description(self) -> dict:
         """The data and the network's shape, sent once per change of settings."""
-        return {**frames.description(self.data, self.estimator, self.grid, self.settings.as_dict()),
+        return {**frames.description(self.data, self.tabular, self.grid, self.settings.as_dict(), self.notes),
                 "version": self.version}
 
     def frame(self) -> bytes:
         """The frame of the current weights (see :mod:`.frames`)."""
         network = self.model.network
         data = self.data
-        figures = frames.figures(network, self.estimator, data, self.Y_train, self.Y_test)
+        figures = frames.figures(network, self.tabular, data, self.Y_train, self.Y_test)
         self.test_losses.append((self.epoch, figures["test_loss"]))
         return frames.encode(network, self.grid, {"epoch": self.epoch, "version": self.version, **figures})
 
@@ -279,7 +282,9 @@ class Session:
         if not (isinstance(index, int) and 0 <= index < X.shape[0]):
             raise ValueError(f"index must be a row of the {part} part, 0 to {X.shape[0] - 1}, got {index!r}")
         label = labels[index]
-        trace = self.estimator.trace(X[index], label, verbose=False)
+        # the row's network inputs and its target as the network trained on it (Y_train/Y_test)
+        Y = self.Y_train if part == "train" else self.Y_test
+        trace = self.model.trace(X[index], Y[index], verbose=False)
         return frames.trace_message(trace, self.data, part, index, int(rows[index]), label)
 
     # --- downloads -----------------------------------------------------------------------
@@ -290,8 +295,9 @@ class Session:
 
         settings = {**self.settings.as_dict(), "source": self.data.source, "epochs": self.epoch,
                     "rows_train": int(self.data.X_train.shape[0]), "rows_test": int(self.data.X_test.shape[0]),
-                    "rows_dropped": self.data.dropped, "trained_by": "glassnet playground"}
-        model = self.data.tabular_model(self.estimator, settings)
+                    "rows_dropped": self.data.dropped, "impute": self.data.imputation.strategy,
+                    "trained_by": "glassnet playground"}
+        model = self.data.model(self.model, settings)
         state, arrays = model._glassnet_state()
         return pack(kind_of(model), state, arrays)
 

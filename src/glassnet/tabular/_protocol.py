@@ -1,14 +1,19 @@
-"""How the command line's table model answers glassnet's model protocol (see
-:mod:`glassnet.protocol`): its raw inputs are a DataFrame of the table's
-text cells, which its own preprocessing (parsing, filling, one-hot
-encoding, scaling) turns into the network's inputs; its target is the
-table's target column; it watches extrapolation in the file's own units."""
+"""How a table model (:class:`~glassnet.tabular.TabularModel`) answers
+glassnet's model protocol (see :mod:`glassnet.protocol`): its raw inputs are a
+DataFrame of the table's text cells, which its own preprocessing (parsing,
+filling, one-hot encoding, scaling) turns into the network's inputs; its
+targets are the table's target column, encoded by its target encoding (class
+labels, or a standardised value); it watches extrapolation in the file's own
+units. Whichever model it trained (an estimator, a NeuralNetwork), the
+network and the encodings are the table model's own."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..engine.learner import Learner
 from ..engine.training_range import TrainingRange
-from ..protocol import ModelAdapter, Rows, adapt
+from ..protocol import ModelAdapter, Rows
 
 __all__ = ["TabularAdapter"]
 
@@ -19,13 +24,8 @@ class TabularAdapter(ModelAdapter):
     kind = "TabularModel"
 
     @property
-    def inner(self) -> ModelAdapter:
-        """The adapter of the trained model the table model holds."""
-        return adapt(self.model.estimator, self.action)
-
-    @property
     def learner(self) -> Learner:
-        return self.inner.learner
+        return self.model.learner
 
     def _frame(self, frame):
         if not hasattr(frame, "columns"):
@@ -35,17 +35,18 @@ class TabularAdapter(ModelAdapter):
             )
         return frame
 
-    def _targets(self, frame, y):
-        """The given targets, else the table's own target column when it has one."""
-        if y is None and self.model.target in frame.columns:
-            return self.model.labels(frame, _SOURCE)
-        return y
-
     def encode(self, frame, y=None) -> Rows:
+        model = self.model
         frame = self._frame(frame)
-        y = self._targets(frame, y)
-        rows = self.inner.encode(self.model.inputs(frame, _SOURCE), y)
-        return Rows(rows.X, rows.Y, y, rows.labels)
+        X = np.asarray(model.inputs(frame, _SOURCE), dtype=np.float64)
+        if y is None and model.target in frame.columns:
+            y = model.labels(frame, _SOURCE)  # the table's own target column
+        if y is None:
+            return Rows(X)
+        Y = np.asarray(model.targets(y), dtype=np.float64)
+        if Y.shape[0] != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} rows but y has {Y.shape[0]}; expected the same number")
+        return Rows(X, Y, y, np.asarray(y) if model.task == "classify" else None)
 
     def sample(self, x, y=None) -> Rows:
         if hasattr(x, "to_frame") and getattr(x, "ndim", 0) == 1:
@@ -53,13 +54,15 @@ class TabularAdapter(ModelAdapter):
         frame = self._frame(x)
         if len(frame) != 1:
             raise ValueError(f"x has {len(frame)} rows; expected one sample: a single row of the table")
-        return self.inner.sample(self.model.inputs(frame, _SOURCE)[0], y)
+        X = np.asarray(self.model.inputs(frame, _SOURCE), dtype=np.float64)
+        Y = None if y is None else np.asarray(self.model.targets([y]), dtype=np.float64)
+        return Rows(X, Y, y)
 
     def decode(self, outputs):
-        return self.inner.decode(outputs)
+        return self.model.decode(outputs)
 
     def probabilities(self, outputs):
-        return self.inner.probabilities(outputs)
+        return self.model.probabilities(outputs)
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -71,11 +74,15 @@ class TabularAdapter(ModelAdapter):
 
     @property
     def classes(self):
-        return self.inner.classes
+        return self.model.classes_
 
     @property
     def is_classifier(self) -> bool:
         return self.model.task == "classify"
+
+    @property
+    def extrapolation(self) -> str:
+        return "warn"
 
     @property
     def training_range(self) -> TrainingRange | None:
@@ -95,7 +102,7 @@ class TabularAdapter(ModelAdapter):
 
     @property
     def class_weight(self):
-        return self.inner.class_weight
+        return getattr(self.model.trained, "class_weight", None)
 
     @property
     def scales_inputs(self) -> bool:

@@ -1,12 +1,21 @@
-"""TabularModel: a network with the preprocessing of the table it learnt from.
+"""TabularModel: a trained network with the preprocessing of the table it
+learnt from, and the encoding of its target.
 
-It holds what ``glassnet train`` fitted on the training part of a table:
-which columns are numbers and which are one-hot text, the fill values of
-empty cells (the imputer), the scaler, the estimator, the training range of
-each numeric column (in the file's own units), the identifier column, and
-the settings and final report. Given a DataFrame of the file's text cells
-it predicts, and it is a model-file kind ("tabular"). Files written before
-imputation existed load with no imputer: empty cells stay errors there.
+It holds what the table pipeline (:mod:`.pipeline`) fitted on the training
+part of a table: which columns are numbers and which are one-hot text, the
+fill values of empty cells (the imputer), the scaler, the target encoding
+(:mod:`.target`: the class labels, or the standardisation of a regression
+target), the training range of each numeric column (in the file's own
+units), the identifier column, the settings and final report; and the
+trained model, an :class:`~glassnet.MLPClassifier`/:class:`~glassnet.MLPRegressor`
+(``glassnet train``) or a :class:`~glassnet.NeuralNetwork` (the playground).
+
+Whichever model is inside, a row goes the same way: cells -> network inputs
+(:meth:`TabularModel.inputs`) -> the engine :class:`~glassnet.engine.network.Network`
+-> outputs -> predictions (:meth:`TabularModel.decode`). It is a model-file
+kind ("tabular"); :mod:`.legacy` reads the files written before the target
+encoding was part of it, and files written before imputation existed load
+with no imputer: empty cells stay errors there.
 """
 
 from __future__ import annotations
@@ -14,7 +23,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..glassbox.extrapolation import silenced
 from ..engine.training_range import TrainingRange
 from ..protocol import embed_state, embedded_object, register
 from ._protocol import TabularAdapter
@@ -22,9 +30,9 @@ from ._sklearn_state import scaler_from_state, scaler_state
 from .columns import Columns
 from .encoding import Encoded, encode, parse_numbers
 from .imputing import Imputation
+from .target import TARGET_ENCODINGS, ClassTarget, ValueTarget, target_encoding_from_state
 
 __all__ = ["TabularModel", "scaled"]
-
 
 def scaled(scaler, method: str, X: np.ndarray, columns: Columns, source: str) -> np.ndarray:
     """``scaler.<method>(X)``, or a ValueError naming the first column whose
@@ -48,24 +56,83 @@ def scaled(scaler, method: str, X: np.ndarray, columns: Columns, source: str) ->
 
 
 class TabularModel:
-    """See the module docstring. ``task`` is "classify" or "regress"."""
+    """See the module docstring. ``task`` is "classify" or "regress";
+    ``trained`` the model trained on the scaled inputs, ``target_encoding`` a
+    :class:`~.target.ClassTarget` or :class:`~.target.ValueTarget`."""
 
-    def __init__(self, *, target: str, task: str, columns: Columns, scaler_name: str, scaler, estimator,
-                 training_range: TrainingRange | None, settings: dict, report: dict | None = None,
-                 imputation: Imputation | None = None, id_column: str | None = None):
+    def __init__(self, *, target: str, task: str, columns: Columns, scaler_name: str, scaler, trained,
+                 target_encoding: ClassTarget | ValueTarget, training_range: TrainingRange | None, settings: dict,
+                 report: dict | None = None, imputation: Imputation | None = None, id_column: str | None = None):
         self.target = target
         self.task = task
         self.columns = columns
         self.scaler_name = scaler_name
         self.scaler = scaler
-        self.estimator = estimator
+        self.trained = trained
+        self.target_encoding = target_encoding
         self.training_range = training_range
         self.settings = settings
         self.report = report
         self.imputation = imputation
         self.id_column = id_column
+        self._check()
 
-    # --- from a table to the network's inputs ------------------------------------------
+    def _check(self) -> None:
+        network = self.network
+        expected = len(self.columns.input_names)
+        if network.n_inputs != expected:
+            raise ValueError(f"the network takes {network.n_inputs} inputs but the columns give {expected}")
+        if network.n_outputs != self.target_encoding.n_outputs:
+            raise ValueError(f"the network has {network.n_outputs} output(s) but the target encoding "
+                             f"{self.target_encoding!r} needs {self.target_encoding.n_outputs}")
+        classes = getattr(self.trained, "classes_", None)  # an MLPClassifier encodes its labels itself
+        if classes is not None and not np.array_equal(np.asarray(classes).astype(str), self.classes_):
+            raise ValueError(f"the classifier's classes {np.asarray(classes).tolist()} are not the target "
+                             f"encoding's {self.classes_.tolist()}")
+
+    # --- the trained model -----------------------------------------------------------------
+    @property
+    def learner(self):
+        """The :class:`~glassnet.engine.learner.Learner` of the trained model
+        (a NeuralNetwork's ``learner``, an estimator's ``learner_``)."""
+        learner = getattr(self.trained, "learner", None)
+        return learner if learner is not None else self.trained.learner_
+
+    @property
+    def network(self):
+        """The engine :class:`~glassnet.engine.network.Network`: scaled inputs in, outputs out."""
+        return self.learner.network
+
+    @property
+    def history(self):
+        """The per-epoch :class:`~glassnet.engine.history.History` (for plot.learning_curves)."""
+        return self.learner.history
+
+    @property
+    def n_iter_(self) -> int:
+        """Epochs (L-BFGS: iterations) trained."""
+        return int(getattr(self.trained, "n_iter_", len(self.history)))
+
+    @property
+    def loss_(self) -> float:
+        """The last training loss (of the network's targets: standardised for a regression)."""
+        loss = getattr(self.trained, "loss_", None)
+        if loss is None:
+            losses = self.history["loss"] if len(self.history) else []
+            loss = losses[-1] if len(losses) else float("nan")
+        return float(loss)
+
+    @property
+    def classes_(self) -> np.ndarray | None:
+        """The sorted class labels of a classifier, None for a regression."""
+        return getattr(self.target_encoding, "classes", None)
+
+    @property
+    def estimator(self):
+        """The trained model (its former name, from when it was always an estimator)."""
+        return self.trained
+
+    # --- from a table to the network's inputs and targets ----------------------------------
     def encode(self, frame: pd.DataFrame, source: str = "the data", *, strict: bool = True) -> Encoded:
         """``frame``'s feature columns parsed, filled and one-hot encoded (see
         :mod:`.encoding`); ``strict=False`` marks unusable rows instead of raising."""
@@ -76,11 +143,11 @@ class TabularModel:
         return X if self.scaler is None else scaled(self.scaler, "transform", X, self.columns, source)
 
     def inputs(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
-        """The network's inputs for every row of ``frame`` (ValueError for a bad cell)."""
+        """The network's inputs for every row of ``frame``, (n_rows, n_inputs) (ValueError for a bad cell)."""
         return self.scale(self.encode(frame, source).X, source)
 
     def labels(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
-        """The target column: text labels to classify, numbers to regress."""
+        """The target column: text labels to classify, numbers to regress, (n_rows,)."""
         if self.target not in frame.columns:
             raise ValueError(f"{source} has no column {self.target!r}, the target this model was trained on")
         column = frame[self.target]
@@ -93,6 +160,14 @@ class TabularModel:
                              f"{column.iloc[position].strip()!r} is not a finite number")
         return values
 
+    def targets(self, labels) -> np.ndarray:
+        """Labels or values (n,) -> the network's targets (n, n_outputs), as it trained on them."""
+        return self.target_encoding.encode(labels)
+
+    def network_targets(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
+        """The network's targets for every row of ``frame`` (which holds the target column)."""
+        return self.targets(self.labels(frame, source))
+
     def outside(self, frame_or_encoded, source: str = "the data"):
         """``(rows, excursions)``: rows with a numeric cell beyond its training
         range (empty cells count as their fill value; unusable rows not at all)."""
@@ -103,32 +178,35 @@ class TabularModel:
             encoded = self.encode(frame_or_encoded, source)
         return self.training_range.excursions(encoded.numbers[encoded.usable])
 
-    # --- predictions ---------------------------------------------------------------------
-    def network_call(self, method: str, X: np.ndarray) -> np.ndarray:
-        """``estimator.<method>(X)`` on scaled inputs, without the network's own range warning."""
-        # the range check belongs to the file's units (see outside); the
-        # network's own, on scaled inputs, would repeat it less clearly
-        with silenced():
-            return getattr(self.estimator, method)(X)
+    # --- from the network's outputs to predictions -----------------------------------------
+    def outputs(self, X: np.ndarray) -> np.ndarray:
+        """The network's outputs (n_rows, n_outputs) for network inputs ``X`` (n_rows, n_inputs)."""
+        network = self.network
+        return network.predict(np.asarray(X, dtype=network.dtype))
+
+    def decode(self, outputs: np.ndarray) -> np.ndarray:
+        """Outputs -> predictions, (n_rows,): class labels, or values in the target's own units."""
+        return self.target_encoding.decode(outputs)
+
+    def probabilities(self, outputs: np.ndarray) -> np.ndarray:
+        """Outputs -> class probabilities (n_rows, n_classes), columns in ``classes_`` order."""
+        return self.target_encoding.probabilities(outputs)
 
     def predict(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
-        return self.network_call("predict", self.inputs(frame, source))
+        return self.decode(self.outputs(self.inputs(frame, source)))
 
     def predict_proba(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
-        return self.network_call("predict_proba", self.inputs(frame, source))
+        if self.classes_ is None:
+            raise AttributeError("predict_proba is for classification; this model regresses a value")
+        return self.probabilities(self.outputs(self.inputs(frame, source)))
 
-    @property
-    def classes_(self) -> np.ndarray | None:
-        return getattr(self.estimator, "classes_", None)
-
-    @property
-    def history(self):
-        """The estimator's per-epoch History (for plot.learning_curves)."""
-        return TabularAdapter(self, "reading the history").history
+    def __repr__(self) -> str:
+        return (f"TabularModel(target={self.target!r}, task={self.task!r}, inputs={len(self.columns.input_names)}, "
+                f"trained={type(self.trained).__name__})")
 
     # --- model files ---------------------------------------------------------------------
     def _glassnet_state(self) -> tuple[dict, dict]:
-        estimator_entry, arrays = embed_state(self.estimator, "estimator.")
+        trained_entry, arrays = embed_state(self.trained, "trained.")
         scaler_entry, scaler_arrays = scaler_state(self.scaler_name, self.scaler, "scaler.")
         arrays.update(scaler_arrays)
         range_names = None
@@ -146,7 +224,8 @@ class TabularModel:
             "columns": {"features": self.columns.features, "numeric": self.columns.numeric,
                         "categories": self.columns.categories},
             "scaler": scaler_entry,
-            "estimator": estimator_entry,
+            "trained": trained_entry,
+            "target_encoding": self.target_encoding.state(),
             "training_range": range_names,
             "settings": self.settings,
             "report": self.report,
@@ -157,17 +236,22 @@ class TabularModel:
 
     @classmethod
     def _from_glassnet_state(cls, state: dict, arrays: dict) -> "TabularModel":
+        from .legacy import legacy_trained
+
         if state["task"] not in ("classify", "regress"):
             raise ValueError(f"unknown task {state['task']!r}; expected 'classify' or 'regress'")
         columns = Columns(**state["columns"])
-        estimator = embedded_object(state["estimator"], arrays, "estimator.")
+        if "trained" in state:
+            trained = embedded_object(state["trained"], arrays, "trained.")
+            target_encoding = target_encoding_from_state(state["target_encoding"])
+        else:  # written before the target encoding was the model's own
+            trained, target_encoding = legacy_trained(state, arrays)
+        if not isinstance(target_encoding, TARGET_ENCODINGS.get(state["task"])):
+            raise ValueError(f"a {state['task']} model cannot have the target encoding {target_encoding!r}")
         names = state["training_range"]
         training_range = None
         if names is not None:
             training_range = TrainingRange(arrays["range.low"], arrays["range.high"], tuple(map(str, names)))
-        expected = len(columns.input_names)
-        if estimator.n_features_in_ != expected:
-            raise ValueError(f"the network takes {estimator.n_features_in_} inputs but the columns give {expected}")
         # files written before imputation and identifiers existed have neither
         imputation = None
         if state.get("imputer") is not None:
@@ -180,10 +264,11 @@ class TabularModel:
         if id_column is not None and not isinstance(id_column, str):
             raise ValueError(f"the identifier column must be a name, got {id_column!r}")
         return cls(target=state["target"], task=state["task"], columns=columns, scaler_name=state["scaler"]["name"],
-                   scaler=scaler_from_state(state["scaler"], arrays, "scaler."), estimator=estimator,
-                   training_range=training_range, settings=state["settings"], report=state["report"],
-                   imputation=imputation, id_column=id_column)
+                   scaler=scaler_from_state(state["scaler"], arrays, "scaler."), trained=trained,
+                   target_encoding=target_encoding, training_range=training_range, settings=state["settings"],
+                   report=state["report"], imputation=imputation, id_column=id_column)
 
 
-# the table model answers glassnet's model protocol, and model files name it "tabular"
+# the table model answers glassnet's model protocol (the tools trace, check and diagnose it through
+# its adapter), and model files name it "tabular"
 register(TabularModel, TabularAdapter, kind="tabular")

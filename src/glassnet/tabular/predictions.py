@@ -50,18 +50,17 @@ def _outputs(model, encoded: Encoded, source: str) -> tuple[np.ndarray, np.ndarr
     positions, X = positions[finite], X[finite]
     if not X.shape[0]:
         return positions, np.empty(0), None
-    if model.task == "classify":
-        proba = model.network_call("predict_proba", X)
-        outputs = proba
-    else:
-        outputs = model.network_call("predict", X)
-    finite = np.isfinite(outputs.reshape(len(positions), -1)).all(axis=1)
+    outputs = model.outputs(X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        predicted = model.decode(outputs)
+    finite = np.isfinite(outputs).all(axis=1)
+    if model.task != "classify":
+        finite &= np.isfinite(predicted)
     for position in positions[~finite]:
         encoded.problems[int(position)] = ["the network's output is not a finite number"]
-    positions, outputs = positions[finite], outputs[finite]
-    if model.task == "classify":
-        return positions, model.classes_[np.argmax(outputs, axis=1)], outputs
-    return positions, outputs, None
+    positions, outputs, predicted = positions[finite], outputs[finite], predicted[finite]
+    proba = model.probabilities(outputs) if model.task == "classify" else None
+    return positions, predicted, proba
 
 
 def prediction_table(model, frame: pd.DataFrame, source: str = "the data", id_column: str | None = None):

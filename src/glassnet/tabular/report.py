@@ -76,21 +76,23 @@ def _regression(model, y_true, outputs, source) -> dict:
     return {"mae": float(metrics.mean_absolute_error(y_true, y_pred)), "mse": mse, "rmse": math.sqrt(mse), "r2": r2}
 
 
-# task -> (figures from (model, y_true, outputs, source), the estimator method giving the outputs)
+# task -> (figures from (model, y_true, outputs, source), the TabularModel method decoding the network's outputs)
 REPORTS: Registry = Registry("task")
-REPORTS.register("classify", (_classification, "predict_proba"))
-REPORTS.register("regress", (_regression, "predict"))
+REPORTS.register("classify", (_classification, "probabilities"))
+REPORTS.register("regress", (_regression, "decode"))
 
 
-def predictions(model, frame, source: str = "the data", method: str = "predict") -> np.ndarray:
-    """``model.<method>`` on every row of ``frame``, noting the cells filled
-    and the categories not seen in training (ValueError for a bad cell)."""
+def predictions(model, frame, source: str = "the data", method: str = "decode") -> np.ndarray:
+    """``model.<method>`` of the network's outputs on every row of ``frame``:
+    predictions in the target's own units ("decode") or class probabilities
+    ("probabilities"), noting the cells filled and the categories not seen in
+    training (ValueError for a bad cell)."""
     encoded = model.encode(frame, source)
     if encoded.imputed:
         warnings.warn(DataNote(imputed_note(encoded.imputed, model.imputation, model.columns, source)))
     if encoded.unseen:
         warnings.warn(DataNote(unseen_note(encoded.unseen, source)))
-    return model.network_call(method, model.scale(encoded.X, source))
+    return getattr(model, method)(model.outputs(model.scale(encoded.X, source)))
 
 
 def report(model, frame, source: str = "the data") -> dict:

@@ -71,7 +71,9 @@ const handlers = {
     const sampled = d.train.total > d.train.x.length ? ` (the plot shows ${d.train.x.length} of each part)` : "";
     $("data-note").textContent = `${d.source}: ${d.train.total} training and ${d.test.total} test rows${sampled}, ` +
       `${d.inputs.length} input(s); ${d.task === "classify" ? `${d.classes.length} classes` : "regression"}` +
-      (d.dropped ? `; ${d.dropped} row(s) with an empty cell dropped` : "");
+      (d.filled ? `; ${d.filled} empty cell(s) filled, as glassnet train fills them` : "");
+    // the table pipeline's notes in full (columns left out, the fill values ...) on hover
+    $("data-note").title = (d.notes || []).join("\n");
     $("metric-name").textContent = d.task === "classify" ? "Accuracy" : "R²";
     legend(d);
     writeHash();

@@ -1,0 +1,288 @@
+"""The one table pipeline: a table of text cells in, the network's inputs
+and targets out, for every door (``glassnet train`` and the playground).
+
+:func:`prepare_table` reads the target and checks the columns, leaves out
+the rows without a target, infers the task, splits off the test rows
+(stratified for classes), leaves out the columns that are empty or constant
+in the training part, and fits on the training part only the column types,
+the text categories, the fill values of empty cells (the imputer), the
+scaler, the target encoding (:mod:`.target`) and the training range. Then it
+encodes both parts. Nothing fitted ever sees the test rows, as for data that
+arrives after training.
+
+What a user should know about the data (columns left out, cells filled,
+rows without a target, likely identifiers, categories only the test part
+has) is said with :class:`~.notes.DataNote` warnings, which the command
+line prints as ``note:`` lines and the playground shows on its page.
+
+What comes out, a :class:`PreparedTable`, is trained by each door its own
+way (an estimator, or a :class:`~glassnet.NeuralNetwork` in ticks) and
+becomes a :class:`~.model.TabularModel` with :meth:`PreparedTable.model`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..engine.training_range import TrainingRange
+from ..preprocessing import make_scaler
+from .columns import Columns, check_has_columns, drop_missing_rows, identifier_like, left_out_columns, missing_cells
+from .encoding import encode, parse, parse_numbers
+from .imputing import Imputation
+from .model import TabularModel, scaled
+from .notes import DataNote, imputed_note, rows, unseen_note
+from .target import ClassTarget, ValueTarget, fit_target_encoding
+
+__all__ = ["TableOptions", "PreparedTable", "prepare_table", "infer_task", "target_labels", "kept_features",
+           "MAX_CLASSES_INFERRED", "MIN_ROWS"]
+
+# a numeric target with at most this many distinct whole numbers is taken for
+# class labels (0/1, grades 1-5, ...); anything else numeric is regressed
+MAX_CLASSES_INFERRED = 20
+# the fewest rows that split into a training and a test part worth having
+MIN_ROWS = 5
+
+
+@dataclass
+class TableOptions:
+    """How a table is prepared (``glassnet train``'s options of the same names).
+
+    target : the column to predict; task : "classify", "regress" or None
+    (inferred); scaler : a name of :data:`glassnet.preprocessing.SCALERS`;
+    test_size : the share of rows held out; seed : the split's random state;
+    impute : "median", "mean", "most_frequent" or "none"; drop_missing :
+    drop rows with an empty feature cell instead of filling them; ignore :
+    columns left out; id_column : a column left out and copied into predictions.
+    """
+
+    target: str
+    task: str | None = None
+    scaler: str = "standard"
+    test_size: float = 0.2
+    seed: int = 0
+    impute: str = "median"
+    drop_missing: bool = False
+    ignore: list = field(default_factory=list)
+    id_column: str | None = None
+
+
+def infer_task(column: pd.Series) -> str:
+    """"classify" for text labels or a few whole numbers, else "regress"."""
+    cells = column.str.strip()
+    values = pd.to_numeric(cells, errors="coerce")
+    if values.isna().any():
+        return "classify"
+    whole = bool(np.all(np.mod(values, 1) == 0))
+    return "classify" if whole and values.nunique() <= MAX_CLASSES_INFERRED else "regress"
+
+
+def target_labels(frame: pd.DataFrame, target: str, task: str) -> np.ndarray:
+    """The filled target cells: text labels (str) to classify, float64 values to
+    regress; ValueError for a value that is not a number."""
+    column = frame[target]
+    if task == "classify":
+        return column.str.strip().to_numpy(dtype=object).astype(str)
+    values, _, bad = parse_numbers(column)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"row {int(frame.index[position]) + 1}, column {target!r}: "
+                         f"{column.iloc[position].strip()!r} is not a finite number, and the target is regressed")
+    return values
+
+
+def _check_classes(labels: np.ndarray, target: str) -> None:
+    classes = np.unique(labels)
+    if classes.size < 2:
+        raise ValueError(f"the target column {target!r} has a single class {str(classes[0])!r}; "
+                         "classification needs at least two (or use --task regress for numbers)")
+
+
+def _features(frame: pd.DataFrame, options: TableOptions, source: str) -> list[str]:
+    """Every column but the target, --ignore'd ones and the --id column."""
+    check_has_columns(frame, [options.target], source, what="the --target")
+    check_has_columns(frame, options.ignore, source, what="the --ignore")
+    if options.id_column is not None:
+        check_has_columns(frame, [options.id_column], source, what="the --id")
+    for option, names in (("--ignore", options.ignore), ("--id", [options.id_column])):
+        if options.target in names:
+            raise ValueError(f"{option} names the target {options.target!r}; the target cannot be left out")
+    kept_out = {options.target, options.id_column, *options.ignore}
+    features = [name for name in frame.columns if name not in kept_out]
+    if not features:
+        raise ValueError(f"{source} has no column besides the target {options.target!r} (and those left out); "
+                         "a model needs inputs")
+    return features
+
+
+def _with_target(frame: pd.DataFrame, target: str, source: str) -> pd.DataFrame:
+    """``frame`` without the rows whose target is empty (noted)."""
+    no_target = missing_cells(frame, [target])[:, 0]
+    if no_target.all():
+        raise ValueError(f"the target column {target!r} of {source} is entirely empty; nothing to learn")
+    if no_target.any():
+        warnings.warn(DataNote(f"{rows(int(no_target.sum()))} with an empty target {target!r} "
+                               f"left out of training and testing"))
+        frame = frame[~no_target]
+    return frame
+
+
+def _split(frame: pd.DataFrame, labels, task: str, options: TableOptions, source: str):
+    from sklearn.model_selection import train_test_split
+
+    if len(frame) < MIN_ROWS:
+        raise ValueError(f"{source} has {len(frame)} usable row(s); splitting off a test part needs at least {MIN_ROWS}")
+    stratify = labels if task == "classify" else None
+    try:
+        return train_test_split(frame, test_size=options.test_size, random_state=options.seed, stratify=stratify)
+    except ValueError as error:
+        # e.g. a class with one row, or fewer test rows than classes
+        raise ValueError(f"too few rows for a stratified split with --test-size {options.test_size}: {error}") from None
+
+
+def _columns(names) -> str:
+    return ("column " if len(names) == 1 else "columns ") + ", ".join(map(repr, names))
+
+
+def kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
+    """``features`` without the columns the training part makes useless (noted)."""
+    reasons = left_out_columns(train, features)
+    empty = [name for name, value in reasons.items() if value is None]
+    constant = {name: value for name, value in reasons.items() if value is not None}
+    if empty:
+        warnings.warn(DataNote(f"{_columns(empty)} left out: entirely empty in the training part"))
+    if len(constant) == 1:
+        (name, value), = constant.items()
+        warnings.warn(DataNote(f"column {name!r} left out: the same value {value!r} in every filled cell in the "
+                               "training part"))
+    elif constant:
+        shown = ", ".join(f"{name!r} ({value!r})" for name, value in constant.items())
+        warnings.warn(DataNote(f"columns {shown} left out: one value in every filled cell in the training part"))
+    kept = [name for name in features if name not in reasons]
+    if not kept:
+        raise ValueError("every feature column is empty or constant in the training part; a model needs inputs")
+    return kept
+
+
+def _drop_missing(train, test, features, source):
+    """--drop-missing: both parts without their rows with an empty feature cell; ``(train, test, dropped)``."""
+    train, dropped_train = drop_missing_rows(train, features)
+    test, dropped_test = drop_missing_rows(test, features)
+    if train.empty or test.empty:
+        raise ValueError(f"every row of the {'training' if train.empty else 'test'} part of {source} has an "
+                         "empty cell; nothing is left (leave out --drop-missing to fill empty cells instead)")
+    return train, test, dropped_train + dropped_test
+
+
+@dataclass
+class PreparedTable:
+    """A table split, with everything fitted on its training part, and both
+    parts encoded for the network.
+
+    ``train`` and ``test`` are the rows as read (their index is the file's
+    row number minus one); ``X_train`` (n_train, n_inputs) and ``X_test`` the
+    network inputs, scaled; ``labels_train`` and ``labels_test`` the target as
+    the file gives it (str labels, or float64 values); ``dropped`` the rows
+    ``drop_missing`` dropped; ``filled`` the empty cells filled per part
+    ("train", "test"), per column.
+    """
+
+    source: str
+    target: str
+    task: str
+    columns: Columns
+    imputation: Imputation | None
+    scaler_name: str
+    scaler: object
+    training_range: TrainingRange | None
+    target_encoding: ClassTarget | ValueTarget
+    train: pd.DataFrame
+    test: pd.DataFrame
+    X_train: np.ndarray
+    X_test: np.ndarray
+    labels_train: np.ndarray
+    labels_test: np.ndarray
+    id_column: str | None = None
+    dropped: int = 0
+    filled: dict = field(default_factory=dict)
+
+    @property
+    def input_names(self) -> list[str]:
+        return self.columns.input_names
+
+    @property
+    def classes(self) -> np.ndarray | None:
+        """The sorted class labels, or None for a regression."""
+        return getattr(self.target_encoding, "classes", None)
+
+    @property
+    def rows_train(self) -> np.ndarray:
+        """Each training row's number in the file (1-based, as ``glassnet trace --row`` counts)."""
+        return self.train.index.to_numpy() + 1
+
+    @property
+    def rows_test(self) -> np.ndarray:
+        return self.test.index.to_numpy() + 1
+
+    def model(self, trained, settings: dict, report: dict | None = None) -> TabularModel:
+        """The :class:`TabularModel` of this preprocessing with ``trained``, a
+        glassnet estimator or a :class:`~glassnet.NeuralNetwork` trained on
+        ``X_train`` (an estimator on the labels, or on the standardised values
+        of a regression; a NeuralNetwork on the encoded targets)."""
+        return TabularModel(target=self.target, task=self.task, columns=self.columns, scaler_name=self.scaler_name,
+                            scaler=self.scaler, trained=trained, target_encoding=self.target_encoding,
+                            training_range=self.training_range, settings=settings, report=report,
+                            imputation=self.imputation, id_column=self.id_column)
+
+
+def _fit_preprocessing(train: pd.DataFrame, columns: Columns, options: TableOptions, source: str):
+    """``(imputation, scaler, X_train, encoded)``, all fitted on the training part."""
+    parsed = parse(columns, train, source)  # raises for the first cell that is not a number
+    imputation = Imputation.fit(options.impute, parsed.numbers, parsed.texts)
+    encoded = encode(columns, imputation, train, source)  # with --impute none, raises for an empty cell
+    if encoded.imputed:
+        warnings.warn(DataNote(imputed_note(encoded.imputed, imputation, columns, "the training part")))
+    scaler = make_scaler(options.scaler)
+    X_train = encoded.X if scaler is None else scaled(scaler, "fit_transform", encoded.X, columns, source)
+    return imputation, scaler, X_train, encoded
+
+
+def prepare_table(frame: pd.DataFrame, options: TableOptions, source: str) -> PreparedTable:
+    """Split ``frame`` (a table of text cells, "" for empty) and prepare it for
+    the network as the module docstring says; ValueError, naming the row or
+    column, for a table that cannot be learnt."""
+    features = _features(frame, options, source)
+    frame = _with_target(frame, options.target, source)
+    task = options.task or infer_task(frame[options.target])
+    labels = target_labels(frame, options.target, task)
+    if task == "classify":
+        _check_classes(labels, options.target)
+    train, test = _split(frame, labels, task, options, source)
+    features = kept_features(train, features)
+    dropped = 0
+    if options.drop_missing:
+        train, test, dropped = _drop_missing(train, test, features, source)
+    columns = Columns.infer(train, features)
+    for name in identifier_like(train, columns):
+        warnings.warn(DataNote(f"column {name!r} has a different value in every row, like an identifier; "
+                               f"one-hot encoded it teaches nothing (--id {name} or --ignore {name} leaves it out)"))
+    imputation, scaler, X_train, encoded = _fit_preprocessing(train, columns, options, source)
+    # a bad cell in the test part stops us before training, not after
+    test_encoded = encode(columns, imputation, test, source)
+    if test_encoded.unseen:
+        warnings.warn(DataNote(unseen_note(test_encoded.unseen, f"the test part of {source}")))
+    X_test = test_encoded.X if scaler is None else scaled(scaler, "transform", test_encoded.X, columns, source)
+    training_range = TrainingRange.of(encoded.numbers, names=columns.numeric) if columns.numeric else None
+    labels_train = target_labels(train, options.target, task)
+    return PreparedTable(
+        source=source, target=options.target, task=task, columns=columns, imputation=imputation,
+        scaler_name=options.scaler, scaler=scaler, training_range=training_range,
+        target_encoding=fit_target_encoding(task, labels_train), train=train, test=test, X_train=X_train,
+        X_test=X_test, labels_train=labels_train, labels_test=target_labels(test, options.target, task),
+        id_column=options.id_column, dropped=dropped,
+        filled={"train": encoded.imputed, "test": test_encoded.imputed},
+    )
+

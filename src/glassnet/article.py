@@ -20,7 +20,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import article_parameters
+import inspect
+
+from . import article_parameters, parameters
 from ._docstring import with_sections
 from ._typing import ArrayLike
 from .engine.history import EarlyStopping
@@ -34,6 +36,7 @@ from .engine.training import DivergenceWarning, StalledTrainingWarning
 from .engine.validation import check_positive_int, check_X, check_y
 from .evaluation import EvaluationResult, evaluate_outputs
 from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
+from .parameters import NEURAL_NETWORK, TRAIN
 from .glassbox.trace import Trace
 
 __all__ = ["NeuralNetwork"]
@@ -48,8 +51,11 @@ _LINKED_OUTPUT = {"binary_crossentropy": "logistic", "categorical_crossentropy":
 class NeuralNetwork:
     """A fully connected network with the article's API.
 
-    The "Parameters" and "Attributes" sections below are generated from
-    :mod:`glassnet.article_parameters`, where each is described once.
+    The "Parameters" section below is generated from glassnet's one table of
+    settings (:data:`glassnet.parameters.TABLE`), which also checks every
+    keyword, in the words the estimators, the command line and the
+    playground use; the "Attributes" section from
+    :mod:`glassnet.article_parameters`.
     """
 
     def __init__(
@@ -76,18 +82,16 @@ class NeuralNetwork:
         dtype: str = "float64",
         extrapolation: str = "warn",
     ):
+        # every keyword against the one table (the arguments are all the locals so far)
+        parameters.check_settings(NEURAL_NETWORK, {name: value for name, value in locals().items() if name != "self"})
         if layers is None:
             layers = [input_size, hidden_size, output_size]
-        layers = [check_positive_int(size, "every layer size") for size in layers]
-        if len(layers) < 2:
-            raise ValueError(f"layers needs at least an input and an output size, got {layers}")
+        layers = [int(size) for size in layers]
         hidden = [activation] * (len(layers) - 2) if isinstance(activation, str) else list(activation)
         if output_activation is None:
             output_activation = _LINKED_OUTPUT.get(loss, activation if isinstance(activation, str) else "identity")
         if batch_size is not None:
-            batch_size = check_positive_int(batch_size, "batch_size")
-        if not isinstance(optimizer, Optimizer) and optimizer not in SOLVERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}; expected one of: {', '.join(SOLVERS.names())}")
+            batch_size = int(batch_size)
         self.solver = optimizer.name if isinstance(optimizer, Optimizer) else SOLVERS.canonical(optimizer)
         if self.solver == "lbfgs" and (learning_rate is not None or batch_size is not None):
             raise ValueError("optimizer='lbfgs' takes no learning_rate or batch_size: it chooses its own "
@@ -97,7 +101,7 @@ class NeuralNetwork:
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
         self.seed = seed
-        self.extrapolation = check_extrapolation_setting(extrapolation)
+        self.extrapolation = extrapolation
         rng = np.random.default_rng(seed)
         network = Network(
             layers,
@@ -269,7 +273,11 @@ class NeuralNetwork:
         layer and the likely cause. Ctrl-C propagates, leaving the weights
         and history of the last completed epoch.
         """
-        epochs = check_positive_int(epochs, "epochs")
+        parameters.check_settings(TRAIN, dict(epochs=epochs, validation_split=validation_split,
+                                              early_stopping=early_stopping, patience=patience, tol=tol,
+                                              callbacks=callbacks, record_stats=record_stats))
+        epochs = int(epochs)
+        callbacks = () if callbacks is None else callbacks
         X, Y = self._XY(X, y)
         validation = None
         if validation_data is not None and validation_split is not None:
@@ -310,14 +318,11 @@ class NeuralNetwork:
         if not early_stopping:
             self.learner.stopping = None
             return
-        patience = check_positive_int(patience, "patience", 0)
         rule = self.learner.stopping
         if rule is None or (rule.patience, rule.tol) != (patience, tol):
             self.learner.stopping = EarlyStopping("val_loss", patience=patience, tol=tol)
 
     def _split(self, X, Y, fraction):
-        if not 0.0 < fraction < 1.0:
-            raise ValueError(f"validation_split must be between 0 and 1, got {fraction!r}")
         n_val = int(round(fraction * X.shape[0]))
         if n_val < 1 or n_val >= X.shape[0]:
             raise ValueError(
@@ -456,6 +461,9 @@ def _legacy_learner(state: dict, arrays: dict) -> Learner:
     return learner
 
 
-# the numpydoc sections, from the one table of parameters and of attributes
-NeuralNetwork.__doc__ = with_sections(NeuralNetwork.__doc__, Parameters=article_parameters.PARAMETERS,
-                                      Attributes=article_parameters.ATTRIBUTES)
+# the numpydoc sections, from the one table of settings and the table of attributes
+NeuralNetwork.__doc__ = with_sections(
+    NeuralNetwork.__doc__,
+    Parameters=parameters.docstring_entries(NEURAL_NETWORK, list(inspect.signature(NeuralNetwork).parameters)),
+    Attributes=article_parameters.ATTRIBUTES,
+)

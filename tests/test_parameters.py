@@ -219,6 +219,9 @@ def test_check_settings_checks_and_reads_a_whole_dict():
     assert parameters.check_settings(CLI, {"hidden": "16,8", "learning_rate": "0.01", "early_stopping": "true"}) == {
         "hidden": [16, 8], "learning_rate": 0.01, "early_stopping": True}
     assert parameters.check_settings(NEURAL_NETWORK, {"layers": [2, 3, 1], "seed": 4}) == {"layers": [2, 3, 1], "seed": 4}
+    # no hidden layer is a network too, in every door that takes hidden sizes
+    assert parameters.check_settings(CLI, {"--hidden": ""}) == {"--hidden": []}
+    assert parameters.check_settings(ESTIMATOR, {"hidden_layer_sizes": ()}) == {"hidden_layer_sizes": ()}
     # Python doors take values, not texts
     with pytest.raises(ValueError, match=r"learning_rate_init must be a real number in \(0, inf\), got '0.01'"):
         parameters.check_settings(ESTIMATOR, {"learning_rate_init": "0.01"})

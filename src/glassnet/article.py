@@ -15,12 +15,11 @@ live in the engine (a :class:`~glassnet.engine.learner.Learner` in
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
-
-import inspect
 
 from . import article_parameters, parameters
 from ._docstring import with_sections
@@ -36,8 +35,8 @@ from .engine.training import DivergenceWarning, StalledTrainingWarning
 from .engine.validation import check_positive_int, check_X, check_y
 from .evaluation import EvaluationResult, evaluate_outputs
 from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
-from .parameters import NEURAL_NETWORK, TRAIN
 from .glassbox.trace import Trace
+from .parameters import NEURAL_NETWORK, TRAIN
 
 __all__ = ["NeuralNetwork"]
 

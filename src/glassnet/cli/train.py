@@ -91,8 +91,8 @@ def run(args) -> int:
         learning_curves(model, args.plot)
     if not args.quiet:
         kind = {"classify": "classifier", "regress": "regressor"}[options.task]
-        print(f"trained a {kind} {len(model.columns.input_names)}-"
-              f"{'-'.join(map(str, options.hidden))}-{estimator.n_outputs_} on {model.settings['rows_train']} rows "
+        shape = "-".join(map(str, [len(model.columns.input_names), *options.hidden, estimator.n_outputs_]))
+        print(f"trained a {kind} {shape} on {model.settings['rows_train']} rows "
               f"of {source}; {estimator.n_iter_} epoch(s), final loss {estimator.loss_:.4g}")
         print(f"test report ({len(test)} held-out rows):")
         for line in format_report(model.report):

@@ -34,8 +34,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .constraints import (AnyOf, Boolean, Callables, Constraint, Each, Exactly, Extended, FloatDtype, Instances, Interval,
-                          Narrowed, NoneValue, Options, Text, from_text, shown)
+from .combined import AnyOf, Each, Extended, Narrowed, from_text
+from .constraints import (Boolean, Callables, Constraint, Exactly, FloatDtype, Instances, Interval, NoneValue, Options,
+                          Text, shown)
 from .setting import CLI, DOORS, ESTIMATOR, NEURAL_NETWORK, NO_DEFAULT, PLAYGROUND, TEXT_DOORS, TRAIN, Name, Setting
 from .table import EXTRAPOLATION, REGRESSION_LOSSES, TABLE, TASKS
 

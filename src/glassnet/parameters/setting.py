@@ -7,7 +7,8 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .constraints import Constraint, Extended, Narrowed
+from .combined import Extended, Narrowed
+from .constraints import Constraint
 
 __all__ = ["DOORS", "NEURAL_NETWORK", "TRAIN", "ESTIMATOR", "CLI", "PLAYGROUND", "TEXT_DOORS", "Name", "Setting",
            "NO_DEFAULT"]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
-from .constraints import (AnyOf, Boolean, Callables, Each, Exactly, FloatDtype, Instances, Interval, NoneValue,
-                          Options, Text)
+from .combined import AnyOf, Each
+from .constraints import Boolean, Callables, Exactly, FloatDtype, Instances, Interval, NoneValue, Options, Text
 from .setting import CLI, ESTIMATOR, NEURAL_NETWORK, PLAYGROUND, TRAIN, Name, Setting
 
 __all__ = ["TABLE", "REGRESSION_LOSSES", "EXTRAPOLATION", "TASKS"]

@@ -148,12 +148,16 @@ def _names(door):
     return [setting.name(door).name for setting in parameters.settings_of(door)]
 
 
-def _model_flags():
+def _setting_flags():
+    """glassnet train's flags that set what a model file keeps: the model's
+    settings and the data's (not where the data comes from or how it is read)."""
     from glassnet.cli import build_parser
 
     train = build_parser()._subparsers._group_actions[0].choices["train"]
-    group = next(group for group in train._action_groups if group.title == "model")
-    return {action.option_strings[-1]: action for action in group._group_actions}
+    groups = [group for group in train._action_groups if group.title in ("model", "data")]
+    reading = {"--dataset", "--sep", "--encoding"}
+    return {action.option_strings[-1]: action for group in groups for action in group._group_actions
+            if action.option_strings and action.option_strings[-1] not in reading}
 
 
 def test_every_neural_network_keyword_is_in_the_table_with_its_default():
@@ -173,8 +177,8 @@ def test_every_estimator_parameter_is_in_the_table_with_its_default():
     assert parameters.lookup(ESTIMATOR, "loss").name(ESTIMATOR).only == "regressor"
 
 
-def test_every_model_flag_of_glassnet_train_is_the_tables():
-    flags = _model_flags()
+def test_every_setting_flag_of_glassnet_train_is_the_tables():
+    flags = _setting_flags()
     assert set(flags) == set(_names(CLI))
     for flag, action in flags.items():
         setting = parameters.lookup(CLI, flag)
@@ -212,6 +216,25 @@ def test_the_tables_lists_are_the_ones_the_doors_use():
     assert tuple(REGRESSION_OUTPUTS) == parameters.REGRESSION_LOSSES
     assert EXTRAPOLATION_SETTINGS == parameters.EXTRAPOLATION
     assert parameters.offered(CLI, "--task") == ["classify", "regress"]
+    from glassnet.tabular.imputing import STRATEGIES
+
+    assert STRATEGIES == parameters.IMPUTE
+
+
+def test_a_model_files_settings_pass_the_table(tmp_path):
+    from glassnet.cli import main
+
+    path = tmp_path / "fruit.glassnet"
+    assert main(["train", str(FRUIT), "--target", "fruit", "-o", str(path), "--hidden", "4", "--epochs", "3",
+                 "--ignore", "colour", "--id", "firmness", "--quiet"]) == 0
+    kept = glassnet.load(path).settings
+    settings = {name: value for name, value in kept.items() if name not in ("source", "rows_train", "rows_test",
+                                                                          "rows_dropped")}
+    assert parameters.check_settings(CLI, settings) == settings
+    # every setting the file keeps is a flag of the table (record_stats lives in the history instead)
+    assert {parameters.lookup(CLI, name).name(CLI).name for name in settings} == set(_names(CLI)) - {"--record-stats"}
+    with pytest.raises(ValueError, match=r"--learning-rate must be a real number in \(0, inf\), got -1"):
+        parameters.check_settings(CLI, {**settings, "learning_rate": -1})
 
 
 # --- check_settings: a whole dict for one door -------------------------------------------------------------

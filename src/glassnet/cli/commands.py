@@ -43,7 +43,6 @@ def _module_names(module: str, read):
 
 
 DATASETS = _module_names("glassnet.tabular.datasets", lambda module: module.DATASETS.names())
-IMPUTE = _module_names("glassnet.tabular.imputing", lambda module: module.STRATEGIES)
 
 
 def _runs(module: str, function: str = "run"):
@@ -92,7 +91,7 @@ def setting_type(flag: str):
         value = parameters.read(parameters.CLI, flag, text)
         if isinstance(setting.constraint, parameters.Options) and isinstance(value, str):
             return setting.constraint.canonical(value)
-        return tuple(value) if isinstance(value, list) else value
+        return value
 
     return _typed(flag, read)
 
@@ -108,7 +107,7 @@ def add_setting(group, flag: str, **overrides):
     choices and help all come from the table (glassnet.parameters)."""
     setting = parameters.lookup(parameters.CLI, flag)
     spelled = setting.name(parameters.CLI)
-    options = dict(default=spelled.default, help=parameters.cli_help(setting))
+    options = dict(default=spelled.default, help=parameters.cli_help(setting), dest=spelled.dest)
     if isinstance(setting.constraint, parameters.Boolean):
         options["action"] = "store_true"
     else:
@@ -127,14 +126,6 @@ def _count(flag: str):
 
 def _positive(flag: str):
     return constrained(flag, parameters.Interval(Real, 0, None, closed="neither"))
-
-
-def column_names(text: str) -> list[str]:
-    """``"id,name"`` -> ["id", "name"]: column names, comma-separated."""
-    names = [part.strip() for part in text.split(",")]
-    if not all(names):
-        raise argparse.ArgumentTypeError(f"expected comma-separated column names such as id,name, got {text!r}")
-    return names
 
 
 def separator_argument(text: str) -> str:
@@ -172,16 +163,9 @@ def _train_arguments(parser):
     source = parser.add_argument_group("data")
     source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
     source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
-    source.add_argument("--target", metavar="COLUMN", help="the column to predict (a dataset's default: its target)")
-    source.add_argument("--ignore", type=column_names, default=[], metavar="COL[,COL...]",
-                        help="columns to leave out of the features")
-    source.add_argument("--id", dest="id_column", metavar="COL",
-                        help="an identifier column: left out of the features, copied into predictions")
-    source.add_argument("--impute", choices=IMPUTE, default="median",
-                        help="fill empty cells with the training part's median, mean or most frequent value (text "
-                             "columns: most frequent), or not at all (default: median)")
-    source.add_argument("--drop-missing", action="store_true",
-                        help="drop rows with an empty cell in a feature instead of filling it")
+    # the data settings a model file keeps, from the one table too
+    for flag in ("--target", "--ignore", "--id", "--impute", "--drop-missing"):
+        add_setting(source, flag)
     _reading_arguments(source)
     model = parser.add_argument_group("model")
     # every model setting: its type, default, choices and help from the one table

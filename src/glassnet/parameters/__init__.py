@@ -19,8 +19,9 @@ scikit-learn's ``_parameter_constraints``, and every door checks through it::
     ValueError: learning_rate_init must be a real number in (0, inf), got -1
 
 The doors are :data:`DOORS`: ``"NeuralNetwork"``, ``"NeuralNetwork.train"``,
-``"estimator"``, ``"cli"`` (flags, or their argparse names such as
-``learning_rate``) and ``"playground"``. The command line's and the
+``"estimator"``, ``"cli"`` (``glassnet train``'s flags, by flag, by the
+flag's name as a keyword such as ``learning_rate`` (a model file's key) or
+by argparse's ``dest``) and ``"playground"``. The command line's and the
 playground's values may be text ("0.01", "64,32", "true"), read before
 they are checked. The numpydoc sections of the classes and the command
 line's help are written from the same table.
@@ -38,12 +39,12 @@ from .combined import AnyOf, Each, Extended, Narrowed, from_text
 from .constraints import (Boolean, Callables, Constraint, Exactly, FloatDtype, Instances, Interval, NoneValue, Options,
                           Text, shown)
 from .setting import CLI, DOORS, ESTIMATOR, NEURAL_NETWORK, NO_DEFAULT, PLAYGROUND, TEXT_DOORS, TRAIN, Name, Setting
-from .table import EXTRAPOLATION, REGRESSION_LOSSES, TABLE, TASKS
+from .table import EXTRAPOLATION, IMPUTE, REGRESSION_LOSSES, TABLE, TASKS
 
 __all__ = [
     "TABLE", "DOORS", "NEURAL_NETWORK", "TRAIN", "ESTIMATOR", "CLI", "PLAYGROUND", "Setting", "Name",
     "settings_of", "lookup", "check", "check_settings", "offered", "read", "defaults", "docstring_entries", "cli_help",
-    "REGRESSION_LOSSES", "EXTRAPOLATION", "TASKS",
+    "REGRESSION_LOSSES", "EXTRAPOLATION", "TASKS", "IMPUTE",
     "Constraint", "Interval", "Exactly", "Options", "Boolean", "NoneValue", "Text", "Instances", "Callables",
     "FloatDtype", "Each", "AnyOf", "Extended", "Narrowed", "from_text", "shown",
 ]
@@ -63,6 +64,7 @@ def _door(door: str) -> dict[str, Setting]:
                     spelled = setting.doors[each]
                     names[spelled.name] = setting
                     if each == CLI:
+                        names[spelled.bare] = setting
                         names[spelled.dest] = setting
             _INDEX[each] = names
     return _INDEX[door]

@@ -285,16 +285,22 @@ class NoneValue(Constraint):
 
 
 class Text(Constraint):
-    """Any non-empty string; ``what`` says what it names."""
+    """Any non-empty string; ``what`` says what it names, ``plural`` what several do."""
 
-    def __init__(self, what: str = "a name"):
-        self.what = what
+    def __init__(self, what: str = "a name", plural: str = "names"):
+        self.what, self._plural = what, plural
 
     def accepts(self, value) -> bool:
         return isinstance(value, str) and value != ""
 
+    def claims(self, value) -> bool:
+        return isinstance(value, str)
+
     def describe(self) -> str:
         return self.what
+
+    def plural(self) -> str:
+        return self._plural
 
     def type_name(self) -> str:
         return "str"

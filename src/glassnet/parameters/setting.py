@@ -39,7 +39,8 @@ class Name:
     ``type`` overrides the numpydoc type. ``glassnet`` marks an estimator
     parameter scikit-learn lacks, ``only`` one of a single estimator
     ("classifier" or "regressor"). ``metavar`` and ``default_text`` shape a
-    command-line flag's help.
+    command-line flag's help, ``keyword`` names its argparse ``dest`` when
+    that is not the flag's own name (``--id`` is stored as ``id_column``).
     """
 
     name: str
@@ -52,11 +53,17 @@ class Name:
     only: str | None = None
     metavar: str | None = None
     default_text: str | None = None
+    keyword: str | None = None
+
+    @property
+    def bare(self) -> str:
+        """A flag's name as a keyword: --learning-rate -> learning_rate (a model file's key)."""
+        return self.name.lstrip("-").replace("-", "_")
 
     @property
     def dest(self) -> str:
-        """The keyword a command-line flag is stored under: --learning-rate -> learning_rate."""
-        return self.name.lstrip("-").replace("-", "_")
+        """The keyword argparse stores a flag under: ``keyword`` if given, else :attr:`bare`."""
+        return self.keyword or self.bare
 
 
 @dataclass(frozen=True)

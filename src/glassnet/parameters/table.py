@@ -18,7 +18,7 @@ from .combined import AnyOf, Each
 from .constraints import Boolean, Callables, Exactly, FloatDtype, Instances, Interval, NoneValue, Options, Text
 from .setting import CLI, ESTIMATOR, NEURAL_NETWORK, PLAYGROUND, TRAIN, Name, Setting
 
-__all__ = ["TABLE", "REGRESSION_LOSSES", "EXTRAPOLATION", "TASKS"]
+__all__ = ["TABLE", "REGRESSION_LOSSES", "EXTRAPOLATION", "TASKS", "IMPUTE"]
 
 
 # --- the engine's registries, read on first use ---------------------------------------------
@@ -102,6 +102,8 @@ def _names(registry):
 REGRESSION_LOSSES = ("squared_error", "poisson", "absolute_error", "huber")
 EXTRAPOLATION = ("warn", "ignore")
 TASKS = ("classify", "regress")
+# how glassnet train fills empty cells (glassnet.tabular.imputing's strategies)
+IMPUTE = ("none", "median", "mean", "most_frequent")
 
 # --- shared constraints ---------------------------------------------------------------------
 COUNT = Interval(Integral, 1)  # an integer >= 1
@@ -115,6 +117,7 @@ SOLVER = Options(_names(_solvers), registry=_solvers)
 SEED = Interval(Integral, 0, 2**32 - 1)
 
 NONE = NoneValue()
+COLUMN = Text("a column's name", "column names")
 
 
 def _setting(key, constraint, doc, *, type=None, nn=None, train=None, estimator=None, cli=None, playground=None):
@@ -297,6 +300,19 @@ TABLE: tuple[Setting, ...] = (
              "glassnet.explain_extrapolation(model, X) gives the detail.",
              nn=Name("extrapolation", "warn"), estimator=Name("extrapolation", "warn", glassnet=True)),
     # --- the command line's table model ----------------------------------------------------------
+    _setting("target", AnyOf(COLUMN, NONE), "The column to predict.",
+             cli=Name("--target", None, metavar="COLUMN", default_text="a dataset's own target"),
+             playground=Name("target", None, note="None: the data set's own.")),
+    _setting("ignore", Each(COLUMN), "Columns to leave out of the features.",
+             cli=Name("--ignore", [], metavar="COL[,COL...]", default_text="none", note="comma-separated")),
+    _setting("id column", AnyOf(COLUMN, NONE),
+             "An identifier column: left out of the features, copied into predictions.",
+             cli=Name("--id", None, keyword="id_column", metavar="COL", default_text="none")),
+    _setting("impute", Options(IMPUTE),
+             "How empty cells are filled: with the training part's median, mean or most frequent value (text "
+             "columns: most frequent), or not at all.", cli=Name("--impute", "median")),
+    _setting("drop missing", Boolean(), "Drop rows with an empty cell in a feature instead of filling it.",
+             cli=Name("--drop-missing", False)),
     _setting("task", Options(TASKS), "Classify or regress the target.",
              cli=Name("--task", None, extra=(NONE,), default_text="inferred from the target")),
     _setting("scaler", Options(_scalers), "The scaler fitted on the training part.",
@@ -307,8 +323,6 @@ TABLE: tuple[Setting, ...] = (
     # --- the playground's data -------------------------------------------------------------------
     _setting("data set", Text("a data set's name"), "The data set: a generated 2-D set, a bundled table, or "
              "'file' for the table given on the command line or uploaded last.", playground=Name("dataset", "circle")),
-    _setting("target", AnyOf(Text("a column's name"), NONE), "The column to predict (None: the data set's own).",
-             playground=Name("target", None)),
     _setting("noise", Interval(Real, 0, 0.5), "Noise of a generated set.", playground=Name("noise", 0.0)),
     _setting("points", Interval(Integral, 10, 100_000), "Rows of a generated set.", playground=Name("points", 500)),
     _setting("feature x", Interval(Integral, 0, 10**6), "The input drawn across.", playground=Name("feature_x", 0)),

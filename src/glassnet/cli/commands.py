@@ -16,10 +16,12 @@ from .. import parameters
 from . import COMMANDS, Command
 
 
-class LazyNames(Sequence):
-    """Names read when argparse first needs them (to check a value or print a
-    command's help), so that ``glassnet --help`` and the other commands do
-    not import the engine to start."""
+class RegistryNames(Sequence):
+    """The names a registry holds, read when argparse first needs them (to
+    check a value or print a command's help), so that ``glassnet --help``
+    and the other commands do not import the engine to start. ``read`` is a
+    function importing the registry's module itself (a plain import inside
+    it) and returning the names."""
 
     def __init__(self, read):
         self.read = read
@@ -38,11 +40,13 @@ class LazyNames(Sequence):
         return len(self.names)
 
 
-def _module_names(module: str, read):
-    return LazyNames(lambda: read(import_module(module)))
+def _dataset_names():
+    from ..tabular.datasets import DATASETS
+
+    return DATASETS.names()
 
 
-DATASETS = _module_names("glassnet.tabular.datasets", lambda module: module.DATASETS.names())
+DATASETS = RegistryNames(_dataset_names)
 
 
 def _runs(module: str, function: str = "run"):
@@ -115,7 +119,7 @@ def add_setting(group, flag: str, **overrides):
         if spelled.metavar:
             options["metavar"] = spelled.metavar
         if _menu(setting.constraint):
-            options["choices"] = LazyNames(lambda: parameters.offered(parameters.CLI, flag))
+            options["choices"] = RegistryNames(lambda: parameters.offered(parameters.CLI, flag))
     options.update(overrides)
     group.add_argument(flag, **options)
 

@@ -242,7 +242,7 @@ TABLE: tuple[Setting, ...] = (
                                  "classification); the figure is the validation score (accuracy or R²); sgd and "
                                  "adam."),
              cli=Name("--early-stopping", False, note="the validation part is --test-size of the training part "
-                                                       "(stratified)")),
+                                                       "(stratified for two classes)")),
     _setting("patience", AnyOf(COUNT, Exactly(math.inf, "numpy.inf")),
              "Epochs without an improvement of more than tol before training stops (the figure watched: the "
              "training loss, or the validation figure with early stopping).",

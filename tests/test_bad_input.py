@@ -53,8 +53,14 @@ def test_bad_epochs(nn, epochs):
         (dict(optimizer="rmsprop"), "unknown optimizer 'rmsprop'; expected one of: lbfgs, sgd, adam"),
         (dict(init="zeros"), "unknown init 'zeros'; expected one of: uniform, glorot, he"),
         (dict(metric="auc"), "unknown metric 'auc'; expected one of: mae, mse, rmse, log_loss, accuracy"),
-        (dict(layers=[3, 0, 1]), "every layer size must be an integer >= 1, got 0"),
-        (dict(layers=[3]), "layers needs at least an input and an output size"),
+        (dict(layers=[3, 0, 1]), r"layers must be a sequence of 2 or more integers >= 1, got \[3, 0, 1\]"),
+        (dict(layers=[3]), r"layers must be a sequence of 2 or more integers >= 1, got \[3\]"),
+        (dict(input_size=0), "input_size must be an integer >= 1, got 0"),
+        (dict(learning_rate=-1), r"learning_rate must be a real number in \(0, inf\), got -1"),
+        (dict(l2=-0.5), r"l2 must be a real number in \[0, inf\), got -0.5"),
+        (dict(shuffle="yes"), "shuffle must be True or False, got 'yes'"),
+        (dict(activation=["relu", "sigmod"]), "unknown activation 'sigmod'; expected one of: identity, logistic"),
+        (dict(seed=-1), r"seed must be an integer in \[0, 4294967295\], got -1"),
         (dict(batch_size=0), "batch_size must be an integer >= 1"),
         (dict(dtype="int8"), "dtype must be 'float32' or 'float64'"),
         (dict(loss="categorical_crossentropy", output_activation="logistic"), "needs output_activation 'softmax'"),
@@ -82,7 +88,7 @@ def test_other_methods_validate_too(nn, method):
 def test_bad_validation_options(nn):
     with pytest.raises(ValueError, match="early_stopping needs validation_split or validation_data"):
         nn.train(X, y, 5, early_stopping=True)
-    with pytest.raises(ValueError, match="validation_split must be between 0 and 1"):
+    with pytest.raises(ValueError, match=r"validation_split must be a real number in \[0, 1\), got 1.5"):
         nn.train(X, y, 5, validation_split=1.5)
     # scikit-learn's rule: ceil(0.9 * 3) = 3 validation rows, none left to train on
     with pytest.raises(ValueError, match=r"validation_split=0.9 of 3 row\(s\) holds out 3 and leaves 0 training rows"):

@@ -64,7 +64,7 @@ def test_demo_with_another_scaler_reports_honestly():
 def test_demo_bad_usage_is_one_error_line():
     done = glassnet_cli("demo", "--scaler", "bogus")
     assert done.returncode == 2
-    assert done.stderr.startswith("error: argument --scaler: invalid choice: 'bogus'")
+    assert done.stderr.startswith("error: unknown --scaler 'bogus'; expected one of: minmax, standard, robust")
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2
 
 

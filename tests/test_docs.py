@@ -3,6 +3,7 @@ __init__ argument is documented, in order, with its real default, and every
 documented attribute exists on a trained model."""
 
 import inspect
+import re
 import warnings
 
 import numpy as np
@@ -11,7 +12,7 @@ from sklearn.datasets import load_iris
 from sklearn.utils._repr_html.common import get_docstring, scrape_estimator_docstring
 
 import glassnet
-from glassnet import article_parameters
+from glassnet import parameters
 from glassnet.estimators import PARAMETERS
 
 CLASSES = [glassnet.MLPClassifier, glassnet.MLPRegressor, glassnet.NeuralNetwork]
@@ -38,13 +39,36 @@ def test_every_init_parameter_is_documented_in_order_with_its_default(cls):
         assert get_docstring(cls, "Parameters", entry.name) is not None
 
 
-def test_the_estimators_sections_come_from_the_one_table():
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+def test_the_parameters_sections_come_from_the_one_table(cls):
+    door = parameters.NEURAL_NETWORK if cls is glassnet.NeuralNetwork else parameters.ESTIMATOR
+    for entry in documented(cls, "Parameters"):
+        setting = parameters.lookup(door, entry.name)
+        default = signature_defaults(cls)[entry.name]
+        assert setting.default(door) == default
+        assert entry.type == f"{setting.type_for(door)}, default={default!r}"
+        assert " ".join(" ".join(entry.desc).split()).startswith(" ".join(setting.doc_for(door).split()))
+    # the estimators' public view is the same table
     table = {parameter.name: parameter for parameter in PARAMETERS}
-    for cls in (glassnet.MLPClassifier, glassnet.MLPRegressor):
-        for entry in documented(cls, "Parameters"):
-            assert table[entry.name].default == signature_defaults(cls)[entry.name]
-            assert " ".join(entry.desc).startswith(table[entry.name].doc.split()[0])
-    assert [entry.name for entry in article_parameters.PARAMETERS] == list(signature_defaults(glassnet.NeuralNetwork))
+    for name, default in signature_defaults(glassnet.MLPRegressor).items():
+        assert table[name].default == default
+        assert table[name].doc == parameters.lookup(parameters.ESTIMATOR, name).doc_for(parameters.ESTIMATOR)
+
+
+def test_the_command_lines_help_comes_from_the_one_table():
+    from cli_helpers import glassnet as run_glassnet
+
+    shown = run_glassnet("train", "--help", env={"COLUMNS": "400"}).stdout
+    flat = " ".join(shown.split())
+    assert len(parameters.settings_of(parameters.CLI)) == 18
+    for setting in parameters.settings_of(parameters.CLI):
+        help_text = parameters.cli_help(setting)
+        assert help_text.startswith(setting.summary())
+        # the flag, its usage, then the table's words
+        assert re.search(re.escape(setting.name(parameters.CLI).name) + r"( \S+)? " + re.escape(help_text), flat), \
+            help_text
+    assert "  --learning-rate RATE  step size of sgd and adam (default: 0.001)" in shown
+    assert "  --hidden SIZES        units per hidden layer, from the input side; comma-separated, such as 64,32 (default: 64,32)" in shown
 
 
 def test_every_documented_attribute_exists_on_a_trained_model():

@@ -212,14 +212,21 @@ def test_layer_stats_are_recorded_on_request_and_downloaded_one_column_per_layer
 
 
 @pytest.mark.parametrize("settings, message", [
-    ({"record_stats": "yes"}, "record_stats must be true or false, got 'yes'"),
-    ({"activations": ["rleu"]}, "unknown activation 'rleu'"),
-    ({"loss": "nope"}, "unknown loss 'nope'"),
+    ({"record_stats": "yes"}, "record_stats must be True or False, got 'yes'"),
+    ({"activations": ["rleu"]}, "unknown activations 'rleu'"),
+    ({"loss": "nope"}, "unknown loss 'nope'; expected one of: auto, squared_error"),
     ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),
-    ({"learning_rate": -1}, "learning_rate must be a positive number"),
-    ({"hidden": [0]}, "hidden must hold at most"),
-    ({"hidden": "a,b"}, "hidden must be a list of layer sizes"),
-    ({"noise": 2}, "noise must be a number from 0 to 0.5"),
+    ({"optimizer": "lbfgs"}, "optimizer must be one of 'sgd', 'adam', got 'lbfgs'"),
+    ({"learning_rate": -1}, r"learning_rate must be a real number in \(0, inf\), got -1"),
+    # the page's own limits, within what every door allows
+    ({"learning_rate": 500}, r"learning_rate must be a real number in \(0, 100\], got 500"),
+    ({"hidden": [0]}, r"hidden must be a sequence of integers >= 1, got \[0\]"),
+    ({"hidden": [300]}, r"hidden must be a sequence of at most 10 integers in \[1, 256\], got \[300\]"),
+    ({"hidden": [2] * 11}, r"hidden must be a sequence of at most 10 integers in \[1, 256\]"),
+    ({"hidden": "a,b"}, r"hidden must be a sequence of integers >= 1, got \['a', 'b'\]"),
+    ({"noise": 2}, r"noise must be a real number in \[0, 0.5\], got 2"),
+    ({"test_ratio": 0.99}, r"test_ratio must be a real number in \[0.05, 0.95\], got 0.99"),
+    ({"color": "red"}, "unknown playground setting 'color'; expected one of: hidden, activations"),
     ({"dataset": "mnist"}, "unknown data set 'mnist'"),
     ({"dataset": "file"}, "no file has been uploaded"),
 ])
@@ -235,8 +242,11 @@ def test_bad_settings_name_the_problem_and_change_nothing(settings, message):
 def test_every_registered_activation_is_offered():
     from glassnet.playground.session import choices
 
+    from glassnet.engine.activations import hidden_activations
+
     offered = choices()["activations"]
-    assert set(offered) == set(ACTIVATIONS.names()) - {"softmax"}
+    # the engine's hidden activations (its output links, softmax and exp, are not offered)
+    assert offered == hidden_activations() and set(offered) == set(ACTIVATIONS.names()) - {"softmax", "exp"}
     for name in offered:
         Settings.parse({"activations": [name, name]})
 

@@ -1,8 +1,8 @@
 """numpydoc "Parameters" and "Attributes" sections generated from tables.
 
-The estimators' parameters are described once, in
-:data:`glassnet.estimators.PARAMETERS`, and NeuralNetwork's in
-:mod:`glassnet.article_parameters`; the classes' docstrings get their
+Every door's settings are described once, in :data:`glassnet.parameters.TABLE`,
+and the attributes in :mod:`glassnet.article_parameters` and
+:mod:`glassnet.estimators._attributes`; the classes' docstrings get their
 sections from those tables when the classes are defined, so ``help()``,
 IDEs and scikit-learn's HTML repr in notebooks show the same words as
 :func:`glassnet.estimators.describe`, and the docs cannot drift from the

@@ -15,12 +15,13 @@ live in the engine (a :class:`~glassnet.engine.learner.Learner` in
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import article_parameters
+from . import article_parameters, parameters
 from ._docstring import with_sections
 from ._typing import ArrayLike
 from .engine.bound import BoundData
@@ -36,6 +37,7 @@ from .evaluation import EvaluationResult, evaluate_outputs
 from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
 from .glassbox.trace import Trace, trace
 from ._article_protocol import NeuralNetworkAdapter
+from .parameters import NEURAL_NETWORK, TRAIN
 from .protocol import register
 
 __all__ = ["NeuralNetwork"]
@@ -50,8 +52,11 @@ _LINKED_OUTPUT = {"binary_crossentropy": "logistic", "categorical_crossentropy":
 class NeuralNetwork:
     """A fully connected network with the article's API.
 
-    The "Parameters" and "Attributes" sections below are generated from
-    :mod:`glassnet.article_parameters`, where each is described once.
+    The "Parameters" section below is generated from glassnet's one table of
+    settings (:data:`glassnet.parameters.TABLE`), which also checks every
+    keyword, in the words the estimators, the command line and the
+    playground use; the "Attributes" section from
+    :mod:`glassnet.article_parameters`.
     """
 
     def __init__(
@@ -78,18 +83,16 @@ class NeuralNetwork:
         dtype: str = "float64",
         extrapolation: str = "warn",
     ):
+        # every keyword against the one table (the arguments are all the locals so far)
+        parameters.check_settings(NEURAL_NETWORK, {name: value for name, value in locals().items() if name != "self"})
         if layers is None:
             layers = [input_size, hidden_size, output_size]
-        layers = [check_positive_int(size, "every layer size") for size in layers]
-        if len(layers) < 2:
-            raise ValueError(f"layers needs at least an input and an output size, got {layers}")
+        layers = [int(size) for size in layers]
         hidden = [activation] * (len(layers) - 2) if isinstance(activation, str) else list(activation)
         if output_activation is None:
             output_activation = _LINKED_OUTPUT.get(loss, activation if isinstance(activation, str) else "identity")
         if batch_size is not None:
-            batch_size = check_positive_int(batch_size, "batch_size")
-        if not isinstance(optimizer, Optimizer) and optimizer not in SOLVERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}; expected one of: {', '.join(SOLVERS.names())}")
+            batch_size = int(batch_size)
         self.solver = optimizer.name if isinstance(optimizer, Optimizer) else SOLVERS.canonical(optimizer)
         if self.solver == "lbfgs" and (learning_rate is not None or batch_size is not None):
             raise ValueError("optimizer='lbfgs' takes no learning_rate or batch_size: it chooses its own "
@@ -99,7 +102,7 @@ class NeuralNetwork:
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
         self.seed = seed
-        self.extrapolation = check_extrapolation_setting(extrapolation)
+        self.extrapolation = extrapolation
         rng = np.random.default_rng(seed)
         network = Network(
             layers,
@@ -271,7 +274,11 @@ class NeuralNetwork:
         layer and the likely cause. Ctrl-C propagates, leaving the weights
         and history of the last completed epoch.
         """
-        epochs = check_positive_int(epochs, "epochs")
+        parameters.check_settings(TRAIN, dict(epochs=epochs, validation_split=validation_split,
+                                              early_stopping=early_stopping, patience=patience, tol=tol,
+                                              callbacks=callbacks, record_stats=record_stats))
+        epochs = int(epochs)
+        callbacks = () if callbacks is None else callbacks
         if isinstance(X, BoundData):
             if y is not None:
                 raise ValueError("bound data carries its targets; expected y=None with learner.bind(X, y)")
@@ -293,7 +300,7 @@ class NeuralNetwork:
         if early_stopping and validation is None:
             raise ValueError("early_stopping needs validation_split or validation_data")
         if early_stopping:
-            self.learner.set_stopping("val_loss", patience=check_positive_int(patience, "patience", 0), tol=tol)
+            self.learner.set_stopping("val_loss", patience=patience, tol=tol)
         else:
             self.learner.set_stopping(None)
         stats = DynamicsRecorder() if record_stats else None
@@ -443,9 +450,12 @@ def _legacy_learner(state: dict, arrays: dict) -> Learner:
     return learner
 
 
-# the numpydoc sections, from the one table of parameters and of attributes
-NeuralNetwork.__doc__ = with_sections(NeuralNetwork.__doc__, Parameters=article_parameters.PARAMETERS,
-                                      Attributes=article_parameters.ATTRIBUTES)
+# the numpydoc sections, from the one table of settings and the table of attributes
+NeuralNetwork.__doc__ = with_sections(
+    NeuralNetwork.__doc__,
+    Parameters=parameters.docstring_entries(NEURAL_NETWORK, list(inspect.signature(NeuralNetwork).parameters)),
+    Attributes=article_parameters.ATTRIBUTES,
+)
 
 
 # the article's class answers glassnet's model protocol, and model files name it "NeuralNetwork"

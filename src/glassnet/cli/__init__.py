@@ -12,6 +12,7 @@ and exits 1; bad usage exits 2 the same way; neither shows a traceback unless
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 from typing import Callable
@@ -48,10 +49,29 @@ COMMANDS: Registry[Command] = Registry("command")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one ``error:`` line plus a hint."""
+    """argparse, but usage errors are one ``error:`` line plus a hint.
+
+    A value that looks like a negative number, infinity or NaN (``-1e-3``,
+    ``-inf``) is a flag's value, not a flag: argparse alone would take
+    ``--learning-rate -1e-3`` for a missing value, and the table could not
+    say what is wrong with it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_NUMBER
 
     def error(self, message):
+        # "argument --epochs: --epochs must be ...": the table's message names the flag already
+        named = re.match(r"argument (\S+): (.*)", message, re.DOTALL)
+        if named:
+            flag, text = named.groups()
+            if flag.split("/")[-1] in text.split(" ", 2)[:2]:
+                message = text
         self.exit(EXIT_USAGE, f"error: {message}\nhint: run '{self.prog} --help' for usage\n")
+
+
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from importlib import import_module
+from numbers import Integral, Real
 
-from ..preprocessing import SCALERS
+from .. import parameters
 from . import COMMANDS, Command
 
 
@@ -45,29 +46,7 @@ def _dataset_names():
     return DATASETS.names()
 
 
-def _activation_names():
-    from ..engine.activations import hidden_activations
-
-    return hidden_activations()
-
-
-def _solver_names():
-    from ..engine.solvers import SOLVERS
-
-    return SOLVERS.names()
-
-
-def _impute_names():
-    from ..tabular.imputing import STRATEGIES
-
-    return STRATEGIES
-
-
 DATASETS = RegistryNames(_dataset_names)
-TASKS = ("classify", "regress")
-ACTIVATIONS = RegistryNames(_activation_names)
-SOLVERS = RegistryNames(_solver_names)
-IMPUTE = RegistryNames(_impute_names)
 
 
 def _runs(module: str, function: str = "run"):
@@ -79,42 +58,78 @@ def _runs(module: str, function: str = "run"):
     return run
 
 
-def _number(parse, accept, expectation: str):
-    """An argparse type: ``parse(text)``, kept when ``accept(value)``."""
+def _typed(flag: str, read):
+    """An argparse type: ``read(text)``, its ValueError shown as argparse's
+    error (one line naming the flag, what it allows and the value)."""
 
     def convert(text: str):
         try:
-            value = parse(text)
-        except ValueError:
-            value = None
-        if value is None or not accept(value):
-            raise argparse.ArgumentTypeError(f"expected {expectation}, got {text!r}")
-        return value
+            return read(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
 
+    convert.__name__ = flag
     return convert
 
 
-positive_int = _number(int, lambda value: value >= 1, "a positive whole number")
-positive_float = _number(float, lambda value: 0.0 < value < float("inf"), "a positive number")
-fraction = _number(float, lambda value: 0.0 < value < 1.0, "a number between 0 and 1 (exclusive)")
+def constrained(flag: str, constraint: parameters.Constraint):
+    """An argparse type for a flag outside the table, checked by a constraint
+    of the table's kind, so its message reads as the table's do."""
+
+    def read(text: str):
+        value = parameters.from_text(constraint, text)
+        constraint.validate(flag, value)
+        return value
+
+    return _typed(flag, read)
 
 
-def layer_sizes(text: str) -> tuple[int, ...]:
-    """``"64,32"`` -> (64, 32): positive sizes of the hidden layers."""
-    parts = [part.strip() for part in text.split(",")]
-    if not all(part.isdigit() and int(part) > 0 for part in parts):
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated positive layer sizes such as 64,32, got {text!r}"
-        )
-    return tuple(int(part) for part in parts)
+def setting_type(flag: str):
+    """The argparse type of a table flag: text read and checked by the table
+    (``--learning-rate -1``: "--learning-rate must be a real number in
+    (0, inf), got -1"); a name comes back as the registry spells it, a list
+    of sizes as a tuple."""
+    setting = parameters.lookup(parameters.CLI, flag)
+
+    def read(text: str):
+        value = parameters.read(parameters.CLI, flag, text)
+        if isinstance(setting.constraint, parameters.Options) and isinstance(value, str):
+            return setting.constraint.canonical(value)
+        return value
+
+    return _typed(flag, read)
 
 
-def column_names(text: str) -> list[str]:
-    """``"id,name"`` -> ["id", "name"]: column names, comma-separated."""
-    names = [part.strip() for part in text.split(",")]
-    if not all(names):
-        raise argparse.ArgumentTypeError(f"expected comma-separated column names such as id,name, got {text!r}")
-    return names
+def _menu(constraint) -> bool:
+    """Whether a flag takes names (shown as {a,b,c} in its usage), known without reading them."""
+    members = constraint.members if isinstance(constraint, parameters.AnyOf) else (constraint,)
+    return any(isinstance(member, parameters.Options) for member in members)
+
+
+def add_setting(group, flag: str, **overrides):
+    """Add a flag of ``glassnet train``'s model settings: its type, default,
+    choices and help all come from the table (glassnet.parameters)."""
+    setting = parameters.lookup(parameters.CLI, flag)
+    spelled = setting.name(parameters.CLI)
+    options = dict(default=spelled.default, help=parameters.cli_help(setting), dest=spelled.dest)
+    if isinstance(setting.constraint, parameters.Boolean):
+        options["action"] = "store_true"
+    else:
+        options["type"] = setting_type(flag)
+        if spelled.metavar:
+            options["metavar"] = spelled.metavar
+        if _menu(setting.constraint):
+            options["choices"] = RegistryNames(lambda: parameters.offered(parameters.CLI, flag))
+    options.update(overrides)
+    group.add_argument(flag, **options)
+
+
+def _count(flag: str):
+    return constrained(flag, parameters.Interval(Integral, 1))
+
+
+def _positive(flag: str):
+    return constrained(flag, parameters.Interval(Real, 0, None, closed="neither"))
 
 
 def separator_argument(text: str) -> str:
@@ -136,9 +151,9 @@ def _reading_arguments(group):
 
 
 def _demo_arguments(parser):
-    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
-    parser.add_argument("--scaler", choices=SCALERS.names(), default="minmax",
-                        help="scaler fitted on the training rows (default: minmax, clipped to the training range)")
+    add_setting(parser, "--seed", help="seed of the initial weights (default: 0)")
+    add_setting(parser, "--scaler", default="minmax",
+                help="scaler fitted on the training rows (default: minmax, clipped to the training range)")
     parser.add_argument("--plot", metavar="PATH", help="save the error development plot (.png or .svg)")
     parser.add_argument("--explain", action="store_true",
                         help="walk through the first epoch with every number (forward pass, error, deltas, "
@@ -152,38 +167,15 @@ def _train_arguments(parser):
     source = parser.add_argument_group("data")
     source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
     source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
-    source.add_argument("--target", metavar="COLUMN", help="the column to predict (a dataset's default: its target)")
-    source.add_argument("--ignore", type=column_names, default=[], metavar="COL[,COL...]",
-                        help="columns to leave out of the features")
-    source.add_argument("--id", dest="id_column", metavar="COL",
-                        help="an identifier column: left out of the features, copied into predictions")
-    source.add_argument("--impute", choices=IMPUTE, default="median",
-                        help="fill empty cells with the training part's median, mean or most frequent value (text "
-                             "columns: most frequent), or not at all (default: median)")
-    source.add_argument("--drop-missing", action="store_true",
-                        help="drop rows with an empty cell in a feature instead of filling it")
+    # the data settings a model file keeps, from the one table too
+    for flag in ("--target", "--ignore", "--id", "--impute", "--drop-missing"):
+        add_setting(source, flag)
     _reading_arguments(source)
     model = parser.add_argument_group("model")
-    model.add_argument("--task", choices=TASKS, help="classify or regress (default: inferred from the target)")
-    model.add_argument("--hidden", type=layer_sizes, default=(64, 32), metavar="SIZES",
-                       help="hidden layer sizes (default: 64,32)")
-    model.add_argument("--activation", choices=ACTIVATIONS, default="relu", help="hidden activation (default: relu)")
-    model.add_argument("--solver", choices=SOLVERS, default="adam", help="optimiser (default: adam)")
-    model.add_argument("--epochs", type=positive_int, default=200, metavar="N", help="epochs (lbfgs: iterations; default: 200)")
-    model.add_argument("--batch-size", type=positive_int, default=None, metavar="N", help="rows per step (default: min(200, rows))")
-    model.add_argument("--learning-rate", type=positive_float, default=0.001, metavar="RATE", help="step size (default: 0.001)")
-    model.add_argument("--scaler", choices=SCALERS.names(), default="standard",
-                       help="scaler fitted on the training part (default: standard)")
-    model.add_argument("--test-size", type=fraction, default=0.2, metavar="FRACTION", help="share of rows held out for the report (default: 0.2)")
-    model.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the split, weights and shuffling (default: 0)")
-    model.add_argument("--early-stopping", action="store_true",
-                       help="hold out --test-size of the training part (stratified for two classes) and stop when its score "
-                            "stops improving")
-    model.add_argument("--class-weight", choices=("balanced",), default=None,
-                       help="weigh classes inversely to their frequency")
-    model.add_argument("--record-stats", action="store_true",
-                       help="record per-layer norms, update ratios and dead/saturated shares each epoch "
-                            "(for glassnet diagnose and glassnet.plot.training_dynamics)")
+    # every model setting: its type, default, choices and help from the one table
+    for flag in ("--task", "--hidden", "--activation", "--solver", "--epochs", "--batch-size", "--learning-rate",
+                 "--scaler", "--test-size", "--seed", "--early-stopping", "--class-weight", "--record-stats"):
+        add_setting(model, flag)
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model file")
     output.add_argument("--plot", metavar="PATH", help="save the learning curves (.png or .svg)")
@@ -218,16 +210,16 @@ def _predict_arguments(parser):
 def _trace_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns (and its target, for gradients)")
-    parser.add_argument("--row", type=positive_int, default=1, help="which row, counted from 1 under the header (default: 1)")
+    parser.add_argument("--row", type=_count("--row"), default=1, help="which row, counted from 1 under the header (default: 1)")
     _reading_arguments(parser)
 
 
 def _gradcheck_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's columns and its target")
-    parser.add_argument("--tol", type=positive_float, default=1e-6, help="largest disagreement accepted beyond the finite differences' noise, relative to the "
+    parser.add_argument("--tol", type=_positive("--tol"), default=1e-6, help="largest disagreement accepted beyond the finite differences' noise, relative to the "
                              "largest gradient (default: 1e-6)")
-    parser.add_argument("--max-rows", type=positive_int, default=100, help="check on the first rows only (default: 100)")
+    parser.add_argument("--max-rows", type=_count("--max-rows"), default=100, help="check on the first rows only (default: 100)")
     _reading_arguments(parser)
 
 
@@ -243,12 +235,12 @@ def _playground_arguments(parser):
     parser.add_argument("--dataset", metavar="NAME",
                         help="the data set to start with: a 2-D set such as circle, xor, spiral or moons, "
                              "or a bundled table such as iris (default: circle)")
-    parser.add_argument("--port", type=_number(int, lambda value: 0 <= value <= 65535, "a port from 0 to 65535"),
+    parser.add_argument("--port", type=constrained("--port", parameters.Interval(Integral, 0, 65535)),
                         default=None, metavar="N", help="port to listen on (default: 8765 or the next free one; 0: any)")
     parser.add_argument("--host", default="127.0.0.1", metavar="H",
                         help="address to listen on (default: 127.0.0.1; anything else lets other machines in)")
     parser.add_argument("--no-browser", action="store_true", help="print the URL without opening a browser")
-    parser.add_argument("--max-upload-mb", type=positive_float, default=50, metavar="N",
+    parser.add_argument("--max-upload-mb", type=_positive("--max-upload-mb"), default=50, metavar="N",
                         help="largest CSV upload accepted, in MB (default: 50)")
 
 

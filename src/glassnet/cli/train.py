@@ -90,8 +90,8 @@ def run(args) -> int:
         learning_curves(model, args.plot)
     if not args.quiet:
         kind = {"classify": "classifier", "regress": "regressor"}[options.task]
-        print(f"trained a {kind} {len(model.columns.input_names)}-"
-              f"{'-'.join(map(str, options.hidden))}-{model.network.n_outputs} on {model.settings['rows_train']} rows "
+        shape = "-".join(map(str, [len(model.columns.input_names), *options.hidden, model.network.n_outputs]))
+        print(f"trained a {kind} {shape} on {model.settings['rows_train']} rows "
               f"of {source}; {model.n_iter_} epoch(s), final loss {model.loss_:.4g}"
               + (" (of the standardised target)" if options.task == "regress" else ""))
         print(f"test report ({len(test)} held-out rows):")

@@ -71,7 +71,7 @@ def approximate_mode(class_counts: np.ndarray, n_draws: int, rng) -> np.ndarray:
 def _sizes(n_samples: int, fraction, name: str) -> tuple[int, int]:
     if isinstance(fraction, (bool, np.bool_)) or not isinstance(fraction, (int, float, np.integer, np.floating)) \
             or not 0.0 < fraction < 1.0:
-        raise ValueError(f"{name} must be between 0 and 1, got {fraction!r}")
+        raise ValueError(f"{name} must be a real number in (0, 1), got {fraction!r}; a split needs rows on both sides")
     n_test = math.ceil(fraction * n_samples)
     n_train = n_samples - n_test
     if n_train <= 0:

@@ -37,8 +37,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     The parameters are scikit-learn 1.9's, with the same names, defaults and
     meanings, plus glassnet's ``class_weight``, ``restore_best_weights``,
     ``callbacks``, ``progress``, ``extrapolation``, ``record_stats`` and ``dtype``. The
-    sections below come from :data:`glassnet.estimators.PARAMETERS` and the
-    attributes table, where each is described once. ``trace(x, y)`` shows
+    sections below come from :data:`glassnet.parameters.TABLE` (every door's
+    settings) and the attributes table, where each is described once. ``trace(x, y)`` shows
     every number of one sample's forward and backward pass.
     """
 
@@ -227,5 +227,5 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
 
 # the numpydoc sections, from the one table of parameters and of attributes
-MLPClassifier.__doc__ = with_sections(MLPClassifier.__doc__, Parameters=parameter_entries(regressor=False),
+MLPClassifier.__doc__ = with_sections(MLPClassifier.__doc__, Parameters=parameter_entries(MLPClassifier),
                              Attributes=attribute_entries(regressor=False))

@@ -42,8 +42,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     meanings (``loss`` also takes "absolute_error" and "huber"), plus
     glassnet's ``restore_best_weights``, ``callbacks``, ``progress``,
     ``extrapolation``, ``record_stats`` and ``dtype``. The sections below come from
-    :data:`glassnet.estimators.PARAMETERS` and the attributes table, where
-    each is described once. ``trace(x, y)`` shows every number of one
+    :data:`glassnet.parameters.TABLE` (every door's settings) and the
+    attributes table, where each is described once. ``trace(x, y)`` shows every number of one
     sample's forward and backward pass.
     """
 
@@ -131,5 +131,5 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
 
 # the numpydoc sections, from the one table of parameters and of attributes
-MLPRegressor.__doc__ = with_sections(MLPRegressor.__doc__, Parameters=parameter_entries(regressor=True),
+MLPRegressor.__doc__ = with_sections(MLPRegressor.__doc__, Parameters=parameter_entries(MLPRegressor),
                              Attributes=attribute_entries(regressor=True))

@@ -15,17 +15,17 @@ row, the model file; and the history as CSV.
 from __future__ import annotations
 
 import io
-import math
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import parameters
 from ..article import NeuralNetwork
 from ..engine.activations import ACTIVATIONS
-from ..engine.losses import LOSSES, get_loss
-from ..engine.optimizers import OPTIMIZERS
+from ..engine.losses import get_loss
 from ..engine.training import DivergenceWarning
+from ..parameters import PLAYGROUND
 from ..tabular import TabularModel
 from ..tabular.pipeline import PreparedTable
 from . import datasets, frames
@@ -36,115 +36,70 @@ __all__ = ["Session", "Settings", "UPLOADED", "choices"]
 # the dataset name under which the page asks for the table given on the
 # command line or uploaded last
 UPLOADED = "file"
-# activations that only make sense as an output (softmax needs whole rows of classes)
-_OUTPUT_ONLY = ("softmax",)
-_MAX_UNITS = 256
-_MAX_LAYERS = 10
 
 
 def choices() -> dict:
-    """The names the page offers, from the engine's registries."""
+    """The names the page offers, from the table (which reads the engine's registries)."""
     return {
-        "activations": [name for name in ACTIVATIONS if name not in _OUTPUT_ONLY],
-        "losses": ["auto", *LOSSES],
-        "optimizers": list(OPTIMIZERS),
+        "activations": parameters.offered(PLAYGROUND, "activations"),
+        "losses": parameters.offered(PLAYGROUND, "loss"),
+        "optimizers": parameters.offered(PLAYGROUND, "optimizer"),
         "datasets": datasets.DATASET_NAMES,
         "generated": list(datasets.GENERATED),
         "regression_sets": datasets.REGRESSION_SETS,
     }
 
 
-def _number(settings, name, default, cast, low, high, what):
-    value = settings.get(name, default)
-    try:
-        value = cast(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be {what}, got {value!r}") from None
-    if not (low <= value <= high) or (isinstance(value, float) and not math.isfinite(value)):
-        raise ValueError(f"{name} must be {what}, got {value!r}")
-    return value
-
-
-def _flag(settings, name, default) -> bool:
-    value = settings.get(name, default)
-    if value not in (True, False, "true", "false"):
-        raise ValueError(f"{name} must be true or false, got {value!r}")
-    return value in (True, "true")
+def _default(name: str):
+    """The page's default for a setting, from the table."""
+    value = parameters.lookup(PLAYGROUND, name).default(PLAYGROUND)
+    return field(default_factory=lambda: list(value)) if isinstance(value, list) else value
 
 
 @dataclass
 class Settings:
-    """The page's settings, checked: everything a link reproduces."""
+    """The page's settings, checked: everything a link reproduces. Their
+    names, defaults and allowed values (the page's limits among them, such
+    as at most 10 hidden layers of 256 units) are the table's
+    (:mod:`glassnet.parameters`, door "playground")."""
 
-    dataset: str = "circle"
-    target: str | None = None
-    noise: float = 0.0
-    points: int = 500
-    test_ratio: float = 0.5
-    seed: int = 0
-    hidden: list = field(default_factory=lambda: [4, 2])
-    activations: list = field(default_factory=lambda: ["tanh", "tanh"])
-    loss: str = "auto"
-    optimizer: str = "sgd"
-    learning_rate: float = 0.03
-    batch_size: int = 10
-    l2: float = 0.0
-    feature_x: int = 0
-    feature_y: int = 1
+    dataset: str = _default("dataset")
+    target: str | None = _default("target")
+    noise: float = _default("noise")
+    points: int = _default("points")
+    test_ratio: float = _default("test_ratio")
+    seed: int = _default("seed")
+    hidden: list = _default("hidden")
+    activations: list = _default("activations")
+    loss: str = _default("loss")
+    optimizer: str = _default("optimizer")
+    learning_rate: float = _default("learning_rate")
+    batch_size: int = _default("batch_size")
+    l2: float = _default("l2")
+    feature_x: int = _default("feature_x")
+    feature_y: int = _default("feature_y")
     # per-layer dynamics in the history (glassnet.engine.stats), downloaded with it
-    record_stats: bool = False
+    record_stats: bool = _default("record_stats")
 
     @classmethod
     def parse(cls, settings: dict) -> "Settings":
-        """Settings from the page's JSON; ValueError naming a bad one and what it expects."""
+        """Settings from the page's JSON (or a link's text); ValueError naming a
+        bad one, what it allows and the value, in the words every door uses."""
         if not isinstance(settings, dict):
             raise ValueError(f"settings must be an object of names and values, got {settings!r}")
-        default = cls()
-        dataset = str(settings.get("dataset", default.dataset))
-        if dataset != UPLOADED and dataset not in datasets.DATASET_NAMES:
-            raise ValueError(f"unknown data set {dataset!r}; expected one of: {', '.join(datasets.DATASET_NAMES)}")
-        hidden = settings.get("hidden", default.hidden)
-        if isinstance(hidden, str):
-            hidden = [part for part in hidden.split(",") if part.strip()]
-        try:
-            hidden = [int(size) for size in hidden]
-        except (TypeError, ValueError):
-            raise ValueError(f"hidden must be a list of layer sizes such as [4, 2], got {hidden!r}") from None
-        if len(hidden) > _MAX_LAYERS or any(not 1 <= size <= _MAX_UNITS for size in hidden):
-            raise ValueError(f"hidden must hold at most {_MAX_LAYERS} layers of 1 to {_MAX_UNITS} neurons, got {hidden}")
-        activations = settings.get("activations", default.activations)
-        if isinstance(activations, str):
-            activations = activations.split(",") if activations else []
-        activations = [str(name) for name in activations]
+        # an empty target box means the data set's own target
+        given = {name: value for name, value in settings.items() if not (name == "target" and value == "")}
+        values = parameters.check_settings(PLAYGROUND, given, complete=True)
+        if values["dataset"] != UPLOADED and values["dataset"] not in datasets.DATASET_NAMES:
+            raise ValueError(f"unknown data set {values['dataset']!r}; "
+                             f"expected one of: {', '.join(datasets.DATASET_NAMES)}")
+        hidden = [int(size) for size in values["hidden"]]
+        activations = [ACTIVATIONS.canonical(name) for name in values["activations"]]
         # a layer added on the page takes the activation of the one before it
         activations = (activations + [activations[-1] if activations else "tanh"] * len(hidden))[: len(hidden)]
-        for name in activations:
-            if name in _OUTPUT_ONLY:
-                raise ValueError(f"activation {name!r} is for the output layer only; choose another for hidden layers")
-            ACTIVATIONS.get(name)
-        loss = str(settings.get("loss", default.loss))
-        if loss != "auto":
-            loss = get_loss(loss).name
-        optimizer = str(settings.get("optimizer", default.optimizer))
-        OPTIMIZERS.get(optimizer)
-        target = settings.get("target")
-        return cls(
-            dataset=dataset, target=None if target in (None, "") else str(target),
-            noise=_number(settings, "noise", default.noise, float, 0.0, 0.5, "a number from 0 to 0.5"),
-            points=_number(settings, "points", default.points, int, 10, 100_000, "a whole number from 10 to 100000"),
-            test_ratio=_number(settings, "test_ratio", default.test_ratio, float, 0.05, 0.95,
-                               "a number from 0.05 to 0.95"),
-            seed=_number(settings, "seed", default.seed, int, 0, 2**32 - 1, "a whole number from 0 to 4294967295"),
-            hidden=hidden, activations=activations, loss=loss, optimizer=optimizer,
-            learning_rate=_number(settings, "learning_rate", default.learning_rate, float, 1e-12, 100.0,
-                                  "a positive number up to 100"),
-            batch_size=_number(settings, "batch_size", default.batch_size, int, 1, 1_000_000,
-                               "a positive whole number"),
-            l2=_number(settings, "l2", default.l2, float, 0.0, 100.0, "a number from 0 to 100"),
-            feature_x=_number(settings, "feature_x", default.feature_x, int, 0, 10**6, "an input's index"),
-            feature_y=_number(settings, "feature_y", default.feature_y, int, 0, 10**6, "an input's index"),
-            record_stats=_flag(settings, "record_stats", default.record_stats),
-        )
+        loss = values["loss"] if values["loss"] == "auto" else get_loss(values["loss"]).name
+        return cls(**{**values, "hidden": hidden, "activations": activations, "loss": loss,
+                      "record_stats": bool(values["record_stats"])})
 
     def data_key(self) -> tuple:
         """What the prepared table depends on: another key means new data."""

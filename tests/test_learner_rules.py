@@ -85,7 +85,7 @@ def test_the_split_refuses_what_cannot_split_with_scikit_learns_message():
     assert str(ours.value) == str(theirs.value) and "Classes with too few members are: [2]" in str(ours.value)
     with pytest.raises(SplitError, match=r"validation_split=0.9 of 4 row\(s\) holds out 4 and leaves 0 training rows"):
         split_indices(4, 0.9, 0, name="validation_split")
-    with pytest.raises(ValueError, match="test_size must be a real number in \(0, 1\), got 1.5"):
+    with pytest.raises(ValueError, match=r"test_size must be a real number in \(0, 1\), got 1.5"):
         split_indices(4, 1.5, 0)
     with pytest.raises(TypeError, match="rng must be an integer seed or a random generator"):
         split_indices(4, 0.5, "seed")

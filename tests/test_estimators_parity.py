@@ -155,7 +155,9 @@ def test_multi_output_squared_error_reports_the_loss_it_trains_on():
 def test_constructor_defaults_are_scikit_learns_and_the_tables(name):
     ours = getattr(glassnet, name)().get_params()
     theirs = getattr(sk, name)().get_params()
-    extras = {"restore_best_weights", "callbacks", "progress", "extrapolation", "record_stats", "dtype"} | ({"class_weight"} if name == "MLPClassifier" else set())
+    extras = {"restore_best_weights", "callbacks", "progress", "extrapolation", "record_stats", "dtype", "dropout",
+              "normalization", "weight_decay", "clip_grad_norm", "warmup_epochs"} | (
+        {"class_weight", "label_smoothing"} if name == "MLPClassifier" else set())
     assert set(ours) == set(theirs) | extras
     assert {key: ours[key] for key in theirs} == theirs
     table = {p.name: p.default for p in PARAMETERS}

@@ -83,7 +83,8 @@ def test_make_optimizer_and_bad_names():
     assert make_optimizer("sgd", 0.2).learning_rate == 0.2
     with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'; expected one of: sgd, adam"):
         make_optimizer("rmsprop")
-    with pytest.raises(ValueError, match="unknown learning-rate schedule 'cosine'"):
-        SGD(schedule="cosine")
+    with pytest.raises(ValueError, match="unknown learning-rate schedule 'cosin'; expected one of: constant, "
+                                         "invscaling, adaptive, cosine, one_cycle"):
+        SGD(schedule="cosin")
     with pytest.raises(ValueError, match="momentum must be in"):
         SGD(momentum=2)

@@ -8,7 +8,10 @@ exactly the article's update ``W1 += Xᵀ·z2_delta``, ``W2 += z2ᵀ·o_delta``.
 
 Everything the article asks for in its closing section is a keyword away:
 any size and depth (``layers=[...]``), another metric (``metric="rmse"``) and
-another loss, activation, optimiser or dtype. The maths and the training state
+another loss, activation, optimiser or dtype; and what comes after the
+tutorial: dropout, batch or layer normalisation, decoupled weight decay,
+gradient clipping, cosine and one-cycle schedules with a warm-up, and label
+smoothing. The maths and the training state
 live in the engine (a :class:`~glassnet.engine.learner.Learner` in
 ``learner``); this class only translates the article's API into it.
 """
@@ -77,6 +80,14 @@ class NeuralNetwork:
         shuffle: bool = True,
         reduction: str = "sum",
         l2: float = 0.0,
+        dropout: float | Sequence[float] = 0.0,
+        normalization: str | None = None,
+        weight_decay: float = 0.0,
+        clip_grad_norm: float | None = None,
+        schedule: str = "constant",
+        schedule_epochs: int | None = None,
+        warmup_epochs: int = 0,
+        label_smoothing: float = 0.0,
         metric: str = "mae",
         limit: float = 0.5,
         seed: int | None = None,
@@ -97,6 +108,17 @@ class NeuralNetwork:
         if self.solver == "lbfgs" and (learning_rate is not None or batch_size is not None):
             raise ValueError("optimizer='lbfgs' takes no learning_rate or batch_size: it chooses its own "
                              "steps on the full batch; expected learning_rate=None and batch_size=None")
+        # the training rules of a step optimiser (see glassnet.engine.optimizers), set only when asked for
+        rules = {name: value for name, value, default in (
+            ("weight_decay", weight_decay, 0.0), ("clip_grad_norm", clip_grad_norm, None),
+            ("warmup_epochs", warmup_epochs, 0), ("schedule_epochs", schedule_epochs, None),
+            ("schedule", schedule, "constant")) if value != default}
+        if rules and self.solver == "lbfgs":
+            raise ValueError(f"optimizer='lbfgs' takes no {', '.join(rules)}: these shape the steps of sgd and "
+                             "adam, and L-BFGS chooses its own; use optimizer='sgd' or 'adam'")
+        if rules and isinstance(optimizer, Optimizer):
+            raise ValueError(f"{', '.join(rules)} are set on an Optimizer instance, not beside it: "
+                             f"give them to {type(optimizer).__name__}(...)")
         self.metric = get_metric(metric).name
         self.limit = float(limit)
         self.batch_size = batch_size
@@ -115,12 +137,18 @@ class NeuralNetwork:
             l2=l2,
             dtype=dtype,
             rng=rng,
+            dropout=dropout,
+            normalization=normalization,
+            label_smoothing=label_smoothing,
         )
+        if self.solver == "lbfgs" and any(network.dropout):
+            raise ValueError("optimizer='lbfgs' cannot train with dropout: the masks make every evaluation of the "
+                             "loss random, which its line search cannot take; use optimizer='sgd' or 'adam'")
         step_optimizer = None
         if self.solver != "lbfgs":
             if learning_rate is None and isinstance(optimizer, str):
                 learning_rate = _DEFAULT_LEARNING_RATE.get(optimizer)
-            step_optimizer = make_optimizer(optimizer, learning_rate)
+            step_optimizer = make_optimizer(optimizer, learning_rate, **rules)
         self.learner = Learner(network, step_optimizer, rng=rng)
         self._last_output = None
 
@@ -203,9 +231,13 @@ class NeuralNetwork:
         """Outputs for ``X`` (n_samples, n_inputs): shape (n_samples, n_outputs).
 
         The layer values are cached so that :meth:`backward` can reuse them.
+        This is the training pass, as the article's: with ``dropout`` it draws
+        masks from the network's generator, and with batch normalisation it
+        normalises by the batch and updates the running moments
+        (:meth:`predict` is the inference pass).
         """
         X = self._X(X)
-        output = self.network.forward(X).copy()
+        output = self.network.train_forward(X, self.learner.rng).copy()
         self._last_output = output
         return output
 

@@ -111,7 +111,8 @@ def add_setting(group, flag: str, **overrides):
     choices and help all come from the table (glassnet.parameters)."""
     setting = parameters.lookup(parameters.CLI, flag)
     spelled = setting.name(parameters.CLI)
-    options = dict(default=spelled.default, help=parameters.cli_help(setting), dest=spelled.dest)
+    # argparse reads % in a help text as a format (the table's "30%")
+    options = dict(default=spelled.default, help=parameters.cli_help(setting).replace("%", "%%"), dest=spelled.dest)
     if isinstance(setting.constraint, parameters.Boolean):
         options["action"] = "store_true"
     else:
@@ -173,8 +174,11 @@ def _train_arguments(parser):
     _reading_arguments(source)
     model = parser.add_argument_group("model")
     # every model setting: its type, default, choices and help from the one table
+    # and what scikit-learn's MLP lacks: dropout, normalisation, decay, clipping, schedules, label smoothing
     for flag in ("--task", "--hidden", "--activation", "--solver", "--epochs", "--batch-size", "--learning-rate",
-                 "--scaler", "--test-size", "--seed", "--early-stopping", "--class-weight", "--record-stats"):
+                 "--scaler", "--test-size", "--seed", "--early-stopping", "--class-weight", "--record-stats",
+                 "--dropout", "--normalization", "--weight-decay", "--clip-grad-norm", "--schedule",
+                 "--warmup-epochs", "--label-smoothing"):
         add_setting(model, flag)
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model file")

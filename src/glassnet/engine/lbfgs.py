@@ -20,6 +20,11 @@ call starts without: training in pieces does not follow the path of one run
 
 ``scipy.optimize`` is imported when L-BFGS first runs: loading it takes
 longer than the rest of the engine, which the mini-batch solvers never need.
+
+With batch normalisation the whole training set is the one batch: the loss
+normalises by its moments, and after every iteration the running moments
+(which prediction uses) are set to them, so the model predicts its
+training rows as the loss saw them.
 """
 
 from __future__ import annotations
@@ -83,6 +88,7 @@ class _Iterations:
         np.copyto(self.last_x, x)
         params = self.network.params
         params[...] = x
+        self.network.set_running_statistics(self.X)
         record = {"epoch": len(self.history) + 1, "loss": float(intermediate_result.fun)}
         if self.stats is not None:
             self.stats.observe(self.network, self.X, self.Y, self.sample_weight, previous, record)
@@ -92,7 +98,7 @@ class _Iterations:
         if self.validation is not None:
             record.update(validation_figures(self.network, self.validation, self.validation_metric, self.limit))
         self.history.append(record)
-        self.plateau = self.stopping is not None and self.stopping.update(record, params)
+        self.plateau = self.stopping is not None and self.stopping.update(record, self.network.variables)
         # every recorded iteration reaches the callbacks, the last one too
         stop_requested = any([callback(record) for callback in self.callbacks])
         if self.plateau or stop_requested:
@@ -149,6 +155,7 @@ def run_lbfgs(
             )
     except KeyboardInterrupt:
         params[...] = run.last_x
+        network.set_running_statistics(X)
         outcome.stop_reason = "interrupted"
         outcome.message = f"training interrupted after {run.count} completed iteration(s)"
         outcome.iterations = run.count
@@ -159,8 +166,11 @@ def run_lbfgs(
         outcome.final_loss = float(result.fun)
         outcome.status = int(result.status)
         outcome.solver_message = str(result.message)
-        if not (np.isfinite(params).all() and math.isfinite(result.fun)):
+        diverged = not (np.isfinite(params).all() and math.isfinite(result.fun))
+        if diverged:
             params[...] = run.last_x
+        network.set_running_statistics(X)
+        if diverged:
             outcome.stop_reason = "diverged"
             outcome.message = (
                 f"training diverged: L-BFGS reached non-finite values; the weights of iteration "

@@ -215,7 +215,7 @@ class Learner:
         one place that restores), then raise when the run diverged before any
         epoch ended with a finite loss."""
         if self.stopping is not None:
-            self.stopping.restore(self.network.params)
+            self.stopping.restore(self.network.variables)
         if result.stop_reason == "diverged" and not len(self.history):
             raise ValueError(f"{NON_FINITE_MESSAGE} ({result.message})")
         return result
@@ -231,14 +231,17 @@ class Learner:
         X, Y, sample_weight, _ = self._data(X, Y, sample_weight)
         network = self.network
         if not forward_done:
-            network.forward(X)
+            network.train_forward(X, self.rng if self.rng is not None else np.random.default_rng())
         network.backward(Y, sample_weight)
-        self.optimizer.step(network.params, network.grad)
+        if self.optimizer.weight_decay:
+            self.optimizer.step(network.params, network.grad, network.decayed)
+        else:
+            self.optimizer.step(network.params, network.grad)
         self.rows_per_step = X.shape[0]
 
     def fit_epochs(self, X, Y=None, epochs: int = 1, *, batch_size=None, shuffle: bool = True, order=None,
                    sample_weight=None, validation=None, metric=None, validation_metric=None,
-                   limit: float = 0.5, callbacks=(), stats=None) -> TrainingResult:
+                   limit: float = 0.5, callbacks=(), stats=None, noise=None) -> TrainingResult:
         """Up to ``epochs`` epochs of mini-batch steps with the optimiser.
 
         X : array or sparse matrix of shape (n_samples, n_inputs), or
@@ -248,7 +251,11 @@ class Learner:
             order (default: the Learner's generator).
         stats : a :class:`~glassnet.engine.stats.DynamicsRecorder` adding
             per-layer figures to each record (None: none).
+        noise : the generator of the dropout masks (default: the Learner's,
+            after each epoch's row order; see :mod:`~glassnet.engine.dropout`).
         The other arguments are :func:`~glassnet.engine.training.train`'s.
+        The call is a run of ``epochs`` epochs for a schedule without a
+        fixed length (see :meth:`Optimizer.begin <glassnet.engine.optimizers.Optimizer.begin>`).
         The rows of ``X`` join the training range; the stopping rule (see
         :meth:`set_stopping`) is updated every epoch and its best weights put
         back at the end. Raises ValueError when no epoch ended with a finite
@@ -260,6 +267,8 @@ class Learner:
         n = X.shape[0]
         self.last_call_start = len(self.history)
         self.rows_per_step = n if batch_size is None else max(1, min(int(batch_size), n))
+        if hasattr(self.optimizer, "begin"):
+            self.optimizer.begin(epochs)
         result = train(
             self.network, self.optimizer, X, Y,
             epochs=epochs, batch_size=batch_size, shuffle=shuffle,
@@ -268,6 +277,7 @@ class Learner:
             validation_metric=validation_metric, limit=limit, stopping=self.stopping,
             callbacks=callbacks, history=self.history, samples_seen=self.samples_seen,
             snapshots=self.snapshots, stats=stats, fingerprint=fingerprint,
+            noise=noise if noise is not None else self.rng,
         )
         self.samples_seen = result.samples_seen
         self.snapshots = result.snapshots
@@ -282,6 +292,9 @@ class Learner:
         ends the run on a plateau when its patience runs out, and its best
         weights are put back at the end. Raises ValueError when no iteration
         ended with a finite loss."""
+        if any(self.network.dropout):
+            raise ValueError("dropout makes every evaluation of the loss random, which L-BFGS's line search "
+                             "cannot take; train with sgd or adam, or set dropout to 0")
         X, Y, sample_weight, _ = self._data(X, Y, sample_weight)
         self.last_call_start = len(self.history)
         self.rows_per_step = X.shape[0]
@@ -311,7 +324,7 @@ class Learner:
             "last_call_start": self.last_call_start,
             "rows_per_step": self.rows_per_step,
         }
-        arrays = {"params": self.network.params.copy()}
+        arrays = self.network.state_arrays()
         if self.optimizer is not None:
             meta["optimizer"], optimizer_arrays = optimizer_state(self.optimizer)
             arrays.update(optimizer_arrays)

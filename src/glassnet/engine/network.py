@@ -12,6 +12,20 @@ to ``Z``):
 
 and ``dZ_prev = f'(Z_prev) ⊙ dA_prev`` through the activation's backward.
 Forward values are cached in per-batch-size buffers and reused by backward.
+
+A hidden layer may also normalise its pre-activations (``normalization``:
+batch or layer normalisation, with a scale γ and shift β per unit after the
+biases in ``params``) and drop its outputs while training (``dropout``);
+those layers run through :mod:`.hidden`. Batch normalisation's running
+moments are not trained: they sit after ``params`` in ``variables``, the
+vector that snapshots of the network (the best epoch's, the last finite
+epoch's) copy. Without either, ``variables`` is ``params``.
+
+Two passes differ for such networks. :meth:`forward` (and
+:meth:`train_forward`, which draws the dropout masks and updates the running
+moments) is the training pass: each batch normalised by its own moments,
+outputs dropped. :meth:`predict`, :meth:`output_values` and
+:meth:`layer_values` are the inference pass: running moments, no dropout.
 """
 
 from __future__ import annotations
@@ -23,14 +37,21 @@ import scipy.sparse as sp
 
 from . import kernels
 from .activations import get_activation
+from .dropout import check_rates, draw_mask
+from .hidden import layer_forward
+from .hidden import layer_backward
 from .initializers import get_initializer
 from .losses import REDUCTIONS, get_loss, reduce_per_sample, softmax_logsumexp
+from .normalization import get_normalization, moments, normalize, update_running
 from .parameters import ParameterList, Workspace
 from .validation import check_dtype
 
-__all__ = ["Network"]
+__all__ = ["Network", "SMOOTHED_LOSSES"]
 
 _CACHED_BATCH_SIZES = 4
+
+# the losses label smoothing applies to: the cross-entropies of classes
+SMOOTHED_LOSSES = ("binary_crossentropy", "categorical_crossentropy")
 
 
 class Network:
@@ -58,6 +79,16 @@ class Network:
     dtype : "float32" or "float64"
     rng : numpy.random.Generator
         Source of the initial weights.
+    dropout : float or sequence of float
+        Rate at which each hidden layer's outputs are dropped while training
+        (one rate, or one per hidden layer); see :mod:`.dropout`.
+    normalization : None, "batch" or "layer"
+        Normalisation of every hidden layer's pre-activations; see
+        :mod:`.normalization`.
+    label_smoothing : float
+        ε in [0, 1): the cross-entropies are taken against ``y·(1 − ε) + ε/K``
+        (K the number of classes: the softmax's outputs, 2 for each logistic
+        output), Szegedy et al. (2016).
     """
 
     def __init__(
@@ -73,6 +104,9 @@ class Network:
         l2=0.0,
         dtype="float64",
         rng=None,
+        dropout=0.0,
+        normalization=None,
+        label_smoothing=0.0,
     ):
         layer_sizes = [int(s) for s in layer_sizes]
         if len(layer_sizes) < 2 or min(layer_sizes) < 1:
@@ -96,6 +130,14 @@ class Network:
             raise ValueError(f"unknown reduction {reduction!r}; expected one of: {', '.join(REDUCTIONS)}")
         if not np.isfinite(l2) or l2 < 0:
             raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+        if not (np.isfinite(label_smoothing) and 0 <= label_smoothing < 1):
+            raise ValueError(f"label_smoothing must be a number in [0, 1), got {label_smoothing!r}")
+        if label_smoothing and self.loss.name not in SMOOTHED_LOSSES:
+            raise ValueError(f"label_smoothing applies to the cross-entropies of classes ({', '.join(SMOOTHED_LOSSES)}); "
+                             f"the loss is {self.loss.name!r}")
+        self.label_smoothing = float(label_smoothing)
+        self.normalization = get_normalization(normalization)
+        self._dropout = check_rates(dropout, n_hidden)
         self.reduction = reduction
         self.l2 = float(l2)
         self.bias = bool(bias)
@@ -114,25 +156,43 @@ class Network:
     # --- parameters ---------------------------------------------------------
     def _allocate(self):
         shapes = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
+        hidden = [(o,) for o in self.layer_sizes[1:-1]]
         self.n_weights = sum(i * o for i, o in shapes)
         n_biases = sum(o for _, o in shapes) if self.bias else 0
-        self.params = np.zeros(self.n_weights + n_biases, self.dtype)
+        n_scales = sum(o for (o,) in hidden) if self.normalization is not None else 0
+        n_params = self.n_weights + n_biases + 2 * n_scales
+        # batch normalisation's running means and variances follow the
+        # parameters in one vector, so that a snapshot of it is the whole network
+        n_statistics = 2 * n_scales if self.normalization is not None and self.normalization.running else 0
+        self.variables = np.zeros(n_params + n_statistics, self.dtype)
+        self.params = self.variables[:n_params] if n_statistics else self.variables
         self.grad = np.zeros_like(self.params)
         self._weights, self._weight_grads = self._views(shapes, 0)
+        self._decayed = self.params[: self.n_weights]
         if self.bias:
             self._biases, self._bias_grads = self._views([(o,) for _, o in shapes], self.n_weights)
         else:
             self._biases = [self._fixed_zeros(o) for _, o in shapes]
             self._bias_grads = [self._fixed_zeros(o) for _, o in shapes]
+        start = self.n_weights + n_biases
+        self._scales, self._scale_grads = self._views(hidden, start) if n_scales else ([], [])
+        self._shifts, self._shift_grads = self._views(hidden, start + n_scales) if n_scales else ([], [])
+        statistics = self.variables[n_params:]
+        self._running_mean = self._views(hidden, 0, statistics)[0] if n_statistics else []
+        self._running_var = self._views(hidden, n_scales, statistics)[0] if n_statistics else []
+        self._plain = self.normalization is None and not any(self._dropout)
         self._workspaces = OrderedDict()
         self._last_workspace = None
 
-    def _views(self, shapes, start):
+    def _views(self, shapes, start, vector=None):
         params, grads = [], []
         for shape in shapes:
             stop = start + int(np.prod(shape))
-            params.append(self.params[start:stop].reshape(shape))
-            grads.append(self.grad[start:stop].reshape(shape))
+            if vector is None:
+                params.append(self.params[start:stop].reshape(shape))
+                grads.append(self.grad[start:stop].reshape(shape))
+            else:
+                params.append(vector[start:stop].reshape(shape))
             start = stop
         return params, grads
 
@@ -151,6 +211,14 @@ class Network:
             self._weights[l][...] = W
             if self.bias:
                 self._biases[l][...] = b
+        # a normalised layer starts as the plain normalisation (γ = 1, β = 0),
+        # its running moments as those of a standard normal; nothing is drawn
+        for scale, shift in zip(self._scales, self._shifts):
+            scale[...] = 1.0
+            shift[...] = 0.0
+        for mean, var in zip(self._running_mean, self._running_var):
+            mean[...] = 0.0
+            var[...] = 1.0
 
     @property
     def weights(self) -> ParameterList:
@@ -176,6 +244,66 @@ class Network:
             raise ValueError(f"{label} needs {len(target)} arrays, got {len(values)}")
         for i, value in enumerate(values):
             target[i] = value
+
+    @property
+    def scales(self) -> ParameterList:
+        """Each normalised hidden layer's scale γ, shape (width,): views into ``params``."""
+        return ParameterList(self._scales, "scales")
+
+    @scales.setter
+    def scales(self, values):
+        self._assign(self.scales, values, "scales")
+
+    @property
+    def shifts(self) -> ParameterList:
+        """Each normalised hidden layer's shift β, shape (width,): views into ``params``."""
+        return ParameterList(self._shifts, "shifts")
+
+    @shifts.setter
+    def shifts(self, values):
+        self._assign(self.shifts, values, "shifts")
+
+    @property
+    def running_mean(self) -> ParameterList:
+        """Batch normalisation's running mean per hidden layer, used by prediction."""
+        return ParameterList(self._running_mean, "running_mean")
+
+    @property
+    def running_var(self) -> ParameterList:
+        """Batch normalisation's running (biased) variance per hidden layer, used by prediction."""
+        return ParameterList(self._running_var, "running_var")
+
+    @property
+    def statistics(self) -> np.ndarray:
+        """The running means, then variances, of every batch-normalised layer
+        (empty otherwise): the part of ``variables`` after ``params``."""
+        return self.variables[self.params.size:]
+
+    @property
+    def decayed(self) -> np.ndarray:
+        """The part of ``params`` weight decay shrinks: the weights (not the
+        biases, scales or shifts)."""
+        return self._decayed
+
+    @property
+    def dropout(self) -> list[float]:
+        """The dropout rate of each hidden layer (0: none)."""
+        return list(self._dropout)
+
+    @dropout.setter
+    def dropout(self, value):
+        rates = check_rates(value, self.n_layers - 1)
+        if rates != self._dropout:
+            self._dropout = rates
+            self._plain = self.normalization is None and not any(rates)
+            self._workspaces.clear()  # the buffers for the masks change
+            self._last_workspace = None
+
+    @property
+    def plain(self) -> bool:
+        """Whether no hidden layer normalises or drops: then the training and
+        inference passes are one and the same."""
+        return self._plain
 
     @property
     def weight_grads(self) -> list:
@@ -214,20 +342,68 @@ class Network:
         self._last_workspace = (n, workspace)
         return workspace
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X, masks=None) -> np.ndarray:
         """Forward pass keeping every layer's Z and A for :meth:`backward`.
 
         ``X`` : array of shape (n_samples, n_inputs), already validated.
         Returns the output activation, a buffer that the next forward pass
-        over the same number of rows overwrites.
+        over the same number of rows overwrites. This is the training pass:
+        batch normalisation normalises by the batch's own moments, and
+        ``masks`` (one per hidden layer, of shape (n_samples, width), or None)
+        are applied as dropout masks. Nothing is drawn or updated here (see
+        :meth:`train_forward`).
         """
         ws = self._workspace(X.shape[0])
+        if not self._plain:
+            ws.begin(masks, batch_statistics=True)
+        output = self._run(X, ws)
+        self._cache = (X, ws)
+        return output
+
+    def train_forward(self, X, rng) -> np.ndarray:
+        """The forward pass of a training step: draws the dropout masks from
+        ``rng`` (see :mod:`.dropout`), runs :meth:`forward` with them and folds
+        the batch's moments into batch normalisation's running ones (not for
+        a batch of one row, whose variance is 0)."""
+        if self._plain:
+            return self.forward(X)
+        n = X.shape[0]
+        ws = self._workspace(n)
+        masks = [None if buffer is None else draw_mask(rng, rate, buffer)
+                 for rate, buffer in zip(self._dropout, ws.mask_buffers)]
+        output = self.forward(X, masks)
+        if self._running_mean and n > 1:
+            for l in range(len(self._running_mean)):
+                update_running(self._running_mean[l], self._running_var[l], ws.mean[l], ws.var[l])
+        return output
+
+    def set_running_statistics(self, X) -> None:
+        """Batch normalisation's running moments set to the moments of ``X``
+        (every row at once) at the current parameters: the full-batch
+        solver's (L-BFGS), for which the training rows are the one batch."""
+        if not self._running_mean:
+            return
+        self.forward(X)
+        ws = self._cache[1]
+        for l in range(len(self._running_mean)):
+            self._running_mean[l][...] = ws.mean[l].reshape(-1)
+            self._running_var[l][...] = ws.var[l].reshape(-1)
+        self.release()
+
+    def _run(self, X, ws) -> np.ndarray:
+        """Every layer of one pass into ``ws``; the output activation."""
         kernel = kernels.active()
         A_prev = X
-        keep_at = self.n_layers - 1 if self._keeps_logsumexp else -1
+        last = self.n_layers - 1
+        keep_at = last if self._keeps_logsumexp else -1
+        plain = self._plain
         for l, act in enumerate(self.activations):
-            Z = ws.Z[l]
+            hidden = not plain and l < last
+            Z = ws.pre[l] if hidden and self.normalization is not None else ws.Z[l]
             _matmul(A_prev, self._weights[l], Z)
+            if hidden:  # bias, normalisation, activation and dropout
+                A_prev = layer_forward(self, ws, l, kernel)
+                continue
             if l == keep_at:  # the softmax keeps the log-sum-exp the loss value reads
                 if self.bias:
                     Z += self._biases[l]
@@ -237,7 +413,6 @@ class Network:
             else:
                 act.forward(Z, ws.A[l])
             A_prev = ws.A[l]
-        self._cache = (X, ws)
         return A_prev
 
     def release(self) -> None:
@@ -261,8 +436,18 @@ class Network:
             Z = _matmul(A, self._weights[l], None)
             if self.bias:
                 Z += self._biases[l]
+            if self.normalization is not None and l < self.n_layers - 1:
+                self._normalize_inference(l, Z)
             A = act.forward(Z, Z if l < self.n_layers - 1 else np.empty_like(Z))
         return Z, A
+
+    def _normalize_inference(self, l, P):
+        """Hidden layer l's normalisation at prediction, in place over P."""
+        if self.normalization.running:
+            mean, var = self._running_mean[l].reshape(1, -1), self._running_var[l].reshape(1, -1)
+        else:
+            mean, var = moments(P, self.normalization.axis)
+        normalize(P, mean, var, self._scales[l], self._shifts[l], P, P)
 
     def predict(self, X) -> np.ndarray:
         """Output activation for ``X``, shape (n_samples, n_outputs).
@@ -282,7 +467,13 @@ class Network:
         return output
 
     def layer_values(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing)."""
+        """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing),
+        in the inference pass: Z is the activation's input (after any
+        normalisation), A its output (before any dropout, which prediction
+        does not apply)."""
+        if not self._plain:
+            ws = self.inference_pass(X)
+            return list(zip(ws.Z, ws.A))
         values, A = [], X
         for l, act in enumerate(self.activations):
             Z = _matmul(A, self._weights[l], None)
@@ -291,6 +482,16 @@ class Network:
             A = act.forward(Z, np.empty_like(Z))
             values.append((Z, A))
         return values
+
+    def inference_pass(self, X, masks=None) -> Workspace:
+        """Every number of the inference pass for ``X`` in a fresh workspace
+        (batch normalisation by its running moments), with ``masks`` applied
+        as dropout masks when given (a trace of a training step's dropout).
+        The network's own cache is left as it was."""
+        ws = Workspace(self, X.shape[0], separate=True)
+        ws.begin(masks, batch_statistics=False)
+        self._run(X, ws)
+        return ws
 
     # --- loss and backward -----------------------------------------------------
     def _penalty_denominator(self, n, sample_weight):
@@ -308,6 +509,8 @@ class Network:
     def output_loss(self, Y, sample_weight=None) -> float:
         """Loss (penalty included) of the last :meth:`forward`, against ``Y``."""
         X, ws = self._cache
+        if self.label_smoothing:
+            Y = self.smoothed(Y)
         if self._keeps_logsumexp and ws.logsumexp is not None:
             # the logits are float64 and the targets only multiply them, so
             # 0/1 indicator targets need no float64 copy
@@ -327,6 +530,8 @@ class Network:
         ``Y`` : array of shape (n_samples, n_outputs). Returns ``grad``.
         """
         X, ws = self._cache
+        if self.label_smoothing:
+            Y = self.smoothed(Y).astype(self.dtype)
         n = X.shape[0]
         last = self.n_layers - 1
         dZ = ws.dZ[last]
@@ -349,8 +554,9 @@ class Network:
                 dZ *= 1.0 / n
             if self.bias:
                 dZ.sum(axis=0, out=bias_grad)
+        plain = self._plain
         for l in range(last, -1, -1):
-            A_prev = X if l == 0 else ws.A[l - 1]
+            A_prev = X if l == 0 else ws.A[l - 1] if plain else ws.input_of(l - 1)
             _matmul_transposed(A_prev, dZ, self._weight_grads[l])
             if l > 0:
                 dA = ws.dZ[l - 1]
@@ -358,7 +564,10 @@ class Network:
                 # dZ of the layer below and, with biases, its bias gradient
                 # (its column sums): one pass on the numba path
                 bias_grad = self._bias_grads[l - 1] if self.bias else None
-                kernel.activation_backward(self.activations[l - 1], dA, ws.Z[l - 1], ws.A[l - 1], dA, bias_grad)
+                if plain:
+                    kernel.activation_backward(self.activations[l - 1], dA, ws.Z[l - 1], ws.A[l - 1], dA, bias_grad)
+                else:  # through dropout's mask, the activation and the normalisation
+                    layer_backward(self, ws, l - 1, dA, bias_grad, kernel)
                 dZ = dA
         if self.l2:
             scale = self.l2 / self._penalty_denominator(n, sample_weight)
@@ -372,11 +581,26 @@ class Network:
         return loss, self.backward(Y, sample_weight)
 
     def loss_and_output(self, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:
-        """Loss and output activation for ``X``, without touching the caches."""
+        """Loss and output activation for ``X``, without touching the caches
+        (the inference pass)."""
         Z, A = self.output_values(X)
-        per_sample = self.loss.per_sample(*_in_float64(Y, Z, A))
+        per_sample = self.sample_losses(*_in_float64(Y, Z, A))
         loss = reduce_per_sample(per_sample, self.reduction, sample_weight)
         return loss + self.penalty(X.shape[0], sample_weight), A
+
+    def sample_losses(self, Y, Z, A) -> np.ndarray:
+        """The loss of each row given the output layer's Z and A: the loss's
+        ``per_sample`` against the targets as the network trains on them
+        (smoothed under ``label_smoothing``)."""
+        return self.loss.per_sample(self.smoothed(Y) if self.label_smoothing else Y, Z, A)
+
+    def smoothed(self, Y) -> np.ndarray:
+        """The targets under label smoothing, ``y·(1 − ε) + ε/K`` in float64:
+        K is the number of classes, the softmax's outputs or 2 for each
+        logistic output (Keras's rule for binary targets)."""
+        classes = self.n_outputs if self.loss.name == "categorical_crossentropy" else 2
+        epsilon = self.label_smoothing
+        return np.multiply(Y, 1.0 - epsilon, dtype=np.float64) + epsilon / classes
 
     def backpropagation(self, X, Y, sample_weight=None):
         """One forward and backward pass with every value kept, for tracing.
@@ -389,6 +613,9 @@ class Network:
         workspace holding these arrays instead of the reused buffers, so a
         trace shows exactly what training computes.
         """
+        if not self._plain:
+            loss, workspace = self.trace_pass(X, Y, sample_weight)
+            return loss, list(zip(workspace.Z, workspace.A)), workspace.dZ
         values = self.layer_values(X)
         workspace = Workspace.holding(values)
         self._cache = (X, workspace)
@@ -396,14 +623,31 @@ class Network:
         self.backward(Y, sample_weight)
         return loss, values, workspace.dZ
 
+    def trace_pass(self, X, Y=None, sample_weight=None, masks=None) -> tuple[float | None, Workspace]:
+        """The inference pass of :meth:`inference_pass` and, with ``Y``, the
+        backward pass through it: ``(loss, workspace)``, every number in
+        fresh arrays (``grad`` then holds the gradient). Batch normalisation
+        uses its running moments (one row has no batch to normalise by), so
+        the gradient is that of the inference pass, with ``masks`` applied as
+        dropout when given."""
+        workspace = self.inference_pass(X, masks)
+        if Y is None:
+            return None, workspace
+        self._cache = (X, workspace)
+        loss = self.output_loss(Y, sample_weight)
+        self.backward(Y, sample_weight)
+        return loss, workspace
+
     def loss_value(self, X, Y, sample_weight=None) -> float:
         """Loss (penalty included) at the current parameters."""
         return self.loss_and_output(X, Y, sample_weight)[0]
 
     # --- configuration ---------------------------------------------------------
     def config(self) -> dict:
-        """The constructor arguments, as plain JSON-ready values."""
-        return {
+        """The constructor arguments, as plain JSON-ready values (dropout,
+        normalization and label_smoothing only when set, so that a network
+        without them is described as before they existed)."""
+        config = {
             "layer_sizes": list(self.layer_sizes),
             "activation": [a.name for a in self.activations[:-1]],
             "output_activation": self.activations[-1].name,
@@ -414,31 +658,56 @@ class Network:
             "l2": self.l2,
             "dtype": np.dtype(self.dtype).name,
         }
+        if any(self._dropout):
+            config["dropout"] = list(self._dropout)
+        if self.normalization is not None:
+            config["normalization"] = self.normalization.name
+        if self.label_smoothing:
+            config["label_smoothing"] = self.label_smoothing
+        return config
 
     @classmethod
-    def from_config(cls, config: dict, params=None) -> "Network":
-        """A network built from :meth:`config`, with ``params`` copied in."""
+    def from_config(cls, config: dict, params=None, statistics=None) -> "Network":
+        """A network built from :meth:`config`, with ``params`` (and batch
+        normalisation's running ``statistics``) copied in."""
         network = cls(**config, rng=np.random.default_rng(0))
-        if params is not None:
-            params = np.asarray(params)
-            if params.shape != network.params.shape:
-                raise ValueError(
-                    f"the parameter vector has shape {params.shape}; this network needs {network.params.shape}"
-                )
-            network.params[...] = params
+        for name, values, target in (("parameter vector", params, network.params),
+                                     ("running statistics", statistics, network.statistics)):
+            if values is None:
+                continue
+            values = np.asarray(values)
+            if values.shape != target.shape:
+                raise ValueError(f"the {name} has shape {values.shape}; this network needs {target.shape}")
+            target[...] = values
         return network
 
     # --- model files (see glassnet.persistence) -----------------------------------
+    def state_arrays(self) -> dict:
+        """The arrays a model file keeps: ``params`` and, with batch
+        normalisation, its running ``statistics``."""
+        arrays = {"params": self.params.copy()}
+        if self.statistics.size:
+            arrays["statistics"] = self.statistics.copy()
+        return arrays
+
     def _glassnet_state(self) -> tuple[dict, dict]:
-        return {"config": self.config()}, {"params": self.params.copy()}
+        return {"config": self.config()}, self.state_arrays()
 
     @classmethod
     def _from_glassnet_state(cls, state: dict, arrays: dict) -> "Network":
         params = arrays["params"]
         dtype = np.dtype(state["config"]["dtype"])
-        if params.dtype != dtype:
-            raise ValueError(f"the parameters are {params.dtype}; the network's dtype is {dtype}")
-        return cls.from_config(state["config"], params)
+        statistics = arrays.get("statistics")
+        for name, values in (("parameters", params), ("running statistics", statistics)):
+            if values is not None and values.dtype != dtype:
+                raise ValueError(f"the {name} are {values.dtype}; the network's dtype is {dtype}")
+        network = cls.from_config(state["config"], params, statistics)
+        if network.statistics.size and statistics is None:
+            raise ValueError("the network normalises its batches but the file holds no running statistics")
+        if not np.isfinite(network.statistics).all() or (network.statistics.size
+                                                         and (np.concatenate(network._running_var) < 0).any()):
+            raise ValueError("the running statistics must be finite, with variances >= 0")
+        return network
 
     # --- pickling and copying ---------------------------------------------------
     def __getstate__(self) -> dict:
@@ -447,23 +716,32 @@ class Network:
         # training would then change params while the layers read stale
         # copies. So a network travels as its configuration and parameters
         # and is rebuilt with fresh views (work buffers are rebuilt on use).
-        return {"config": self.config(), "params": self.params}
+        return {"config": self.config(), "params": self.params, "statistics": self.statistics}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(Network.from_config(state["config"], state["params"]).__dict__)
+        network = Network.from_config(state["config"], state["params"], state.get("statistics"))
+        self.__dict__.update(network.__dict__)
 
     def copy(self, dtype=None) -> "Network":
         """An independent copy, optionally in another dtype."""
         config = self.config()
         if dtype is not None:
             config["dtype"] = np.dtype(check_dtype(dtype)).name
-        return Network.from_config(config, self.params)
+        return Network.from_config(config, self.params, self.statistics)
 
     def __repr__(self) -> str:
         hidden = ", ".join(a.name for a in self.activations[:-1]) or "none"
+        extras = ""
+        if self.normalization is not None:
+            extras += f", normalization={self.normalization.name}"
+        if any(self._dropout):
+            rates = self._dropout
+            extras += f", dropout={rates[0] if len(set(rates)) == 1 else rates}"
+        if self.label_smoothing:
+            extras += f", label_smoothing={self.label_smoothing}"
         return (
             f"Network({self.layer_sizes}, hidden={hidden}, output={self.activations[-1].name}, "
-            f"loss={self.loss.name}, bias={self.bias}, dtype={np.dtype(self.dtype).name})"
+            f"loss={self.loss.name}, bias={self.bias}{extras}, dtype={np.dtype(self.dtype).name})"
         )
 
 

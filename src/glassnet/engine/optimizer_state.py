@@ -4,9 +4,9 @@ exactly where it stopped.
 The constructor arguments alone would rebuild a fresh optimiser: Adam's
 moments at zero and its step count at 0 (so a large bias-corrected first
 step), SGD's velocity at zero, a schedule's rate back at its start. The
-state therefore also holds the step count, the current learning rate and
-the arrays carried between steps, each checked against the parameter vector
-before use.
+state therefore also holds the step count, the current learning rate, where
+a timed schedule stands (epochs trained, the current run) and the arrays
+carried between steps, each checked against the parameter vector before use.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ def optimizer_state(optimizer: Optimizer) -> tuple[dict, dict]:
         "steps": int(optimizer.steps),
         "learning_rate": float(optimizer.learning_rate),
     }
+    if optimizer.schedule_state() != {"epochs": 0, "run_start": 0, "run_epochs": optimizer.schedule_epochs}:
+        meta["schedule_state"] = optimizer.schedule_state()
     arrays = {ARRAY_PREFIX + name: array.copy() for name, array in optimizer.state_arrays().items()}
     return meta, arrays
 
@@ -67,4 +69,17 @@ def optimizer_from_state(meta: dict, arrays: dict, params: np.ndarray) -> Optimi
     optimizer.steps = steps
     optimizer.learning_rate = float(rate)
     optimizer.set_state_arrays(state)
+    # files written before the timed schedules hold no schedule state: none had begun
+    schedule = meta.get("schedule_state")
+    if schedule is not None:
+        try:
+            epochs, start, length = schedule["epochs"], schedule["run_start"], schedule["run_epochs"]
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"the schedule's state is malformed ({type(error).__name__}: {error})") from None
+        for name, value, low in (("epochs", epochs, 0), ("run_start", start, 0), ("run_epochs", length, 1)):
+            if value is None and name == "run_epochs":
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ValueError(f"the schedule's {name} must be an integer >= {low}, got {value!r}")
+        optimizer.set_schedule_state({"epochs": epochs, "run_start": start, "run_epochs": length})
     return optimizer

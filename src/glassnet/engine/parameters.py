@@ -42,9 +42,22 @@ class ParameterList(list):
 
 
 class Workspace:
-    """Forward and backward buffers for one batch size, reused across steps."""
+    """Forward and backward buffers for one batch size, reused across steps.
 
-    def __init__(self, network, n):
+    ``separate=True`` keeps every layer's Z in its own array (a trace shows
+    both Z and A; the training buffers compute A in place over Z where the
+    activation's backward needs only A).
+
+    A network with normalisation or dropout (see :mod:`.hidden`) also has,
+    per hidden layer: ``pre`` (the affine map's output before normalising),
+    ``hat`` (the normalised values), ``mean``, ``var`` and ``inv`` (the
+    moments used and 1/sqrt(var + ε)), ``masks`` (the dropout mask applied,
+    or None) with their buffers, and ``dropped`` (the layer's output after its
+    mask: the next layer's input). ``batch_statistics`` says whether batch
+    normalisation used the batch's moments (training) or the running ones.
+    """
+
+    def __init__(self, network, n, separate=False):
         dtype = network.dtype
         sizes = network.layer_sizes[1:]
         last = len(sizes) - 1
@@ -53,7 +66,7 @@ class Workspace:
         self.A = []
         for l, (size, act) in enumerate(zip(sizes, network.activations)):
             A = np.empty((n, size), dtype)
-            keep_z = act.needs_z or l == last
+            keep_z = act.needs_z or l == last or separate
             self.Z.append(np.empty((n, size), dtype) if keep_z else A)
             self.A.append(A)
         # dZ for each layer; the output layer's doubles as the loss gradient
@@ -61,6 +74,29 @@ class Workspace:
         # the row log-sum-exp of the output logits, when the forward pass
         # kept it for the loss value (Network.forward); None otherwise
         self.logsumexp = None
+        hidden = sizes[:-1]
+        normalized = getattr(network, "normalization", None) is not None
+        rates = getattr(network, "dropout", [0.0] * len(hidden))
+        self.pre = [np.empty((n, size), dtype) for size in hidden] if normalized else []
+        self.hat = [np.empty((n, size), dtype) for size in hidden] if normalized else []
+        self.mean = [None] * len(hidden)
+        self.var = [None] * len(hidden)
+        self.inv = [None] * len(hidden)
+        self.mask_buffers = [np.empty((n, size), dtype) if rate else None for size, rate in zip(hidden, rates)]
+        self.dropped = [np.empty((n, size), dtype) if rate else None for size, rate in zip(hidden, rates)]
+        self.masks = [None] * len(hidden)
+        self.batch_statistics = True
+
+    def begin(self, masks, batch_statistics: bool) -> None:
+        """Set the pass about to run: the dropout masks to apply (one per
+        hidden layer, None for no mask) and which moments batch
+        normalisation uses."""
+        self.masks = [None] * len(self.masks) if masks is None else list(masks)
+        self.batch_statistics = batch_statistics
+
+    def input_of(self, l: int) -> np.ndarray:
+        """What hidden layer l passes on: its output after its dropout mask."""
+        return self.A[l] if self.masks[l] is None else self.dropped[l]
 
     @classmethod
     def holding(cls, values) -> "Workspace":
@@ -70,4 +106,9 @@ class Workspace:
         workspace.A = [A for _, A in values]
         workspace.dZ = [np.empty_like(A) for _, A in values]
         workspace.logsumexp = None
+        hidden = len(values) - 1
+        workspace.pre, workspace.hat = [], []
+        workspace.mean, workspace.var, workspace.inv = [None] * hidden, [None] * hidden, [None] * hidden
+        workspace.mask_buffers, workspace.dropped, workspace.masks = [None] * hidden, [None] * hidden, [None] * hidden
+        workspace.batch_statistics = True
         return workspace

@@ -16,6 +16,12 @@ Guarantees, whatever ends the run:
 * Ctrl-C (KeyboardInterrupt) is caught, the same consistency is restored, and
   the result says ``stop_reason == "interrupted"``; the caller decides whether
   to re-raise it (:meth:`TrainingResult.raise_if_interrupted`).
+
+"The weights" are the network's ``variables``: its parameters and, with
+batch normalisation, the running moments that go with them. Each step's
+forward pass is the network's :meth:`~glassnet.engine.network.Network.train_forward`,
+which draws the dropout masks from ``noise`` (by default the row-order
+generator) after that epoch's row order.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from .history import EarlyStopping, History
 from .metrics import Metric, get_metric
 
 __all__ = ["TrainingResult", "Snapshots", "train", "DivergenceWarning", "StalledTrainingWarning",
-           "validation_figures"]
+           "validation_figures", "grad_norm_figures"]
 
 
 class DivergenceWarning(UserWarning):
@@ -185,6 +191,7 @@ def train(
     snapshots: Snapshots | None = None,
     stats=None,
     fingerprint: bytes | None = None,
+    noise=None,
 ) -> TrainingResult:
     """Train ``network`` in place for up to ``epochs`` epochs.
 
@@ -218,8 +225,11 @@ def train(
         ``epoch_end(record)``), which adds per-layer figures to each record.
     fingerprint : the data's fingerprint when the caller already took it
         (bound data); otherwise it is taken here, once per call.
+    noise : the generator of the dropout masks (a numpy Generator or
+        RandomState); default: ``rng``.
     """
     metric = get_metric(metric) if metric is not None else None
+    rng = rng if rng is not None else np.random.default_rng()
     loop = _Loop(
         network=network,
         optimizer=optimizer,
@@ -228,7 +238,8 @@ def train(
         sample_weight=sample_weight,
         batch=X.shape[0] if batch_size is None else max(1, min(int(batch_size), X.shape[0])),
         shuffle=shuffle,
-        rng=rng if rng is not None else np.random.default_rng(),
+        rng=rng,
+        noise=noise if noise is not None else rng,
         validation=validation,
         metric=metric,
         validation_metric=get_metric(validation_metric) if validation_metric is not None else metric,
@@ -237,7 +248,7 @@ def train(
         callbacks=list(callbacks),
         history=history if history is not None else History(),
         result=TrainingResult(epochs=0, samples_seen=samples_seen),
-        snapshots=Snapshots.carried(snapshots, network.params, X, Y, fingerprint),
+        snapshots=Snapshots.carried(snapshots, network.variables, X, Y, fingerprint),
         stats=stats,
     )
     # overflow in a diverging run is detected by the loop (a non-finite loss
@@ -270,10 +281,13 @@ class _Loop:
     result: TrainingResult
     snapshots: Snapshots
     stats: object = None
+    noise: object = None
 
     def run(self, epochs: int) -> None:
         n = self.X.shape[0]
-        params = self.network.params
+        # the parameters and, with batch normalisation, its running moments:
+        # what a snapshot keeps and a rollback puts back
+        params = self.network.variables
         self.recorded = len(self.history)
         self.start_seen = self.result.samples_seen
         # collecting every row's output costs a copy per batch, so only when a
@@ -296,7 +310,12 @@ class _Loop:
         # looked up once per epoch: a digits epoch is 45 steps, the article's
         # one step of a few microseconds
         forward, output_loss, backward, step = network.forward, network.output_loss, network.backward, optimizer.step
+        if not network.plain:  # dropout masks drawn, running moments kept
+            forward = partial(network.train_forward, rng=self.noise)
+        if getattr(optimizer, "weight_decay", 0.0):  # the weights shrink, not the biases
+            step = partial(step, decayed=network.decayed)
         grad = network.grad
+        trained = network.params
         X, sample_weight, batch = self.X, self.sample_weight, self.batch
         # a shuffled epoch gathers each batch's rows as it goes, rather than a
         # shuffled copy of all of X: the same rows in the same order, without
@@ -333,7 +352,7 @@ class _Loop:
             if outputs is not None:
                 outputs[start:stop] = output
             backward(Yb, wb)
-            step(params, grad)
+            step(trained, grad)
             if stats is not None:
                 stats.after_step(network)
         if not _all_finite(params):
@@ -346,6 +365,8 @@ class _Loop:
         if self.validation is not None:
             record.update(validation_figures(network, self.validation, self.validation_metric, self.limit))
         record["learning_rate"] = optimizer.learning_rate
+        if getattr(optimizer, "clip_grad_norm", None) is not None:
+            record.update(grad_norm_figures(optimizer.take_grad_norms(), optimizer.clip_grad_norm))
         if stats is not None:
             stats.epoch_end(record)
         return record
@@ -412,6 +433,15 @@ class _Loop:
             f"(it was {self.optimizer.learning_rate:g}) or scale the inputs."
         )
         return None
+
+
+def grad_norm_figures(norms: list[float], threshold: float) -> dict:
+    """An epoch's gradient norms before clipping: their mean (``grad_norm``),
+    their largest (``grad_norm_max``) and the share of steps clipped."""
+    if not norms:
+        return {}
+    return {"grad_norm": float(np.mean(norms)), "grad_norm_max": float(max(norms)),
+            "clipped_share": float(np.mean(np.asarray(norms) > threshold))}
 
 
 def validation_figures(network, validation, metric, limit) -> dict:

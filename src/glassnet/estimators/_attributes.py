@@ -37,6 +37,8 @@ ATTRIBUTES = (
      "intercepts_ are views of.", None),
     ("validation_loss_curve_", "list of float or None", "glassnet: validation loss per epoch when "
      "validation data is used, else None.", None),
+    ("learning_rate_curve_", "list of float or None", "glassnet: the learning rate used in each epoch (the "
+     "schedule and warm-up applied to learning_rate_init), across warm starts; None for lbfgs.", None),
     ("training_range_", "ndarray of shape (2, n_features_in_)", "glassnet: per-feature lows, then highs, of "
      "the rows trained on; predict warns once per fitted model beyond them (see extrapolation).", None),
 )

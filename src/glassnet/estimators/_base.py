@@ -18,7 +18,12 @@ How scikit-learn's model maps onto the engine:
   of sample weights), scikit-learn's objective;
 * the initial weights are drawn by glassnet's Glorot initialiser from the
   RandomState that ``random_state`` gives, in scikit-learn's order, so the
-  same ``random_state`` starts from the same weights;
+  same ``random_state`` starts from the same weights (and, with
+  ``dropout``, the same RandomState draws the masks, after each epoch's row
+  order);
+* glassnet's ``dropout``, ``normalization`` and ``label_smoothing`` are the
+  network's, ``weight_decay``, ``clip_grad_norm``, ``warmup_epochs`` and the
+  'cosine' and 'one_cycle' schedules the optimiser's;
 * sgd and adam run in :meth:`Learner.fit_epochs` (see :mod:`._stochastic`),
   lbfgs in :meth:`Learner.fit_lbfgs` (see :mod:`.lbfgs`).
 """
@@ -108,6 +113,10 @@ class BaseMLP(BaseEstimator):
         """The target of one sample -> engine target row, shape (1, n_outputs)."""
         raise NotImplementedError
 
+    def _label_smoothing(self) -> float:
+        """The network's label smoothing (the classifier's parameter; 0 for the regressor)."""
+        return 0.0
+
     # --- fitting -------------------------------------------------------------------
     def fit(self: EstimatorT, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
             X_val: ArrayLike | None = None, y_val: ArrayLike | None = None,
@@ -151,8 +160,15 @@ class BaseMLP(BaseEstimator):
             Y = Y.astype(self.network_.dtype, copy=False)
         X = _training_layout(X, self.network_.dtype)
         # scikit-learn reads alpha at every step, so set_params(alpha=...)
-        # between warm-started fits takes effect
+        # between warm-started fits takes effect; so do glassnet's dropout and
+        # label smoothing (the normalisation is part of the network's shape)
         self.network_.l2 = float(self.alpha)
+        self.network_.dropout = self.dropout
+        self.network_.label_smoothing = float(self._label_smoothing())
+        fitted = self.network_.normalization
+        if (fitted.name if fitted is not None else None) != self.normalization:
+            raise ValueError(f"normalization={self.normalization!r} differs from the fitted network's "
+                             f"{None if fitted is None else fitted.name!r}; fit without warm_start to change it")
         fit_solver = SOLVER_FUNCTIONS.get(self.solver)
         fit_solver(self, X, Y, sample_weight, validation, incremental, random_state)
         self.network_.release()
@@ -210,6 +226,9 @@ class BaseMLP(BaseEstimator):
             l2=self.alpha,
             dtype=X.dtype,
             rng=random_state,
+            dropout=self.dropout,
+            normalization=self.normalization,
+            label_smoothing=self._label_smoothing(),
         )
         # the solver sets the optimiser and the stopping rule; the training
         # range comes from the rows it trains on, after any early-stopping split
@@ -348,6 +367,15 @@ class BaseMLP(BaseEstimator):
     def loss_curve_(self) -> list[float]:
         """Training loss per epoch (lbfgs: per iteration), across warm starts."""
         return self.learner_.history["loss"]
+
+    @property
+    def learning_rate_curve_(self) -> list[float] | None:
+        """The learning rate used in each epoch, across warm starts (glassnet):
+        what the schedule and any warm-up made of learning_rate_init; None
+        for lbfgs, which chooses its own steps."""
+        if "learning_rate" not in self.learner_.history:
+            return None
+        return self.learner_.history["learning_rate"]
 
     @property
     def validation_loss_curve_(self) -> list[float] | None:

@@ -18,6 +18,12 @@ call of :meth:`glassnet.engine.learner.Learner.fit_epochs` with
 
 ``n_iter_`` and ``loss_`` are read from the Learner's history (see
 :class:`~glassnet.estimators._base.BaseMLP`).
+
+glassnet's training rules go to the optimiser: ``weight_decay``,
+``clip_grad_norm``, ``warmup_epochs``, and the 'cosine' and 'one_cycle'
+schedules (for adam too), laid over ``max_iter`` epochs counted from the
+fit (``partial_fit`` calls continue them). Dropout masks come from the
+RandomState of ``random_state``, after each epoch's row order.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from ..engine.optimizers import SGD, Adam
+from ..engine.optimizers import SCHEDULES, SGD, Adam
 from ..engine.splitting import SplitError
 from ..engine.stats import DynamicsRecorder
 from ._callbacks import epoch_callbacks
@@ -51,7 +57,19 @@ class _RowOrder:
         return self.order
 
 
+def training_rules(estimator) -> dict:
+    """glassnet's training rules for the optimiser, those that are set (see
+    :class:`~glassnet.engine.optimizers.Optimizer`)."""
+    rules = {"weight_decay": float(estimator.weight_decay), "clip_grad_norm": estimator.clip_grad_norm,
+             "warmup_epochs": int(estimator.warmup_epochs)}
+    rules = {name: value for name, value in rules.items() if value not in (0, 0.0, None)}
+    if rules or SCHEDULES.get(estimator.learning_rate).shaped:
+        rules["schedule_epochs"] = int(estimator.max_iter)
+    return rules
+
+
 def _optimizer(estimator):
+    rules = training_rules(estimator)
     if estimator.solver == "sgd":
         return SGD(
             learning_rate=estimator.learning_rate_init,
@@ -59,14 +77,19 @@ def _optimizer(estimator):
             nesterov=estimator.nesterovs_momentum,
             schedule=estimator.learning_rate,
             power_t=estimator.power_t,
+            **rules,
         )
     # scikit-learn's adam has no schedule: it never lowers its rate and stops
-    # at the first plateau whatever learning_rate says
+    # at the first plateau whatever learning_rate says; glassnet's shaped
+    # schedules (cosine, one_cycle) are the exception, for sgd and adam alike
+    shaped = SCHEDULES.get(estimator.learning_rate).shaped
     return Adam(
         learning_rate=estimator.learning_rate_init,
         beta_1=estimator.beta_1,
         beta_2=estimator.beta_2,
         epsilon=estimator.epsilon,
+        schedule=estimator.learning_rate if shaped else "constant",
+        **rules,
     )
 
 
@@ -122,6 +145,7 @@ def fit_stochastic(estimator, X, Y, sample_weight, validation, incremental, rand
             validation_metric=metric if validation is not None else None,
             callbacks=callbacks,
             stats=DynamicsRecorder() if estimator.record_stats else None,
+            noise=random_state,
         )
     estimator._report(result)
     if result.stop_reason == "completed" and result.epochs == estimator.max_iter and not incremental:

@@ -35,8 +35,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     """Multilayer perceptron classifier, a drop-in for scikit-learn's.
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
-    meanings, plus glassnet's ``class_weight``, ``restore_best_weights``,
-    ``callbacks``, ``progress``, ``extrapolation``, ``record_stats`` and ``dtype``. The
+    meanings (``learning_rate`` also takes 'cosine' and 'one_cycle'), plus
+    glassnet's ``class_weight``, ``restore_best_weights``, ``callbacks``,
+    ``progress``, ``extrapolation``, ``record_stats``, ``dtype``,
+    ``dropout``, ``normalization``, ``weight_decay``, ``clip_grad_norm``,
+    ``warmup_epochs`` and ``label_smoothing``. The
     sections below come from :data:`glassnet.parameters.TABLE` (every door's
     settings) and the attributes table, where each is described once. ``trace(x, y)`` shows
     every number of one sample's forward and backward pass.
@@ -75,6 +78,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         extrapolation: str = "warn",
         record_stats: bool = False,
         dtype: str | type | None = None,
+        dropout: float | Sequence[float] = 0.0,
+        normalization: str | None = None,
+        weight_decay: float = 0.0,
+        clip_grad_norm: float | None = None,
+        warmup_epochs: int = 0,
+        label_smoothing: float = 0.0,
     ) -> None:
         # __init__ only stores its arguments, as scikit-learn requires
         store_parameters(self, locals())
@@ -133,6 +142,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 f"y = {labels[0].item()!r} is not a class of this classifier; expected one of {self.classes_.tolist()}"
             )
         return self._label_binarizer.transform(labels).astype(np.float64)
+
+    def _label_smoothing(self):
+        return self.label_smoothing
 
     def _class_sample_weight(self, y):
         if self.class_weight is None:

@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 import warnings
 
+import numpy as np
+
 from sklearn.exceptions import ConvergenceWarning
 
 from ..engine.lbfgs import STOPPED_BY_CALLBACK
@@ -41,7 +43,17 @@ def _convergence_message(result, n_iter, max_iter):
     return message + "\nYou might also want to scale the data, e.g. with sklearn.preprocessing.StandardScaler."
 
 
+# glassnet's training rules that shape the steps of sgd and adam, and so mean nothing to L-BFGS
+_STEP_RULES = ("dropout", "weight_decay", "clip_grad_norm", "warmup_epochs")
+
+
 def fit_lbfgs(estimator, X, Y, sample_weight, validation, incremental, random_state):
+    given = [name for name in _STEP_RULES if np.any(np.asarray(getattr(estimator, name) or 0, dtype=float))]
+    if estimator.learning_rate in ("cosine", "one_cycle"):
+        given.append(f"learning_rate={estimator.learning_rate!r}")
+    if given:
+        raise ValueError(f"solver='lbfgs' takes no {', '.join(given)}: L-BFGS chooses its own steps on the full "
+                         "batch (and dropout would make its loss random); use solver='sgd' or 'adam'")
     learner = estimator.learner_
     metric = estimator._score_metric() if validation is not None else None
     learner.set_stopping("loss", patience=math.inf, tol=estimator.tol,

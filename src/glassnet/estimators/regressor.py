@@ -39,9 +39,11 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     """Multilayer perceptron regressor, a drop-in for scikit-learn's.
 
     The parameters are scikit-learn 1.9's, with the same names, defaults and
-    meanings (``loss`` also takes "absolute_error" and "huber"), plus
-    glassnet's ``restore_best_weights``, ``callbacks``, ``progress``,
-    ``extrapolation``, ``record_stats`` and ``dtype``. The sections below come from
+    meanings (``loss`` also takes "absolute_error" and "huber",
+    ``learning_rate`` 'cosine' and 'one_cycle'), plus glassnet's
+    ``restore_best_weights``, ``callbacks``, ``progress``, ``extrapolation``,
+    ``record_stats``, ``dtype``, ``dropout``, ``normalization``,
+    ``weight_decay``, ``clip_grad_norm`` and ``warmup_epochs``. The sections below come from
     :data:`glassnet.parameters.TABLE` (every door's settings) and the
     attributes table, where each is described once. ``trace(x, y)`` shows every number of one
     sample's forward and backward pass.
@@ -80,6 +82,11 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         extrapolation: str = "warn",
         record_stats: bool = False,
         dtype: str | type | None = None,
+        dropout: float | Sequence[float] = 0.0,
+        normalization: str | None = None,
+        weight_decay: float = 0.0,
+        clip_grad_norm: float | None = None,
+        warmup_epochs: int = 0,
     ) -> None:
         # __init__ only stores its arguments, as scikit-learn requires
         store_parameters(self, locals())

@@ -82,6 +82,12 @@ def _initializers():
     return INITIALIZERS
 
 
+def _normalizations():
+    from ..engine.normalization import NORMALIZATIONS
+
+    return NORMALIZATIONS.names()
+
+
 def _scalers():
     from ..preprocessing import SCALERS
 
@@ -118,6 +124,8 @@ SEED = Interval(Integral, 0, 2**32 - 1)
 
 NONE = NoneValue()
 COLUMN = Text("a column's name", "column names")
+RATE = Interval(Real, 0, 1, closed="left")  # [0, 1): a dropout rate, a label smoothing
+NORMALIZATION = Options(_normalizations)
 
 
 def _setting(key, constraint, doc, *, type=None, nn=None, train=None, estimator=None, cli=None, playground=None):
@@ -189,9 +197,46 @@ TABLE: tuple[Setting, ...] = (
              cli=Name("--learning-rate", 0.001, metavar="RATE"),
              playground=Name("learning_rate", 0.03, limit=Interval(Real, 0, 100, closed="right"))),
     _setting("learning-rate schedule", Options(_schedules),
-             "sgd's schedule: 'constant'; 'invscaling' (learning_rate_init / (t + 1)**power_t, t the samples "
-             "seen); 'adaptive' (divide by 5 when progress stalls, stop below 1e-6).",
-             estimator=Name("learning_rate", "constant")),
+             "The learning rate's schedule over the epochs. 'constant'; 'invscaling' (learning_rate_init / "
+             "(t + 1)**power_t, t the samples seen); 'adaptive' (divide by 5 when progress stalls, stop below "
+             "1e-6); 'cosine' (half a cosine from the initial rate down towards 0 over the run); 'one_cycle' (up "
+             "from a 25th of the rate to the rate over the first 30% of the run, then down to a 250000th: "
+             "PyTorch's OneCycleLR, per epoch).",
+             nn=Name("schedule", "constant", note="The run is schedule_epochs long, or each train call's epochs."),
+             estimator=Name("learning_rate", "constant",
+                            note="As in scikit-learn, 'invscaling' and 'adaptive' apply to sgd only; glassnet's "
+                                 "'cosine' and 'one_cycle' to sgd and adam alike, over max_iter epochs."),
+             cli=Name("--schedule", "constant", note="over --epochs"),
+             playground=Name("schedule", "constant", note="Over schedule_epochs.")),
+    _setting("schedule epochs", COUNT,
+             "The length of the run a schedule ('cosine', 'one_cycle') and a warm-up are laid over, in epochs, "
+             "counted over every train call, so that training in pieces follows the schedule of one run.",
+             nn=Name("schedule_epochs", None, extra=(NONE,),
+                     note="None: each train call is a run of its own epochs (the schedule starts again, a warm "
+                          "restart)."),
+             playground=Name("schedule_epochs", 200, limit=Interval(Integral, 1, 1_000_000),
+                             note="The page trains a few epochs at a time, all of one run.")),
+    _setting("warmup epochs", Interval(Integral, 0),
+             "Epochs of linear warm-up before any schedule: the rate of epoch k is the initial rate times "
+             "(k + 1)/warmup_epochs. sgd and adam.",
+             nn=Name("warmup_epochs", 0), estimator=Name("warmup_epochs", 0, glassnet=True),
+             cli=Name("--warmup-epochs", 0, metavar="N"),
+             playground=Name("warmup_epochs", 0, limit=Interval(Integral, 0, 1_000_000))),
+    _setting("weight decay", NON_NEGATIVE,
+             "Decoupled weight decay, as PyTorch's AdamW applies it: each step first shrinks the weights (not the "
+             "biases) by the learning rate times weight_decay, apart from the gradient (unlike the L2 penalty). "
+             "sgd and adam.",
+             nn=Name("weight_decay", 0.0), estimator=Name("weight_decay", 0.0, glassnet=True),
+             cli=Name("--weight-decay", 0.0, metavar="WD"),
+             playground=Name("weight_decay", 0.0, limit=Interval(Real, 0, 10))),
+    _setting("clip grad norm", AnyOf(POSITIVE, NONE),
+             "Clip the gradient's global norm to this value before each step, as PyTorch's clip_grad_norm_ does; "
+             "the history records each epoch's norms before clipping (grad_norm, grad_norm_max, clipped_share). "
+             "None: no clipping. sgd and adam.",
+             type="float or None",
+             nn=Name("clip_grad_norm", None), estimator=Name("clip_grad_norm", None, glassnet=True),
+             cli=Name("--clip-grad-norm", None, metavar="NORM", default_text="none"),
+             playground=Name("clip_grad_norm", None, limit=AnyOf(Interval(Real, 0, 1e6, closed="right"), NONE))),
     _setting("power_t", NON_NEGATIVE, "Exponent of the 'invscaling' schedule.", estimator=Name("power_t", 0.5)),
     _setting("momentum", Interval(Real, 0, 1), "sgd's momentum.", estimator=Name("momentum", 0.9)),
     _setting("nesterovs_momentum", Boolean(), "Use Nesterov's momentum (sgd, momentum > 0).",
@@ -205,6 +250,31 @@ TABLE: tuple[Setting, ...] = (
                             note="'auto' is min(200, n_samples); larger values are clipped."),
              cli=Name("--batch-size", None, extra=(NONE,), metavar="N", default_text="min(200, rows)"),
              playground=Name("batch_size", 10, limit=Interval(Integral, 1, 1_000_000))),
+    _setting("dropout", AnyOf(RATE, Each(RATE)),
+             "Inverted dropout on the hidden layers' outputs while training: the share of units dropped, one rate "
+             "for every hidden layer or a list of one per hidden layer; the masks come from the seed's "
+             "generator, and prediction uses every unit. Not with lbfgs.",
+             type="float or list of float",
+             nn=Name("dropout", 0.0), estimator=Name("dropout", 0.0, glassnet=True),
+             cli=Name("--dropout", 0.0, metavar="RATE", note="one rate, or comma-separated rates, one per hidden "
+                                                            "layer"),
+             playground=Name("dropout", 0.0, limit=Interval(Real, 0, 0.95))),
+    _setting("normalization", AnyOf(NORMALIZATION, NONE),
+             "Normalise each hidden layer's pre-activations, with a trained scale and shift per unit: 'batch' "
+             "(by the batch's mean and variance while training, by running ones at prediction) or 'layer' (by "
+             "each row's, over the layer's units); None: neither.",
+             type="{'batch', 'layer'} or None",
+             nn=Name("normalization", None), estimator=Name("normalization", None, glassnet=True),
+             cli=Name("--normalization", None, default_text="none"),
+             playground=Name("normalization", None)),
+    _setting("label smoothing", RATE,
+             "Train the classes' cross-entropy against smoothed targets, y·(1 − ε) + ε/K with K the classes (2 "
+             "per logistic output); 0: none.",
+             nn=Name("label_smoothing", 0.0, note="Only with binary_crossentropy or categorical_crossentropy."),
+             estimator=Name("label_smoothing", 0.0, glassnet=True, only="classifier"),
+             cli=Name("--label-smoothing", 0.0, metavar="EPSILON", note="classification only"),
+             playground=Name("label_smoothing", 0.0, limit=Interval(Real, 0, 0.5),
+                             note="Classes only: a regression ignores it.")),
     _setting("shuffle", Boolean(), "Reshuffle the rows every epoch when using mini-batches.",
              nn=Name("shuffle", True), estimator=Name("shuffle", True)),
     _setting("reduction", Options(_reductions), "How per-sample losses combine: their sum (the article's) or "

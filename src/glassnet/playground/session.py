@@ -24,6 +24,7 @@ from .. import parameters
 from ..article import NeuralNetwork
 from ..engine.activations import ACTIVATIONS
 from ..engine.losses import get_loss
+from ..engine.network import SMOOTHED_LOSSES
 from ..engine.training import DivergenceWarning
 from ..parameters import PLAYGROUND
 from ..tabular import TabularModel
@@ -44,6 +45,8 @@ def choices() -> dict:
         "activations": parameters.offered(PLAYGROUND, "activations"),
         "losses": parameters.offered(PLAYGROUND, "loss"),
         "optimizers": parameters.offered(PLAYGROUND, "optimizer"),
+        "schedules": parameters.offered(PLAYGROUND, "schedule"),
+        "normalizations": parameters.offered(PLAYGROUND, "normalization"),
         "datasets": datasets.DATASET_NAMES,
         "generated": list(datasets.GENERATED),
         "regression_sets": datasets.REGRESSION_SETS,
@@ -80,6 +83,15 @@ class Settings:
     feature_y: int = _default("feature_y")
     # per-layer dynamics in the history (glassnet.engine.stats), downloaded with it
     record_stats: bool = _default("record_stats")
+    # the training rules beyond the tutorial (one dropout rate for every hidden layer)
+    dropout: float = _default("dropout")
+    normalization: str | None = _default("normalization")
+    weight_decay: float = _default("weight_decay")
+    clip_grad_norm: float | None = _default("clip_grad_norm")
+    schedule: str = _default("schedule")
+    schedule_epochs: int = _default("schedule_epochs")
+    warmup_epochs: int = _default("warmup_epochs")
+    label_smoothing: float = _default("label_smoothing")
 
     @classmethod
     def parse(cls, settings: dict) -> "Settings":
@@ -87,8 +99,11 @@ class Settings:
         bad one, what it allows and the value, in the words every door uses."""
         if not isinstance(settings, dict):
             raise ValueError(f"settings must be an object of names and values, got {settings!r}")
-        # an empty target box means the data set's own target
-        given = {name: value for name, value in settings.items() if not (name == "target" and value == "")}
+        # an empty target box means the data set's own target; an empty clipping box or "none" no clipping
+        empty = {"target": ("",), "clip_grad_norm": ("", 0), "normalization": ("", "none")}
+        given = {name: None if value in empty.get(name, ()) and not isinstance(value, bool) else value
+                 for name, value in settings.items()}
+        given = {name: value for name, value in given.items() if not (name == "target" and value is None)}
         values = parameters.check_settings(PLAYGROUND, given, complete=True)
         if values["dataset"] != UPLOADED and values["dataset"] not in datasets.DATASET_NAMES:
             raise ValueError(f"unknown data set {values['dataset']!r}; "
@@ -99,7 +114,7 @@ class Settings:
         activations = (activations + [activations[-1] if activations else "tanh"] * len(hidden))[: len(hidden)]
         loss = values["loss"] if values["loss"] == "auto" else get_loss(values["loss"]).name
         return cls(**{**values, "hidden": hidden, "activations": activations, "loss": loss,
-                      "record_stats": bool(values["record_stats"])})
+                      "record_stats": bool(values["record_stats"]), "dropout": float(values["dropout"])})
 
     def data_key(self) -> tuple:
         """What the prepared table depends on: another key means new data."""
@@ -187,11 +202,18 @@ class Session:
         if loss == "categorical_crossentropy" and n_outputs == 1:
             raise ValueError("loss 'categorical_crossentropy' needs three or more classes; "
                              "use binary_crossentropy for two")
+        # label smoothing is for the classes' cross-entropy: a regression (or another loss) leaves it out
+        smoothing = settings.label_smoothing if loss in SMOOTHED_LOSSES else 0.0
         return NeuralNetwork(
             layers=[len(data.input_names), *settings.hidden, n_outputs], activation=list(settings.activations),
             output_activation=output, loss=loss, bias=True, init="glorot", optimizer=settings.optimizer,
             learning_rate=settings.learning_rate, batch_size=settings.batch_size, reduction="mean", l2=settings.l2,
             metric="mse" if classes is None else "accuracy", seed=settings.seed,
+            dropout=settings.dropout if settings.hidden else 0.0, normalization=settings.normalization,
+            weight_decay=settings.weight_decay, clip_grad_norm=settings.clip_grad_norm, schedule=settings.schedule,
+            # the page trains in ticks of a few epochs: one run of schedule_epochs, not a restart per tick
+            schedule_epochs=settings.schedule_epochs, warmup_epochs=settings.warmup_epochs,
+            label_smoothing=smoothing,
         )
 
     def reset(self) -> None:

@@ -38,11 +38,19 @@ class Options(TableOptions):
     class_weight: str | None = None
     progress: bool = False
     record_stats: bool = False
+    dropout: float | list = 0.0
+    normalization: str | None = None
+    weight_decay: float = 0.0
+    clip_grad_norm: float | None = None
+    schedule: str = "constant"
+    warmup_epochs: int = 0
+    label_smoothing: float = 0.0
 
     def settings(self) -> dict:
         """The JSON-ready settings a model file keeps."""
         keep = ("target", "task", "activation", "solver", "epochs", "batch_size", "learning_rate", "scaler",
-                "test_size", "seed", "early_stopping", "class_weight", "drop_missing", "impute")
+                "test_size", "seed", "early_stopping", "class_weight", "drop_missing", "impute", "dropout",
+                "normalization", "weight_decay", "clip_grad_norm", "schedule", "warmup_epochs", "label_smoothing")
         return {"hidden": list(self.hidden), **{name: getattr(self, name) for name in keep},
                 "ignore": list(self.ignore), "id": self.id_column}
 
@@ -53,16 +61,21 @@ def _estimator(options: Options):
     common = dict(hidden_layer_sizes=tuple(options.hidden), activation=options.activation, solver=options.solver,
                   max_iter=options.epochs, batch_size=options.batch_size or "auto",
                   learning_rate_init=options.learning_rate, early_stopping=options.early_stopping,
-                  random_state=options.seed, progress=options.progress, record_stats=options.record_stats)
+                  random_state=options.seed, progress=options.progress, record_stats=options.record_stats,
+                  dropout=options.dropout, normalization=options.normalization, weight_decay=options.weight_decay,
+                  clip_grad_norm=options.clip_grad_norm, learning_rate=options.schedule,
+                  warmup_epochs=options.warmup_epochs)
     if options.early_stopping:
         # the estimator holds out --test-size of the training part (stratified
         # for two classes, as scikit-learn's early stopping does), weighing its
         # rows by --class-weight as the training rows are
         common["validation_fraction"] = options.test_size
     if options.task == "classify":
-        return MLPClassifier(class_weight=options.class_weight, **common)
+        return MLPClassifier(class_weight=options.class_weight, label_smoothing=options.label_smoothing, **common)
     if options.class_weight is not None:
         raise ValueError("--class-weight applies to classification only; this target is regressed")
+    if options.label_smoothing:
+        raise ValueError("--label-smoothing applies to classification only; this target is regressed")
     return MLPRegressor(**common)
 
 

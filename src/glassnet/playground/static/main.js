@@ -9,8 +9,12 @@ const $ = (id) => document.getElementById(id);
 const token = new URLSearchParams(location.search).get("token") || "";
 // settings a link carries (in the #hash, so the token stays in the query)
 const KEYS = ["dataset", "target", "noise", "points", "test_ratio", "seed", "hidden", "activations", "loss",
-  "optimizer", "learning_rate", "batch_size", "l2", "feature_x", "feature_y", "record_stats"];
-const NUMBERS = ["noise", "points", "test_ratio", "seed", "learning_rate", "batch_size", "l2", "feature_x", "feature_y"];
+  "optimizer", "learning_rate", "batch_size", "l2", "feature_x", "feature_y", "record_stats", "dropout",
+  "normalization", "weight_decay", "clip_grad_norm", "schedule", "schedule_epochs", "warmup_epochs", "label_smoothing"];
+const NUMBERS = ["noise", "points", "test_ratio", "seed", "learning_rate", "batch_size", "l2", "feature_x", "feature_y",
+  "dropout", "weight_decay", "clip_grad_norm", "schedule_epochs", "warmup_epochs", "label_smoothing"];
+// the training rules' number boxes (an empty clipping box is no clipping)
+const RULES = ["dropout", "weight_decay", "schedule_epochs", "warmup_epochs", "label_smoothing"];
 
 // loads counts data messages; frames those drawn (tests and benchmarks read both)
 const state = { settings: {}, data: null, session: null, running: false, frames: 0, loads: 0, choices: null, file: null };
@@ -45,6 +49,8 @@ const handlers = {
     state.file = message.file;
     fillSelect($("optimizer"), message.choices.optimizers);
     fillSelect($("loss"), message.choices.losses);
+    fillSelect($("schedule"), message.choices.schedules);
+    fillSelect($("normalization"), ["none", ...message.choices.normalizations]);
     fillDatasets();
     $("download-model").href = `model.glassnet?session=${message.session}`;
     $("download-history").href = `history.csv?session=${message.session}`;
@@ -161,6 +167,10 @@ function showSettings() {
   $("l2").value = s.l2;
   $("seed").value = s.seed;
   $("record_stats").checked = Boolean(s.record_stats);
+  for (const id of RULES) $(id).value = s[id];
+  $("clip_grad_norm").value = s.clip_grad_norm ?? "";
+  $("normalization").value = s.normalization ?? "none";
+  $("schedule").value = s.schedule;
   $("noise").value = Math.round(s.noise * 100);
   $("noise-value").textContent = Math.round(s.noise * 100);
   $("points").value = s.points;
@@ -272,7 +282,16 @@ $("test_ratio").onchange = () => sendSettings({ test_ratio: Number($("test_ratio
 for (const id of ["learning_rate", "batch_size", "l2", "seed", "points"]) {
   $(id).onchange = () => sendSettings({ [id]: Number($(id).value) });
 }
-for (const id of ["optimizer", "loss"]) $(id).onchange = () => sendSettings({ [id]: $(id).value });
+for (const id of ["optimizer", "loss", "schedule"]) $(id).onchange = () => sendSettings({ [id]: $(id).value });
+for (const id of RULES) $(id).onchange = () => sendSettings({ [id]: Number($(id).value) });
+$("clip_grad_norm").onchange = () => {
+  const text = $("clip_grad_norm").value;
+  sendSettings({ clip_grad_norm: text === "" ? null : Number(text) });
+};
+$("normalization").onchange = () => {
+  const name = $("normalization").value;
+  sendSettings({ normalization: name === "none" ? null : name });
+};
 $("record_stats").onchange = () => sendSettings({ record_stats: $("record_stats").checked });
 $("add-layer").onclick = () => {
   const s = state.settings;

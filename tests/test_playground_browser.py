@@ -405,3 +405,46 @@ def test_wide_data_plots_two_inputs_and_draws_every_unit(app):
     step(app)
     # the plot spans the first two inputs (the grid holds the others at their median: see test_playground_session)
     assert app.evaluate("window.playground.state.data.axes.map((a) => a.name)") == inputs[:2]
+
+
+def test_the_training_rules_are_controls_in_the_link_and_the_history(app, page, tmp_path):
+    for control, value in (("#dropout", "0.2"), ("#weight_decay", "0.01"), ("#clip_grad_norm", "0.5"),
+                           ("#schedule_epochs", "6"), ("#warmup_epochs", "2"), ("#label_smoothing", "0.1")):
+        app.fill(control, value)
+        loaded(app, lambda: app.press(control, "Enter"))
+    loaded(app, lambda: app.select_option("#normalization", "batch"))
+    loaded(app, lambda: app.select_option("#schedule", "cosine"))
+    link = app.url
+    for setting in ("dropout=0.2", "normalization=batch", "weight_decay=0.01", "clip_grad_norm=0.5",
+                    "schedule=cosine", "schedule_epochs=6", "warmup_epochs=2", "label_smoothing=0.1"):
+        assert setting in link, setting
+    settings = app.evaluate("window.playground.state.data.settings")
+    assert settings["normalization"] == "batch" and settings["clip_grad_norm"] == 0.5
+    step(app, 4)
+    with app.expect_download() as download:
+        app.get_by_test_id("download-history").click()
+    path = tmp_path / "history.csv"
+    download.value.save_as(path)
+    history = pd.read_csv(path)
+    # the warm-up, then the cosine over the 4 epochs left of a run of 6 (the default rate 0.03)
+    np.testing.assert_allclose(history["learning_rate"], [0.015, 0.03, 0.03, 0.03 * 0.5 * (1 + np.cos(np.pi / 4))])
+    assert (history["grad_norm"] > 0).all() and history["clipped_share"].between(0, 1).all()
+    # a click traces a point through the batch normalisation's running moments
+    point = app.evaluate("window.playground.pointPixel('train', 0)")
+    box = app.get_by_test_id("boundary").bounding_box()
+    app.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    app.get_by_test_id("trace").locator("p.summary").wait_for()
+    names = {cell.get_attribute("data-name") for cell in app.get_by_test_id("trace").locator("td.values").all()}
+    assert {"1.p", "1.mean", "1.variance", "1.scale", "1.shift", "1.grad_scale"} <= names
+    assert "dropout 0.2" in app.get_by_test_id("trace").text_content()
+    # a new page on the link rebuilds the same run; an emptied clipping box is no clipping
+    other = page.context.new_page()
+    other.goto(link)
+    wait_for_frame(other)
+    assert other.input_value("#normalization") == "batch" and other.input_value("#schedule") == "cosine"
+    assert other.input_value("#clip_grad_norm") == "0.5"
+    other.fill("#clip_grad_norm", "")
+    loaded(other, lambda: other.press("#clip_grad_norm", "Enter"))
+    assert other.evaluate("window.playground.state.data.settings.clip_grad_norm") is None
+    assert "clip_grad_norm" not in other.url
+    other.close()

@@ -355,3 +355,44 @@ def test_ticks_check_measure_and_fingerprint_the_table_once(monkeypatch):
     for _ in range(4):
         assert session.train(3) is None
     assert calls == [] and session.epoch == 12
+
+
+def test_the_training_rules_train_as_a_neural_network_over_one_run_of_ticks(tmp_path):
+    rules = {"dropout": 0.2, "normalization": "batch", "weight_decay": 0.01, "clip_grad_norm": 2.0,
+             "schedule": "cosine", "schedule_epochs": 12, "warmup_epochs": 2, "label_smoothing": 0.1}
+    session = Session()
+    session.apply({"dataset": "xor", "hidden": [5, 3], "activations": ["relu", "tanh"], "optimizer": "adam",
+                   "learning_rate": 0.01, "batch_size": 16, "seed": 11, "record_stats": True, **rules})
+    for epochs in (1, 4, 7):  # three ticks: one run of the schedule, not three
+        assert session.train(epochs) is None
+    data = session.data
+    model = glassnet.NeuralNetwork(layers=[2, 5, 3, 1], activation=["relu", "tanh"], output_activation="logistic",
+                                   loss="binary_crossentropy", bias=True, init="glorot", optimizer="adam",
+                                   learning_rate=0.01, batch_size=16, reduction="mean", metric="accuracy", seed=11,
+                                   **rules)
+    model.train(data.X_train, (data.labels_train == "1").astype(float), 12, record_stats=True)
+    np.testing.assert_array_equal(session.model.network.variables, model.network.variables)
+    rates = session.model.history["learning_rate"]
+    assert rates[:2] == [0.005, 0.01] and rates[-1] < 0.001
+    history = pd.read_csv(io.StringIO(session.history_csv()))
+    assert {"grad_norm", "clipped_share", "layer_dropped_fraction_1", "layer_scale_norm_1", "learning_rate"} <= set(
+        history.columns)
+    # the trace shows the normalisation, and the model file keeps every rule
+    trace = session.trace("train", 0)
+    first = trace["layers"][0]
+    assert first["normalization"] == "batch" and first["dropout"] == 0.2 and len(first["mean"]) == 5
+    path = tmp_path / "page.glassnet"
+    path.write_bytes(session.model_file())
+    saved = glassnet.load(path)
+    np.testing.assert_array_equal(saved.network.variables, session.model.network.variables)
+    assert saved.settings["normalization"] == "batch" and saved.settings["schedule"] == "cosine"
+
+
+def test_label_smoothing_is_left_out_of_a_regression_and_empty_boxes_mean_none():
+    session = Session()
+    session.apply({"dataset": "plane", "label_smoothing": 0.2, "clip_grad_norm": "", "normalization": "none"})
+    network = session.model.network
+    assert network.label_smoothing == 0.0 and network.normalization is None
+    assert session.model.optimizer.clip_grad_norm is None
+    session.apply({"dataset": "circle", "label_smoothing": 0.2, "normalization": "layer"})
+    assert session.model.network.label_smoothing == 0.2 and session.model.network.normalization.name == "layer"

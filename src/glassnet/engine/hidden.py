@@ -32,7 +32,7 @@ def _moments(network, ws, l, P):
     normalisation, each row's), or the running ones at prediction."""
     normalization = network.normalization
     if ws.batch_statistics or not normalization.running:
-        return norm_ops.moments(P, normalization.axis)
+        return norm_ops.moments(P, normalization.axis, ws.row_weights)
     return network._running_mean[l].reshape(1, -1), network._running_var[l].reshape(1, -1)
 
 
@@ -75,7 +75,8 @@ def layer_backward(network, ws, l: int, dA: np.ndarray, bias_grad, kernel) -> np
     kernel.activation_backward(activation, dA, ws.Z[l], ws.A[l], dA, None)
     gamma, grad_gamma, grad_beta = network._scales[l], network._scale_grads[l], network._shift_grads[l]
     if ws.batch_statistics or not normalization.running:
-        norm_ops.backward(dA, ws.hat[l], ws.inv[l], gamma, normalization.axis, grad_gamma, grad_beta, dA)
+        norm_ops.backward(dA, ws.hat[l], ws.inv[l], gamma, normalization.axis, grad_gamma, grad_beta, dA,
+                          ws.row_weights)
     else:
         norm_ops.frozen_backward(dA, ws.hat[l], ws.inv[l], gamma, grad_gamma, grad_beta, dA)
     if bias_grad is not None:

@@ -88,7 +88,7 @@ class _Iterations:
         np.copyto(self.last_x, x)
         params = self.network.params
         params[...] = x
-        self.network.set_running_statistics(self.X)
+        self.network.set_running_statistics(self.X, self.sample_weight)
         record = {"epoch": len(self.history) + 1, "loss": float(intermediate_result.fun)}
         if self.stats is not None:
             self.stats.observe(self.network, self.X, self.Y, self.sample_weight, previous, record)
@@ -155,7 +155,7 @@ def run_lbfgs(
             )
     except KeyboardInterrupt:
         params[...] = run.last_x
-        network.set_running_statistics(X)
+        network.set_running_statistics(X, sample_weight)
         outcome.stop_reason = "interrupted"
         outcome.message = f"training interrupted after {run.count} completed iteration(s)"
         outcome.iterations = run.count
@@ -169,7 +169,7 @@ def run_lbfgs(
         diverged = not (np.isfinite(params).all() and math.isfinite(result.fun))
         if diverged:
             params[...] = run.last_x
-        network.set_running_statistics(X)
+        network.set_running_statistics(X, sample_weight)
         if diverged:
             outcome.stop_reason = "diverged"
             outcome.message = (

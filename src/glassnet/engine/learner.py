@@ -231,7 +231,7 @@ class Learner:
         X, Y, sample_weight, _ = self._data(X, Y, sample_weight)
         network = self.network
         if not forward_done:
-            network.train_forward(X, self.rng if self.rng is not None else np.random.default_rng())
+            network.train_forward(X, self.rng if self.rng is not None else np.random.default_rng(), sample_weight)
         network.backward(Y, sample_weight)
         if self.optimizer.weight_decay:
             self.optimizer.step(network.params, network.grad, network.decayed)

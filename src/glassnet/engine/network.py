@@ -42,7 +42,7 @@ from .hidden import layer_forward
 from .hidden import layer_backward
 from .initializers import get_initializer
 from .losses import REDUCTIONS, get_loss, reduce_per_sample, softmax_logsumexp
-from .normalization import get_normalization, moments, normalize, update_running
+from .normalization import get_normalization, moments, normalize, row_weights, update_running
 from .parameters import ParameterList, Workspace
 from .validation import check_dtype
 
@@ -310,6 +310,14 @@ class Network:
         return list(self._weight_grads)
 
     @property
+    def scale_grads(self) -> list:
+        return list(self._scale_grads)
+
+    @property
+    def shift_grads(self) -> list:
+        return list(self._shift_grads)
+
+    @property
     def bias_grads(self) -> list:
         return list(self._bias_grads)
 
@@ -342,7 +350,7 @@ class Network:
         self._last_workspace = (n, workspace)
         return workspace
 
-    def forward(self, X, masks=None) -> np.ndarray:
+    def forward(self, X, masks=None, sample_weight=None) -> np.ndarray:
         """Forward pass keeping every layer's Z and A for :meth:`backward`.
 
         ``X`` : array of shape (n_samples, n_inputs), already validated.
@@ -350,17 +358,19 @@ class Network:
         over the same number of rows overwrites. This is the training pass:
         batch normalisation normalises by the batch's own moments, and
         ``masks`` (one per hidden layer, of shape (n_samples, width), or None)
-        are applied as dropout masks. Nothing is drawn or updated here (see
-        :meth:`train_forward`).
+        are applied as dropout masks. ``sample_weight`` weighs the rows'
+        shares of batch normalisation's moments (see :mod:`.normalization`).
+        Nothing is drawn or updated here (see :meth:`train_forward`).
         """
         ws = self._workspace(X.shape[0])
         if not self._plain:
-            ws.begin(masks, batch_statistics=True)
+            weights = None if self.normalization is None else row_weights(sample_weight, self.dtype)
+            ws.begin(masks, batch_statistics=True, row_weights=weights)
         output = self._run(X, ws)
         self._cache = (X, ws)
         return output
 
-    def train_forward(self, X, rng) -> np.ndarray:
+    def train_forward(self, X, rng, sample_weight=None) -> np.ndarray:
         """The forward pass of a training step: draws the dropout masks from
         ``rng`` (see :mod:`.dropout`), runs :meth:`forward` with them and folds
         the batch's moments into batch normalisation's running ones (not for
@@ -371,19 +381,19 @@ class Network:
         ws = self._workspace(n)
         masks = [None if buffer is None else draw_mask(rng, rate, buffer)
                  for rate, buffer in zip(self._dropout, ws.mask_buffers)]
-        output = self.forward(X, masks)
+        output = self.forward(X, masks, sample_weight)
         if self._running_mean and n > 1:
             for l in range(len(self._running_mean)):
                 update_running(self._running_mean[l], self._running_var[l], ws.mean[l], ws.var[l])
         return output
 
-    def set_running_statistics(self, X) -> None:
+    def set_running_statistics(self, X, sample_weight=None) -> None:
         """Batch normalisation's running moments set to the moments of ``X``
         (every row at once) at the current parameters: the full-batch
         solver's (L-BFGS), for which the training rows are the one batch."""
         if not self._running_mean:
             return
-        self.forward(X)
+        self.forward(X, None, sample_weight)
         ws = self._cache[1]
         for l in range(len(self._running_mean)):
             self._running_mean[l][...] = ws.mean[l].reshape(-1)
@@ -574,9 +584,11 @@ class Network:
             kernel.add_scaled(self.grad[: self.n_weights], self.params[: self.n_weights], scale)
         return self.grad
 
-    def loss_and_gradient(self, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:
-        """Loss and its gradient (the ``grad`` vector) at the current parameters."""
-        self.forward(X)
+    def loss_and_gradient(self, X, Y, sample_weight=None, masks=None) -> tuple[float, np.ndarray]:
+        """Loss and its gradient (the ``grad`` vector) at the current
+        parameters, in the training pass (batch normalisation by the batch's
+        moments; dropout only with ``masks`` given, see :meth:`forward`)."""
+        self.forward(X, masks, sample_weight)
         loss = self.output_loss(Y, sample_weight)
         return loss, self.backward(Y, sample_weight)
 
@@ -639,8 +651,18 @@ class Network:
         return loss, workspace
 
     def loss_value(self, X, Y, sample_weight=None) -> float:
-        """Loss (penalty included) at the current parameters."""
+        """Loss (penalty included) at the current parameters, in the inference pass."""
         return self.loss_and_output(X, Y, sample_weight)[0]
+
+    def draw_masks(self, n: int, rng) -> list | None:
+        """Fresh dropout masks for ``n`` rows, one per hidden layer (None
+        where a layer has no dropout), drawn from ``rng``; None without
+        dropout. For a training pass with fixed masks (a gradient check)."""
+        if not any(self._dropout):
+            return None
+        widths = self.layer_sizes[1:-1]
+        return [None if not rate else draw_mask(rng, rate, np.empty((n, width), self.dtype))
+                for rate, width in zip(self._dropout, widths)]
 
     # --- configuration ---------------------------------------------------------
     def config(self) -> dict:

@@ -29,6 +29,15 @@ the moments ran over and dZ = ∂L/∂Z:
 and for batch normalisation's inference form (running moments, constants
 with respect to P) simply ∂L/∂P = dZ⊙γ·inv. The functions here are pure and
 write into the arrays they are given; the network keeps the buffers.
+
+With sample weights, batch normalisation weighs each row's share of the
+moments as the loss weighs its share of the loss (scikit-learn's rule: a
+row of weight 2 is that row twice): with w the weights over their sum,
+mean = Σ w·P, var = Σ w·(P − mean)², and backward
+
+    ∂L/∂P_k = inv·(dẐ_k − w_k·Σ_rows dẐ − w_k·Ẑ_k·Σ_rows dẐ⊙Ẑ)
+
+which is the formula above when every w is 1/n.
 """
 
 from __future__ import annotations
@@ -75,14 +84,30 @@ def get_normalization(name) -> Normalization | None:
     return NORMALIZATIONS.get(name)
 
 
-def moments(P: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+def row_weights(sample_weight, dtype) -> np.ndarray | None:
+    """Sample weights as the shares of a batch's moments, a column (n, 1)
+    summing to 1; None without weights."""
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight, dtype=dtype).reshape(-1, 1)
+    return weights / weights.sum()
+
+
+def moments(P: np.ndarray, axis: int, weights=None) -> tuple[np.ndarray, np.ndarray]:
     """``(mean, var)`` of P along ``axis``, kept as a row (axis 0) or a
     column (axis 1). The variance is the mean squared deviation from the
-    mean (two passes: no cancellation between E[P²] and E[P]²)."""
-    mean = np.mean(P, axis=axis, keepdims=True)
+    mean (two passes: no cancellation between E[P²] and E[P]²). ``weights``
+    (a column from :func:`row_weights`) weigh the rows of a batch's moments."""
+    if weights is None or axis == 1:
+        mean = np.mean(P, axis=axis, keepdims=True)
+        deviation = P - mean
+        deviation *= deviation
+        return mean, np.mean(deviation, axis=axis, keepdims=True)
+    mean = np.add.reduce(weights * P, axis=0, keepdims=True)
     deviation = P - mean
     deviation *= deviation
-    return mean, np.mean(deviation, axis=axis, keepdims=True)
+    deviation *= weights
+    return mean, np.add.reduce(deviation, axis=0, keepdims=True)
 
 
 def normalize(P, mean, var, gamma, beta, hat, out) -> np.ndarray:
@@ -97,16 +122,22 @@ def normalize(P, mean, var, gamma, beta, hat, out) -> np.ndarray:
     return inv
 
 
-def backward(dZ, hat, inv, gamma, axis, grad_gamma, grad_beta, out) -> np.ndarray:
+def backward(dZ, hat, inv, gamma, axis, grad_gamma, grad_beta, out, weights=None) -> np.ndarray:
     """∂L/∂P of the training form into ``out`` (which may be ``dZ``), and
-    ∂L/∂γ, ∂L/∂β into their gradient views (see the module docstring)."""
+    ∂L/∂γ, ∂L/∂β into their gradient views (see the module docstring);
+    ``weights`` are the rows' shares of the moments, when weighted."""
     np.add.reduce(dZ * hat, axis=0, out=grad_gamma)
     np.add.reduce(dZ, axis=0, out=grad_beta)
     dhat = np.multiply(dZ, gamma, out=out)
-    mean_dhat = np.mean(dhat, axis=axis, keepdims=True)
-    mean_dhat_hat = np.mean(dhat * hat, axis=axis, keepdims=True)
-    dhat -= mean_dhat
-    dhat -= hat * mean_dhat_hat
+    if weights is None or axis == 1:
+        mean_dhat = np.mean(dhat, axis=axis, keepdims=True)
+        mean_dhat_hat = np.mean(dhat * hat, axis=axis, keepdims=True)
+        dhat -= mean_dhat
+        dhat -= hat * mean_dhat_hat
+    else:
+        total = np.add.reduce(dhat, axis=0, keepdims=True)
+        total_hat = np.add.reduce(dhat * hat, axis=0, keepdims=True)
+        dhat -= weights * (total + hat * total_hat)
     dhat *= inv
     return dhat
 

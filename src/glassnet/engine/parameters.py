@@ -86,13 +86,15 @@ class Workspace:
         self.dropped = [np.empty((n, size), dtype) if rate else None for size, rate in zip(hidden, rates)]
         self.masks = [None] * len(hidden)
         self.batch_statistics = True
+        self.row_weights = None
 
-    def begin(self, masks, batch_statistics: bool) -> None:
+    def begin(self, masks, batch_statistics: bool, row_weights=None) -> None:
         """Set the pass about to run: the dropout masks to apply (one per
-        hidden layer, None for no mask) and which moments batch
-        normalisation uses."""
+        hidden layer, None for no mask), which moments batch normalisation
+        uses, and the rows' shares of them (a column, or None: equal)."""
         self.masks = [None] * len(self.masks) if masks is None else list(masks)
         self.batch_statistics = batch_statistics
+        self.row_weights = row_weights
 
     def input_of(self, l: int) -> np.ndarray:
         """What hidden layer l passes on: its output after its dropout mask."""
@@ -111,4 +113,5 @@ class Workspace:
         workspace.mean, workspace.var, workspace.inv = [None] * hidden, [None] * hidden, [None] * hidden
         workspace.mask_buffers, workspace.dropped, workspace.masks = [None] * hidden, [None] * hidden, [None] * hidden
         workspace.batch_statistics = True
+        workspace.row_weights = None
         return workspace

@@ -23,6 +23,16 @@ the output layer last):
     Share of a logistic or tanh layer's units with |z| > 4 on more than 95%
     of the epoch's rows; None for other activations and for the output layer.
 
+A network with dropout or normalisation adds, per hidden layer (None for a
+layer without, and for the output layer):
+
+``layer_dropped_fraction``
+    Share of the layer's outputs its dropout masks zeroed over the epoch
+    (about the dropout rate).
+``layer_scale_norm``, ``layer_shift_norm``
+    ‖γ‖ and ‖β‖ of a normalised layer at the end of the epoch (√width and 0
+    at the start).
+
 Both unit figures are read from the activations ``A`` alone, because the
 engine computes them in place over ``Z`` for these activations: a ReLU-like
 unit is active exactly when a > 0 (relu, leaky_relu, elu, gelu and swish all
@@ -40,6 +50,7 @@ from scipy.special import expit
 __all__ = [
     "DynamicsRecorder",
     "FIGURES",
+    "RULE_FIGURES",
     "RELU_LIKE",
     "SATURATION_Z",
     "SATURATED_SHARE",
@@ -55,6 +66,12 @@ FIGURES = (
     "layer_update_ratio",
     "layer_dead_fraction",
     "layer_saturated_fraction",
+)
+# the figures of dropout and normalisation, recorded only for a network with them
+RULE_FIGURES = (
+    "layer_dropped_fraction",
+    "layer_scale_norm",
+    "layer_shift_norm",
 )
 
 # activations whose units are off (a ≤ 0, zero or tiny gradient) for z ≤ 0
@@ -116,6 +133,8 @@ class DynamicsRecorder:
         self._ever_active = [np.zeros(w, bool) if a.name in RELU_LIKE else None for a, w in zip(hidden, widths)]
         self._saturated_rows = [np.zeros(w, np.int64) if saturation_applies(a.name) else None
                                 for a, w in zip(hidden, widths)]
+        # dropped outputs and outputs seen per hidden layer, for a layer with dropout
+        self._dropped = [[0, 0] if rate else None for rate in getattr(network, "dropout", [0.0] * len(widths))]
 
     def after_step(self, network) -> None:
         """Count one step: its gradient, its update and its batch's activations."""
@@ -138,6 +157,10 @@ class DynamicsRecorder:
             if self._saturated_rows[l] is not None:
                 self._saturated_rows[l] += saturated_mask(A, activation.name).sum(axis=0)
         self._rows += rows if rows is not None else 0
+        for l, mask in enumerate(getattr(workspace, "masks", ())):
+            if mask is not None and self._dropped[l] is not None:
+                self._dropped[l][0] += mask.size - int(np.count_nonzero(mask))
+                self._dropped[l][1] += mask.size
 
     def epoch_end(self, record: dict) -> None:
         """Add the epoch's figures to ``record``."""
@@ -153,6 +176,14 @@ class DynamicsRecorder:
         record["layer_saturated_fraction"] = [
             None if counts is None else float(np.mean(counts > limit)) for counts in self._saturated_rows
         ] + [None]
+        if not getattr(network, "plain", True):
+            record["layer_dropped_fraction"] = [
+                None if counts is None or not counts[1] else counts[0] / counts[1] for counts in self._dropped
+            ] + [None]
+            scales, shifts = network.scales, network.shifts
+            hidden = network.n_layers - 1
+            record["layer_scale_norm"] = ([_norm(scale) for scale in scales] or [None] * hidden) + [None]
+            record["layer_shift_norm"] = ([_norm(shift) for shift in shifts] or [None] * hidden) + [None]
 
     # --- one whole-batch iterate (L-BFGS) -----------------------------------------
     def observe(self, network, X, Y, sample_weight, previous, record: dict) -> None:

@@ -310,7 +310,8 @@ class _Loop:
         # looked up once per epoch: a digits epoch is 45 steps, the article's
         # one step of a few microseconds
         forward, output_loss, backward, step = network.forward, network.output_loss, network.backward, optimizer.step
-        if not network.plain:  # dropout masks drawn, running moments kept
+        plain = network.plain
+        if not plain:  # dropout masks drawn, running moments kept, batch moments weighted
             forward = partial(network.train_forward, rng=self.noise)
         if getattr(optimizer, "weight_decay", 0.0):  # the weights shrink, not the biases
             step = partial(step, decayed=network.decayed)
@@ -344,7 +345,7 @@ class _Loop:
                 Xb = X_rows(rows)
                 Yb = Y_rows(rows) if gather_targets else Y[start:stop]
                 wb = weight_rows(rows)
-            output = forward(Xb)
+            output = forward(Xb) if plain else forward(Xb, sample_weight=wb)
             loss = output_loss(Yb, wb)
             if not math.isfinite(loss):
                 return self._diverged(epoch, loss, params, at_epoch_start=start == 0)

@@ -3,15 +3,47 @@
 Layer l is ``Z = A_prev · W[l] + b[l]`` then ``A = f(Z)``, as in the engine:
 one MatMul, one Add (left out when the network has no biases) and the
 activation's nodes. Weights are written in float32.
+
+The graph is the inference pass. A normalised hidden layer gets, between
+its Add and its activation, ONNX's BatchNormalization with the running
+moments (batch normalisation: at prediction an affine map per unit) or
+LayerNormalization over the units (layer normalisation), with the scale and
+shift and the engine's ε. Dropout, off at prediction, writes no node.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .._registry import Registry
+from ..engine.normalization import EPSILON
 from .activations import write_activation
 
-__all__ = ["write_network", "network_logits"]
+__all__ = ["write_network", "network_logits", "ONNX_NORMALIZATIONS"]
+
+
+def _float32(values) -> np.ndarray:
+    return np.asarray(values, np.float32)
+
+
+def _batch_normalization(graph, network, index: int, z: str) -> str:
+    inputs = [z, graph.constant(f"scale{index}", _float32(network.scales[index])),
+              graph.constant(f"shift{index}", _float32(network.shifts[index])),
+              graph.constant(f"running_mean{index}", _float32(network.running_mean[index])),
+              graph.constant(f"running_var{index}", _float32(network.running_var[index]))]
+    return graph.node("BatchNormalization", inputs, f"normalized{index}", epsilon=EPSILON)
+
+
+def _layer_normalization(graph, network, index: int, z: str) -> str:
+    inputs = [z, graph.constant(f"scale{index}", _float32(network.scales[index])),
+              graph.constant(f"shift{index}", _float32(network.shifts[index]))]
+    return graph.node("LayerNormalization", inputs, f"normalized{index}", axis=-1, epsilon=EPSILON)
+
+
+# the engine's normalisations (glassnet.engine.normalization) as ONNX nodes: name -> writer
+ONNX_NORMALIZATIONS: Registry = Registry("normalization with an ONNX form")
+ONNX_NORMALIZATIONS.register("batch", _batch_normalization)
+ONNX_NORMALIZATIONS.register("layer", _layer_normalization)
 
 
 def network_logits(graph, network, x: str) -> tuple[str, str]:
@@ -24,6 +56,8 @@ def network_logits(graph, network, x: str) -> tuple[str, str]:
             z = graph.node("Add", [z, graph.constant(f"b{index}", np.asarray(biases, np.float32))], f"z{index}")
         if index == last:
             return z, activation.name
+        if network.normalization is not None:
+            z = ONNX_NORMALIZATIONS.get(network.normalization.name)(graph, network, index, z)
         a = write_activation(graph, activation.name, z)
     raise AssertionError("a network has at least one layer")
 

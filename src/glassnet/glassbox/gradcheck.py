@@ -31,6 +31,14 @@ is 1% wrong. Gradients far below the noise (those of a saturated network,
 1e-9 to 1e-18) therefore no longer give a false alarm: the elementwise
 relative error of such components measures the noise, not the gradient.
 
+The loss checked is the training loss of the training pass. A network with
+batch normalisation normalises the rows checked by their own moments (which
+depend on every parameter below), and one with dropout applies masks drawn
+once, from ``numpy.random.default_rng(seed)``, and held fixed while the
+parameters are perturbed: the finite differences then differentiate the
+same function the analytic gradient belongs to. The scales and shifts of
+the normalised layers are checked with the weights and biases.
+
 Kinks (relu and leaky_relu at z = 0, the absolute error at its target)
 break the bound: a difference whose points straddle one measures the jump.
 Steps whose outer points put some unit (or output) on different sides of
@@ -85,7 +93,7 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     return float(np.max(np.abs(analytic - numeric)) / scale)
 
 
-def extrapolated_gradient(network, X, Y, sample_weight=None, steps=STEPS) -> tuple[np.ndarray, np.ndarray]:
+def extrapolated_gradient(network, X, Y, sample_weight=None, steps=STEPS, masks=None) -> tuple[np.ndarray, np.ndarray]:
     """``(numeric, bound)``: Richardson-extrapolated central differences and
     their error bound τ, per parameter (see the module docstring).
 
@@ -94,7 +102,7 @@ def extrapolated_gradient(network, X, Y, sample_weight=None, steps=STEPS) -> tup
     the derivative, and its bound cannot see that when the kink is close to
     w; such steps are dropped, and the smaller :data:`FALLBACK_STEPS` tried.
     A parameter with a kink within every step keeps ``bound = inf``: it is
-    not judged.
+    not judged. ``masks`` are the fixed dropout masks of the training pass.
     """
     params = network.params
     kinks = _kinks(network)
@@ -109,7 +117,7 @@ def extrapolated_gradient(network, X, Y, sample_weight=None, steps=STEPS) -> tup
             values, sides = [], []
             for offset in (h, -h, 2 * h, -2 * h):
                 params[i] = original + offset
-                loss, side = _loss_and_sides(network, X, Y, sample_weight, kinks)
+                loss, side = _loss_and_sides(network, X, Y, sample_weight, kinks, masks)
                 values.append(loss)
                 sides.append(side)
             params[i] = original
@@ -140,17 +148,27 @@ def _kinks(network) -> tuple[list, bool]:
     return layers, network.loss.name in _KINKED_LOSSES
 
 
-def _loss_and_sides(network, X, Y, sample_weight, kinks):
+def _loss_and_sides(network, X, Y, sample_weight, kinks, masks=None):
     """The loss and, for a network with kinks, which side of each kink every
     row's value is on (None without kinks, for the plain loss's speed)."""
     layers, loss_kink = kinks
-    if not layers and not loss_kink:
-        return network.loss_value(X, Y, sample_weight), None
-    values = network.layer_values(X)
-    Z, A = values[-1]
-    # the same figure as network.loss_value: the reduced per-sample loss plus the L2 term
-    loss = reduce_per_sample(network.loss.per_sample(Y, Z, A), network.reduction, sample_weight)
-    loss += network.penalty(X.shape[0], sample_weight)
+    if not network.plain:
+        # the training pass: the batch's moments, the fixed masks
+        network.forward(X, masks, sample_weight)
+        loss = network.output_loss(Y, sample_weight)
+        if not layers and not loss_kink:
+            return loss, None
+        workspace = network._cache[1]
+        values = list(zip(workspace.Z, workspace.A))
+        Z, A = values[-1]
+    else:
+        if not layers and not loss_kink:
+            return network.loss_value(X, Y, sample_weight), None
+        values = network.layer_values(X)
+        Z, A = values[-1]
+        # the same figure as network.loss_value: the reduced per-sample loss plus the L2 term
+        loss = reduce_per_sample(network.sample_losses(Y, Z, A), network.reduction, sample_weight)
+        loss += network.penalty(X.shape[0], sample_weight)
     sides = [values[l][0] > 0 for l in layers] + ([A > Y] if loss_kink else [])
     return loss, np.concatenate([side.ravel() for side in sides])
 
@@ -160,7 +178,7 @@ class ParameterGroupCheck:
     """The check of one layer's weights or biases."""
 
     layer: int
-    kind: str  # "weights" or "biases"
+    kind: str  # "weights", "biases", "scales" or "shifts"
     size: int
     scale: float  # largest |gradient| in the group
     max_abs_error: float  # largest |a − n|
@@ -225,8 +243,12 @@ class GradientCheck:
         return console.file.getvalue().rstrip()
 
 
+_KINDS = ("weights", "biases", "scales", "shifts")
+
+
 def _groups(network):
-    """``(layer, kind, slice)`` of each weight matrix and bias vector in ``params``."""
+    """``(layer, kind, slice)`` of each weight matrix, bias vector and
+    normalised layer's scale and shift vector in ``params``."""
     start = 0
     spans = []
     shapes = list(zip(network.layer_sizes[:-1], network.layer_sizes[1:]))
@@ -237,7 +259,11 @@ def _groups(network):
         for layer, (_, n_out) in enumerate(shapes, 1):
             spans.append((layer, "biases", slice(start, start + n_out)))
             start += n_out
-    return sorted(spans, key=lambda span: (span[0], span[1] != "weights"))
+    for kind in ("scales", "shifts"):
+        for layer, values in enumerate(getattr(network, kind), 1):
+            spans.append((layer, kind, slice(start, start + values.size)))
+            start += values.size
+    return sorted(spans, key=lambda span: (span[0], _KINDS.index(span[1])))
 
 
 def compare(network, analytic, numeric, bound, rtol=1e-6, atol=0.0) -> GradientCheck:
@@ -262,8 +288,8 @@ def compare(network, analytic, numeric, bound, rtol=1e-6, atol=0.0) -> GradientC
 
 
 def check_gradients(model: object, X: ArrayLike, y: ArrayLike | None = None, step: float | None = None, *,
-                    detail: bool = False,
-                    rtol: float = 1e-6, atol: float = 0.0) -> "float | GradientCheck":
+                    detail: bool = False, rtol: float = 1e-6, atol: float = 0.0,
+                    seed: int = 0) -> "float | GradientCheck":
     """Compare the analytic gradients with finite differences.
 
     ``model`` is any glassnet model (see :mod:`glassnet.protocol`): a
@@ -286,7 +312,9 @@ def check_gradients(model: object, X: ArrayLike, y: ArrayLike | None = None, ste
     ``detail=True`` returns a :class:`GradientCheck` instead: per layer's
     weights and biases the gradient scale, the largest absolute and relative
     errors, the noise bound and the verdict, printable as a table.
-    ``step`` replaces the two default steps (1e-3, 1e-4) by one.
+    ``step`` replaces the two default steps (1e-3, 1e-4) by one. ``seed``
+    draws the fixed dropout masks of a network with dropout (see the module
+    docstring).
     """
     for name, value in (("rtol", rtol), ("atol", atol)):
         if not np.isfinite(value) or value < 0:
@@ -301,8 +329,9 @@ def check_gradients(model: object, X: ArrayLike, y: ArrayLike | None = None, ste
     if Y is None:
         raise ValueError("check_gradients needs targets y: the loss and its gradient depend on them")
     probe = adapter.network.copy(dtype="float64")
-    _, analytic = probe.loss_and_gradient(X, Y)
+    masks = probe.draw_masks(X.shape[0], np.random.default_rng(seed))
+    _, analytic = probe.loss_and_gradient(X, Y, masks=masks)
     analytic = analytic.astype(np.float64)
-    numeric, bound = extrapolated_gradient(probe, X, Y, steps=STEPS if step is None else (step,))
+    numeric, bound = extrapolated_gradient(probe, X, Y, steps=STEPS if step is None else (step,), masks=masks)
     result = compare(probe, analytic, numeric, bound, rtol=rtol, atol=atol)
     return result if detail else result.error

@@ -11,6 +11,15 @@ For layer l, with ``a₀ = x``:
     delta_l = ∂loss/∂z_l             (the output layer's from the loss,
                                       the others via delta_l = f'(z_l) ⊙ delta_{l+1} · W_{l+1}ᵀ)
     ∂loss/∂W_l = a_{l−1}ᵀ · delta_l  ∂loss/∂b_l = delta_l
+
+A hidden layer with normalisation shows ``p = a_{l−1}·W_l + b_l``, the
+mean and variance it is normalised by (batch normalisation's running ones:
+a single row has no batch), its scale γ and shift β, and then
+``z = γ·(p − mean)/sqrt(variance + ε) + β``. A hidden layer with dropout
+shows its rate; the trace is of the inference pass, where nothing is
+dropped, unless ``dropout_seed`` draws a mask as a training step would
+(then the mask and ``a·mask``, what the next layer takes, are shown, and
+the gradients are those of that masked pass).
 """
 
 from __future__ import annotations
@@ -45,6 +54,24 @@ class LayerTrace:
     delta: np.ndarray | None = None
     grad_weights: np.ndarray | None = None
     grad_bias: np.ndarray | None = None
+    # a normalised hidden layer: p = a_prev·W + b, the moments it is
+    # normalised by, its scale and shift, and their gradients
+    normalization: str | None = None
+    p: np.ndarray | None = None
+    mean: np.ndarray | None = None
+    variance: np.ndarray | None = None
+    scale: np.ndarray | None = None
+    shift: np.ndarray | None = None
+    grad_scale: np.ndarray | None = None
+    grad_shift: np.ndarray | None = None
+    # a hidden layer with dropout: its rate, and the mask when one was drawn
+    dropout: float = 0.0
+    mask: np.ndarray | None = None
+
+    @property
+    def passed_on(self) -> np.ndarray:
+        """What the next layer takes: ``a``, times the dropout mask when one was drawn."""
+        return self.a if self.mask is None else self.a * self.mask
 
 
 class Trace(list):
@@ -89,19 +116,35 @@ class Trace(list):
             table.add_row("target", "y", array_text(self.y), end_section=True)
         widths = [self.x.size] + [record.a.size for record in self]
         for record, n_in in zip(self, widths):
-            rows = [("z", record.z), ("a", record.a)]
+            rows = []
+            if record.normalization is not None:
+                rows += [("p", record.p), ("mean", record.mean), ("variance", record.variance),
+                         ("scale γ", record.scale), ("shift β", record.shift)]
+            rows += [("z", record.z), ("a", record.a)]
+            if record.mask is not None:
+                rows += [("mask", record.mask), ("a·mask", record.passed_on)]
+            elif record.dropout:
+                rows.append((f"dropout {record.dropout:g}", "off when predicting: every unit passes on"))
             if backward:
                 rows += [("delta", record.delta), ("∂loss/∂W", record.grad_weights)]
                 if self.bias:
                     rows.append(("∂loss/∂b", record.grad_bias))
+                if record.normalization is not None:
+                    rows += [("∂loss/∂γ", record.grad_scale), ("∂loss/∂β", record.grad_shift)]
             labels = [f"{record.layer}: {n_in} → {record.a.size}", record.activation]
             for i, (name, values) in enumerate(rows):
                 label = labels[i] if i < len(labels) else ""
-                table.add_row(label, name, array_text(values), end_section=i == len(rows) - 1)
-        legend = ["z = a_prev·W + b", "a = f(z)"]
+                text = values if isinstance(values, str) else array_text(values)
+                table.add_row(label, name, text, end_section=i == len(rows) - 1)
+        normalized = any(record.normalization is not None for record in self)
+        legend = ["z = a_prev·W + b" if not normalized else
+                  "z = a_prev·W + b, or with normalisation p = a_prev·W + b and "
+                  "z = γ·(p − mean)/sqrt(variance + ε) + β", "a = f(z)"]
+        if any(record.mask is not None for record in self):
+            legend.append("the next layer takes a·mask (dropout: 0 or 1/(1 − rate))")
         if backward:
             penalty = f" + {self.l2:g}·W (the L2 penalty)" if self.l2 else ""
-            legend += ["delta = ∂loss/∂z", f"∂loss/∂W = a_prevᵀ·delta (a row per input){penalty}"]
+            legend += ["delta = ∂loss/∂z" + (" (∂loss/∂p with normalisation)" if normalized else ""), f"∂loss/∂W = a_prevᵀ·delta (a row per input){penalty}"]
             if self.bias:
                 legend.append("∂loss/∂b = delta")
         return Group(table, Text(", ".join(legend), style="dim"))
@@ -123,14 +166,18 @@ class Trace(list):
         return f"Trace({len(self)} layers, target={'yes' if self.y is not None else 'no'})"
 
 
-def trace_network(network, x, y=None) -> Trace:
+def trace_network(network, x, y=None, dropout_seed: int | None = None) -> Trace:
     """Trace one sample ``x`` (and target ``y``) through an engine Network.
 
     ``x`` : a vector of ``n_inputs`` numbers or an array of shape
     (1, n_inputs); ``y`` : a number, a vector of ``n_outputs`` numbers or an
-    array of shape (1, n_outputs). Returns a :class:`Trace`.
+    array of shape (1, n_outputs). ``dropout_seed`` : draw the dropout masks
+    from ``numpy.random.default_rng(dropout_seed)`` as a training step does
+    (None: the inference pass, no mask). Returns a :class:`Trace`.
     """
     X = check_sample(x, network.n_inputs, network.dtype)
+    if not network.plain:
+        return _trace_layers(network, X, y, dropout_seed)
     names = [act.name for act in network.activations]
     if y is None:
         values = network.layer_values(X)
@@ -150,7 +197,38 @@ def trace_network(network, x, y=None) -> Trace:
     return Trace(layers, X[0], Y[0], loss, network.bias, network.l2)
 
 
-def trace(model, x, y=None, *, verbose: bool = True) -> Trace:
+def _trace_layers(network, X, y, dropout_seed) -> Trace:
+    """The trace of a network with normalisation or dropout, from the
+    engine's inference pass and its backward pass (:meth:`Network.trace_pass`)."""
+    Y = None if y is None else check_sample_target(y, network.n_outputs, network.dtype)
+    masks = None if dropout_seed is None else network.draw_masks(1, np.random.default_rng(dropout_seed))
+    loss, ws = network.trace_pass(X, Y, masks=masks)
+    normalization = network.normalization
+    layers = []
+    for l, activation in enumerate(network.activations):
+        # copies: the engine may write into its arrays later
+        record = dict(layer=l + 1, activation=activation.name, z=ws.Z[l][0].copy(), a=ws.A[l][0].copy())
+        if Y is not None:
+            record.update(delta=ws.dZ[l][0].copy(), grad_weights=network.weight_grads[l].copy(),
+                          grad_bias=network.bias_grads[l].copy())
+        hidden = l < network.n_layers - 1
+        if hidden and normalization is not None:
+            record.update(normalization=normalization.name, p=ws.pre[l][0].copy(),
+                          mean=np.ravel(ws.mean[l]).copy(), variance=np.ravel(ws.var[l]).copy(),
+                          scale=network.scales[l].copy(), shift=network.shifts[l].copy())
+            if Y is not None:
+                record.update(grad_scale=network.scale_grads[l].copy(), grad_shift=network.shift_grads[l].copy())
+        if hidden:
+            record["dropout"] = network.dropout[l]
+            if ws.masks[l] is not None:
+                record["mask"] = ws.masks[l][0].copy()
+        layers.append(LayerTrace(**record))
+    if Y is None:
+        return Trace(layers, X[0], bias=network.bias)
+    return Trace(layers, X[0], Y[0], loss, network.bias, network.l2)
+
+
+def trace(model, x, y=None, *, verbose: bool = True, dropout_seed: int | None = None) -> Trace:
     """Every number of one sample's forward pass through ``model``'s network,
     and with its target ``y`` of the backward pass.
 
@@ -162,10 +240,13 @@ def trace(model, x, y=None, *, verbose: bool = True) -> Trace:
     value, a row of values). Returns a :class:`Trace` and prints it as a
     table unless ``verbose=False``. The gradients are those of the training
     loss on this one sample, L2 term included, as training computes them.
+    A hidden layer with batch normalisation is normalised by its running
+    moments, and dropout is off unless ``dropout_seed`` draws a mask (see
+    the module docstring).
     """
     adapter = adapt(model, "trace")
     rows = adapter.sample(x, y)
-    result = trace_network(adapter.network, rows.X, rows.Y)
+    result = trace_network(adapter.network, rows.X, rows.Y, dropout_seed)
     if verbose:
         result.print()
     return result

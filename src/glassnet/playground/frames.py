@@ -196,10 +196,20 @@ def trace_message(trace, data, part: str, index: int, row: int, label) -> dict:
         "loss": _finite(trace.loss),
         "bias": bool(trace.bias),
         "l2": float(trace.l2),
-        "layers": [
-            {"layer": record.layer, "activation": record.activation, "z": _values(record.z), "a": _values(record.a),
-             "delta": _values(record.delta), "grad_weights": _values(record.grad_weights),
-             "grad_bias": _values(record.grad_bias)}
-            for record in trace
-        ],
+        "layers": [_layer_message(record) for record in trace],
     }
+
+
+def _layer_message(record) -> dict:
+    """One layer of the ``trace`` message; a normalised layer's moments,
+    scale and shift and a dropout layer's rate when it has them."""
+    message = {"layer": record.layer, "activation": record.activation, "z": _values(record.z), "a": _values(record.a),
+               "delta": _values(record.delta), "grad_weights": _values(record.grad_weights),
+               "grad_bias": _values(record.grad_bias)}
+    if record.normalization is not None:
+        message.update(normalization=record.normalization, p=_values(record.p), mean=_values(record.mean),
+                       variance=_values(record.variance), scale=_values(record.scale), shift=_values(record.shift),
+                       grad_scale=_values(record.grad_scale), grad_shift=_values(record.grad_shift))
+    if record.dropout:
+        message["dropout"] = record.dropout
+    return message

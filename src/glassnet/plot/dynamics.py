@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..engine.stats import FIGURES
+from ..engine.stats import FIGURES, RULE_FIGURES
 from ._common import save_figure
 from ..protocol import adapt
 
@@ -18,6 +18,9 @@ _PANELS = {
     "layer_update_ratio": ("Update-to-weight ratio ‖ΔW‖/‖W‖ per step", "‖ΔW‖ / ‖W‖", True),
     "layer_dead_fraction": ("Dead units (ReLU-like, never active in the epoch)", "share of units", False),
     "layer_saturated_fraction": ("Saturated units (|z| > 4 on > 95% of rows)", "share of units", False),
+    "layer_dropped_fraction": ("Outputs dropped by dropout in the epoch", "share of outputs", False),
+    "layer_scale_norm": ("Normalisation scale ‖γ‖", "‖γ‖", False),
+    "layer_shift_norm": ("Normalisation shift ‖β‖", "‖β‖", False),
 }
 
 
@@ -45,7 +48,7 @@ def training_dynamics(model, path=None) -> Figure:
             "(NeuralNetwork.train(..., record_stats=True) or MLPClassifier(record_stats=True))"
         )
     epochs = np.asarray([record["epoch"] for record in history.records if "layer_weight_norm" in record])
-    panels = [key for key in FIGURES if not np.isnan(_columns(history, key)).all()]
+    panels = [key for key in (*FIGURES, *RULE_FIGURES) if key in history and not np.isnan(_columns(history, key)).all()]
     columns = 3 if len(panels) > 4 else 2
     rows = -(-len(panels) // columns)
     figure = Figure(figsize=(5.2 * columns, 3.4 * rows), layout="constrained")
@@ -63,7 +66,7 @@ def training_dynamics(model, path=None) -> Figure:
             axes.set_yscale("log")
         if key == "layer_update_ratio":
             axes.axhspan(1e-4, 1e-2, color="tab:green", alpha=0.08, lw=0)
-        if key in ("layer_dead_fraction", "layer_saturated_fraction"):
+        if key in ("layer_dead_fraction", "layer_saturated_fraction", "layer_dropped_fraction"):
             axes.set_ylim(-0.03, 1.03)
         axes.set_title(title, fontsize=10, loc="left")
         axes.set_xlabel("Epoch")

@@ -20,6 +20,10 @@ class_imbalance    the largest class at least 4× the smallest
 fit                overfitting (validation curve), underfitting (no better than
                    a constant guess), training stopped too early
 extrapolation      rows outside the training range
+dropout            a dropout rate so high that the network learns next to nothing
+warmup             a warm-up as long as the run: the rate never reached its value
+clipping           gradient clipping on every step: the threshold sets the steps
+batch_normalization  batch normalisation on batches of a few rows
 =================  ============================================================
 """
 
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 from ...protocol import adapt
 # imported in the order their findings are listed within one severity
-from . import history, data, gradients, units  # noqa: F401  (register the checks)
+from . import history, data, gradients, units, rules  # noqa: F401  (register the checks)
 from .evidence import Evidence
 from .registry import CHECKS, Skip, check
 from .report import SEVERITIES, Diagnosis, Finding

@@ -58,18 +58,29 @@ export function showTrace(panel, trace) {
   let width = trace.x.length;
   for (const layer of trace.layers) {
     const label = `${layer.layer}: ${width} → ${layer.a.length}`;
-    const names = [["z", "z"], ["a", "a"], ["delta", "delta"], ["∂loss/∂W", "grad_weights"]];
+    // a normalised layer's p, moments, scale and shift come first; a dropout layer's rate after a
+    const names = layer.normalization ? [["p", "p"], ["mean", "mean"], ["variance", "variance"],
+      ["scale γ", "scale"], ["shift β", "shift"]] : [];
+    names.push(["z", "z"], ["a", "a"]);
+    if (layer.dropout) names.push([`dropout ${layer.dropout}`, null]);
+    names.push(["delta", "delta"], ["∂loss/∂W", "grad_weights"]);
     if (trace.bias) names.push(["∂loss/∂b", "grad_bias"]);
+    if (layer.normalization) names.push(["∂loss/∂γ", "grad_scale"], ["∂loss/∂β", "grad_shift"]);
     names.forEach(([shown, key], i) => {
       const first = i === 0 ? label : i === 1 ? layer.activation : "";
-      row(table, [first, shown, { name: `${layer.layer}.${key}`, values: layer[key] }], i === 0);
+      const cell = key === null ? "off when predicting: every unit passes on"
+        : { name: `${layer.layer}.${key}`, values: layer[key] };
+      row(table, [first, shown, cell], i === 0);
     });
     width = layer.a.length;
   }
   panel.appendChild(table);
   const legend = document.createElement("p");
   legend.className = "note";
-  legend.textContent = "z = a_prev·W + b, a = f(z), delta = ∂loss/∂z, ∂loss/∂W = a_prevᵀ·delta (a row per input)" +
+  const normalized = trace.layers.some((layer) => layer.normalization);
+  legend.textContent = (normalized ? "p = a_prev·W + b, z = γ·(p − mean)/sqrt(variance + ε) + β (no p: z = a_prev·W + b)"
+    : "z = a_prev·W + b") + ", a = f(z), delta = ∂loss/∂z" + (normalized ? " (∂loss/∂p with normalisation)" : "") +
+    ", ∂loss/∂W = a_prevᵀ·delta (a row per input)" +
     (trace.l2 ? ` + ${trace.l2}·W (the L2 penalty)` : "") + ", ∂loss/∂b = delta";
   panel.appendChild(legend);
 }

@@ -2,7 +2,10 @@
 
 Every weight matrix ``W[l]`` (shape (n_in, n_out)) and bias ``b[l]`` (shape
 (n_out,)) is a view into one contiguous array ``params``; their gradients are
-views into ``grad``. Optimisers and L-BFGS then work on whole vectors.
+views into ``grad`` (see :mod:`.network_views`). Optimisers and L-BFGS then
+work on whole vectors. The loss value is :mod:`.network_loss`'s, the
+configuration, files and copies :mod:`.network_state`'s; this module holds
+the passes.
 
 Layer l computes ``Z = A_prev · W + b`` and ``A = f(Z)``. The backward pass
 walks the layers in reverse with ``dZ`` (the gradient of the loss with respect
@@ -30,20 +33,20 @@ outputs dropped. :meth:`predict`, :meth:`output_values` and
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import numpy as np
 import scipy.sparse as sp
 
 from . import kernels
 from .activations import get_activation
 from .dropout import check_rates, draw_mask
-from .hidden import layer_forward
-from .hidden import layer_backward
+from .hidden import layer_backward, layer_forward
 from .initializers import get_initializer
-from .losses import REDUCTIONS, get_loss, reduce_per_sample, softmax_logsumexp
+from .losses import REDUCTIONS, get_loss, softmax_logsumexp
+from .network_loss import NetworkLoss
+from .network_state import NetworkState
+from .network_views import NetworkViews
 from .normalization import get_normalization, moments, normalize, row_weights, update_running
-from .parameters import ParameterList, Workspace
+from .parameters import Workspace
 from .validation import check_dtype
 
 __all__ = ["Network", "SMOOTHED_LOSSES"]
@@ -54,7 +57,7 @@ _CACHED_BATCH_SIZES = 4
 SMOOTHED_LOSSES = ("binary_crossentropy", "categorical_crossentropy")
 
 
-class Network:
+class Network(NetworkViews, NetworkLoss, NetworkState):
     """A multilayer perceptron: dense layers, activations, a loss.
 
     Parameters
@@ -152,187 +155,6 @@ class Network:
         self._keeps_logsumexp = self._fused and self.loss.from_logsumexp is not None and self._float64
         self._allocate()
         self.initialize(rng if rng is not None else np.random.default_rng())
-
-    # --- parameters ---------------------------------------------------------
-    def _allocate(self):
-        shapes = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
-        hidden = [(o,) for o in self.layer_sizes[1:-1]]
-        self.n_weights = sum(i * o for i, o in shapes)
-        n_biases = sum(o for _, o in shapes) if self.bias else 0
-        n_scales = sum(o for (o,) in hidden) if self.normalization is not None else 0
-        n_params = self.n_weights + n_biases + 2 * n_scales
-        # batch normalisation's running means and variances follow the
-        # parameters in one vector, so that a snapshot of it is the whole network
-        n_statistics = 2 * n_scales if self.normalization is not None and self.normalization.running else 0
-        self.variables = np.zeros(n_params + n_statistics, self.dtype)
-        self.params = self.variables[:n_params] if n_statistics else self.variables
-        self.grad = np.zeros_like(self.params)
-        self._weights, self._weight_grads = self._views(shapes, 0)
-        self._decayed = self.params[: self.n_weights]
-        if self.bias:
-            self._biases, self._bias_grads = self._views([(o,) for _, o in shapes], self.n_weights)
-        else:
-            self._biases = [self._fixed_zeros(o) for _, o in shapes]
-            self._bias_grads = [self._fixed_zeros(o) for _, o in shapes]
-        start = self.n_weights + n_biases
-        self._scales, self._scale_grads = self._views(hidden, start) if n_scales else ([], [])
-        self._shifts, self._shift_grads = self._views(hidden, start + n_scales) if n_scales else ([], [])
-        statistics = self.variables[n_params:]
-        self._running_mean = self._views(hidden, 0, statistics)[0] if n_statistics else []
-        self._running_var = self._views(hidden, n_scales, statistics)[0] if n_statistics else []
-        self._plain = self.normalization is None and not any(self._dropout)
-        self._workspaces = OrderedDict()
-        self._last_workspace = None
-
-    def _views(self, shapes, start, vector=None):
-        params, grads = [], []
-        for shape in shapes:
-            stop = start + int(np.prod(shape))
-            if vector is None:
-                params.append(self.params[start:stop].reshape(shape))
-                grads.append(self.grad[start:stop].reshape(shape))
-            else:
-                params.append(vector[start:stop].reshape(shape))
-            start = stop
-        return params, grads
-
-    def _fixed_zeros(self, n):
-        zeros = np.zeros(n, self.dtype)
-        zeros.flags.writeable = False
-        return zeros
-
-    def initialize(self, rng: np.random.Generator) -> None:
-        """Draw fresh weights (then biases) layer by layer from ``rng``."""
-        # the scale of schemes such as Glorot's depends on the hidden activation
-        # (the first layer's), as in scikit-learn
-        activation = self.activations[0].name
-        for l, (fan_in, fan_out) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:])):
-            W, b = self._initializer(rng, fan_in, fan_out, activation)
-            self._weights[l][...] = W
-            if self.bias:
-                self._biases[l][...] = b
-        # a normalised layer starts as the plain normalisation (γ = 1, β = 0),
-        # its running moments as those of a standard normal; nothing is drawn
-        for scale, shift in zip(self._scales, self._shifts):
-            scale[...] = 1.0
-            shift[...] = 0.0
-        for mean, var in zip(self._running_mean, self._running_var):
-            mean[...] = 0.0
-            var[...] = 1.0
-
-    @property
-    def weights(self) -> ParameterList:
-        """Weight matrices, each of shape (n_in, n_out): views into ``params``."""
-        return ParameterList(self._weights, "weights")
-
-    @weights.setter
-    def weights(self, values):
-        self._assign(self.weights, values, "weights")
-
-    @property
-    def biases(self) -> ParameterList:
-        """Bias vectors, each of shape (n_out,): views into ``params``."""
-        return ParameterList(self._biases, "biases")
-
-    @biases.setter
-    def biases(self, values):
-        self._assign(self.biases, values, "biases")
-
-    def _assign(self, target, values, label):
-        values = list(values)
-        if len(values) != len(target):
-            raise ValueError(f"{label} needs {len(target)} arrays, got {len(values)}")
-        for i, value in enumerate(values):
-            target[i] = value
-
-    @property
-    def scales(self) -> ParameterList:
-        """Each normalised hidden layer's scale γ, shape (width,): views into ``params``."""
-        return ParameterList(self._scales, "scales")
-
-    @scales.setter
-    def scales(self, values):
-        self._assign(self.scales, values, "scales")
-
-    @property
-    def shifts(self) -> ParameterList:
-        """Each normalised hidden layer's shift β, shape (width,): views into ``params``."""
-        return ParameterList(self._shifts, "shifts")
-
-    @shifts.setter
-    def shifts(self, values):
-        self._assign(self.shifts, values, "shifts")
-
-    @property
-    def running_mean(self) -> ParameterList:
-        """Batch normalisation's running mean per hidden layer, used by prediction."""
-        return ParameterList(self._running_mean, "running_mean")
-
-    @property
-    def running_var(self) -> ParameterList:
-        """Batch normalisation's running (biased) variance per hidden layer, used by prediction."""
-        return ParameterList(self._running_var, "running_var")
-
-    @property
-    def statistics(self) -> np.ndarray:
-        """The running means, then variances, of every batch-normalised layer
-        (empty otherwise): the part of ``variables`` after ``params``."""
-        return self.variables[self.params.size:]
-
-    @property
-    def decayed(self) -> np.ndarray:
-        """The part of ``params`` weight decay shrinks: the weights (not the
-        biases, scales or shifts)."""
-        return self._decayed
-
-    @property
-    def dropout(self) -> list[float]:
-        """The dropout rate of each hidden layer (0: none)."""
-        return list(self._dropout)
-
-    @dropout.setter
-    def dropout(self, value):
-        rates = check_rates(value, self.n_layers - 1)
-        if rates != self._dropout:
-            self._dropout = rates
-            self._plain = self.normalization is None and not any(rates)
-            self._workspaces.clear()  # the buffers for the masks change
-            self._last_workspace = None
-
-    @property
-    def plain(self) -> bool:
-        """Whether no hidden layer normalises or drops: then the training and
-        inference passes are one and the same."""
-        return self._plain
-
-    @property
-    def weight_grads(self) -> list:
-        return list(self._weight_grads)
-
-    @property
-    def scale_grads(self) -> list:
-        return list(self._scale_grads)
-
-    @property
-    def shift_grads(self) -> list:
-        return list(self._shift_grads)
-
-    @property
-    def bias_grads(self) -> list:
-        return list(self._bias_grads)
-
-    @property
-    def n_layers(self) -> int:
-        """Number of weight layers (hidden layers + the output layer)."""
-        return len(self.layer_sizes) - 1
-
-    @property
-    def n_inputs(self) -> int:
-        return self.layer_sizes[0]
-
-    @property
-    def n_outputs(self) -> int:
-        return self.layer_sizes[-1]
 
     # --- forward ---------------------------------------------------------------
     def _workspace(self, n: int) -> Workspace:
@@ -504,36 +326,6 @@ class Network:
         return ws
 
     # --- loss and backward -----------------------------------------------------
-    def _penalty_denominator(self, n, sample_weight):
-        if self.reduction == "sum":
-            return 1.0
-        return float(n) if sample_weight is None else float(sample_weight.sum())
-
-    def penalty(self, n, sample_weight=None) -> float:
-        """The L2 term ``½·l2·Σ‖W‖²`` scaled as the loss is."""
-        if self.l2 == 0.0:
-            return 0.0
-        W = self.params[: self.n_weights]
-        return 0.5 * self.l2 * float(np.dot(W, W)) / self._penalty_denominator(n, sample_weight)
-
-    def output_loss(self, Y, sample_weight=None) -> float:
-        """Loss (penalty included) of the last :meth:`forward`, against ``Y``."""
-        X, ws = self._cache
-        if self.label_smoothing:
-            Y = self.smoothed(Y)
-        if self._keeps_logsumexp and ws.logsumexp is not None:
-            # the logits are float64 and the targets only multiply them, so
-            # 0/1 indicator targets need no float64 copy
-            targets = Y if type(Y) is np.ndarray and Y.dtype.kind in "biu" else _float64(Y)
-            per_sample = self.loss.from_logsumexp(targets, ws.Z[-1], ws.logsumexp)
-        elif self._float64:
-            per_sample = self.loss.per_sample(_float64(Y), ws.Z[-1], ws.A[-1])
-        else:
-            per_sample = self.loss.per_sample(_float64(Y), _float64(ws.Z[-1]), _float64(ws.A[-1]))
-        value = reduce_per_sample(per_sample, self.reduction, sample_weight)
-        # the penalty is 0 without l2: skip the call (x + 0.0 is x)
-        return value + self.penalty(X.shape[0], sample_weight) if self.l2 else value
-
     def backward(self, Y, sample_weight=None) -> np.ndarray:
         """Fill ``grad`` with the loss gradient for the last :meth:`forward`.
 
@@ -592,28 +384,6 @@ class Network:
         loss = self.output_loss(Y, sample_weight)
         return loss, self.backward(Y, sample_weight)
 
-    def loss_and_output(self, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:
-        """Loss and output activation for ``X``, without touching the caches
-        (the inference pass)."""
-        Z, A = self.output_values(X)
-        per_sample = self.sample_losses(*_in_float64(Y, Z, A))
-        loss = reduce_per_sample(per_sample, self.reduction, sample_weight)
-        return loss + self.penalty(X.shape[0], sample_weight), A
-
-    def sample_losses(self, Y, Z, A) -> np.ndarray:
-        """The loss of each row given the output layer's Z and A: the loss's
-        ``per_sample`` against the targets as the network trains on them
-        (smoothed under ``label_smoothing``)."""
-        return self.loss.per_sample(self.smoothed(Y) if self.label_smoothing else Y, Z, A)
-
-    def smoothed(self, Y) -> np.ndarray:
-        """The targets under label smoothing, ``y·(1 − ε) + ε/K`` in float64:
-        K is the number of classes, the softmax's outputs or 2 for each
-        logistic output (Keras's rule for binary targets)."""
-        classes = self.n_outputs if self.loss.name == "categorical_crossentropy" else 2
-        epsilon = self.label_smoothing
-        return np.multiply(Y, 1.0 - epsilon, dtype=np.float64) + epsilon / classes
-
     def backpropagation(self, X, Y, sample_weight=None):
         """One forward and backward pass with every value kept, for tracing.
 
@@ -650,10 +420,6 @@ class Network:
         self.backward(Y, sample_weight)
         return loss, workspace
 
-    def loss_value(self, X, Y, sample_weight=None) -> float:
-        """Loss (penalty included) at the current parameters, in the inference pass."""
-        return self.loss_and_output(X, Y, sample_weight)[0]
-
     def draw_masks(self, n: int, rng) -> list | None:
         """Fresh dropout masks for ``n`` rows, one per hidden layer (None
         where a layer has no dropout), drawn from ``rng``; None without
@@ -663,93 +429,6 @@ class Network:
         widths = self.layer_sizes[1:-1]
         return [None if not rate else draw_mask(rng, rate, np.empty((n, width), self.dtype))
                 for rate, width in zip(self._dropout, widths)]
-
-    # --- configuration ---------------------------------------------------------
-    def config(self) -> dict:
-        """The constructor arguments, as plain JSON-ready values (dropout,
-        normalization and label_smoothing only when set, so that a network
-        without them is described as before they existed)."""
-        config = {
-            "layer_sizes": list(self.layer_sizes),
-            "activation": [a.name for a in self.activations[:-1]],
-            "output_activation": self.activations[-1].name,
-            "loss": self.loss.name,
-            "bias": self.bias,
-            "init": self.init,
-            "reduction": self.reduction,
-            "l2": self.l2,
-            "dtype": np.dtype(self.dtype).name,
-        }
-        if any(self._dropout):
-            config["dropout"] = list(self._dropout)
-        if self.normalization is not None:
-            config["normalization"] = self.normalization.name
-        if self.label_smoothing:
-            config["label_smoothing"] = self.label_smoothing
-        return config
-
-    @classmethod
-    def from_config(cls, config: dict, params=None, statistics=None) -> "Network":
-        """A network built from :meth:`config`, with ``params`` (and batch
-        normalisation's running ``statistics``) copied in."""
-        network = cls(**config, rng=np.random.default_rng(0))
-        for name, values, target in (("parameter vector", params, network.params),
-                                     ("running statistics", statistics, network.statistics)):
-            if values is None:
-                continue
-            values = np.asarray(values)
-            if values.shape != target.shape:
-                raise ValueError(f"the {name} has shape {values.shape}; this network needs {target.shape}")
-            target[...] = values
-        return network
-
-    # --- model files (see glassnet.persistence) -----------------------------------
-    def state_arrays(self) -> dict:
-        """The arrays a model file keeps: ``params`` and, with batch
-        normalisation, its running ``statistics``."""
-        arrays = {"params": self.params.copy()}
-        if self.statistics.size:
-            arrays["statistics"] = self.statistics.copy()
-        return arrays
-
-    def _glassnet_state(self) -> tuple[dict, dict]:
-        return {"config": self.config()}, self.state_arrays()
-
-    @classmethod
-    def _from_glassnet_state(cls, state: dict, arrays: dict) -> "Network":
-        params = arrays["params"]
-        dtype = np.dtype(state["config"]["dtype"])
-        statistics = arrays.get("statistics")
-        for name, values in (("parameters", params), ("running statistics", statistics)):
-            if values is not None and values.dtype != dtype:
-                raise ValueError(f"the {name} are {values.dtype}; the network's dtype is {dtype}")
-        network = cls.from_config(state["config"], params, statistics)
-        if network.statistics.size and statistics is None:
-            raise ValueError("the network normalises its batches but the file holds no running statistics")
-        if not np.isfinite(network.statistics).all() or (network.statistics.size
-                                                         and (np.concatenate(network._running_var) < 0).any()):
-            raise ValueError("the running statistics must be finite, with variances >= 0")
-        return network
-
-    # --- pickling and copying ---------------------------------------------------
-    def __getstate__(self) -> dict:
-        # weights, biases and their gradients are views into params and grad;
-        # pickled as they are they would come back as separate arrays, and
-        # training would then change params while the layers read stale
-        # copies. So a network travels as its configuration and parameters
-        # and is rebuilt with fresh views (work buffers are rebuilt on use).
-        return {"config": self.config(), "params": self.params, "statistics": self.statistics}
-
-    def __setstate__(self, state: dict) -> None:
-        network = Network.from_config(state["config"], state["params"], state.get("statistics"))
-        self.__dict__.update(network.__dict__)
-
-    def copy(self, dtype=None) -> "Network":
-        """An independent copy, optionally in another dtype."""
-        config = self.config()
-        if dtype is not None:
-            config["dtype"] = np.dtype(check_dtype(dtype)).name
-        return Network.from_config(config, self.params, self.statistics)
 
     def __repr__(self) -> str:
         hidden = ", ".join(a.name for a in self.activations[:-1]) or "none"
@@ -765,24 +444,6 @@ class Network:
             f"Network({self.layer_sizes}, hidden={hidden}, output={self.activations[-1].name}, "
             f"loss={self.loss.name}, bias={self.bias}{extras}, dtype={np.dtype(self.dtype).name})"
         )
-
-
-_FLOAT64 = np.dtype(np.float64)
-
-
-def _float64(array):
-    """An array in float64 for the loss *value*: float32 outputs beyond
-    ~1.8e19 would overflow when squared, and the value is only a number to
-    report and compare, not part of the gradient. Float64 arrays (the common
-    case) pass as they are, after one type test."""
-    if type(array) is np.ndarray and array.dtype is _FLOAT64:
-        return array
-    return np.asarray(array, dtype=np.float64)
-
-
-def _in_float64(*arrays):
-    """:func:`_float64` of each array."""
-    return [_float64(array) for array in arrays]
 
 
 def _matmul(A, W, out):

@@ -1,4 +1,9 @@
-"""``python -m benchmarks``: run every workload on every system, interleaved."""
+"""``python -m benchmarks``: run every workload on every system, interleaved.
+
+``--workloads tabular`` runs the tabular benchmark instead (see
+:mod:`benchmarks.tabular`): cross-validated scores on real tables, not timings
+of the same work.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import statistics
 import sys
 import time
 
-from . import report
+from . import report, tabular
 from .measure import gemm_gflops, peak_python_memory, timed
 from .systems import FLOOR, LAYOUT_SYSTEMS, SYSTEMS
 from .workloads import WORKLOADS
@@ -26,7 +31,9 @@ def parse(argv):
     parser.add_argument("--repeats", type=int, default=None, help="interleaved repeats at least (default: 5; quick: 1); a "
                         "workload whose rounds are short gets more, for at least 4 s of rounds")
     parser.add_argument("--threads", type=int, default=1, help="BLAS/torch threads for every system (default: 1)")
-    parser.add_argument("--workloads", nargs="+", choices=list(WORKLOADS), default=list(WORKLOADS))
+    parser.add_argument("--workloads", nargs="+", choices=[*WORKLOADS, "tabular"], default=list(WORKLOADS),
+                        help="the timing workloads (default: all of them), or tabular: cross-validated scores "
+                             "on real tables (see benchmarks/README.md)")
     parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--no-memory", action="store_true", help="skip the (slower) peak-memory runs")
     parser.add_argument("--json", metavar="PATH", help="write the results as JSON")
@@ -114,9 +121,33 @@ def _by_round(times: dict, numerator: str, denominator: str) -> float | None:
     return statistics.median(a / b for a, b in zip(times[numerator], times[denominator]))
 
 
+def run_tabular(args) -> dict:
+    """The tabular benchmark, with the BLAS and OpenMP threads of every model limited as for the timings."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=args.threads):
+        return tabular.run(quick=args.quick)
+
+
 def main(argv=None) -> int:
     args = parse(argv)
+    if "tabular" in args.workloads:
+        scores = run_tabular(args)
+        print(tabular.table(scores))
+        if args.markdown:
+            print()
+            print(tabular.markdown(scores))
+        args.workloads = [name for name in args.workloads if name != "tabular"]
+        if not args.workloads:
+            if args.json:
+                report.write_json({"tabular": scores}, args.json)
+            return 0
+    else:
+        scores = None
     results = run(args)
+    if scores is not None:
+        results["tabular"] = scores
+        print()
     print(report.table(results))
     if args.markdown:
         print()

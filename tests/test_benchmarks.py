@@ -143,3 +143,40 @@ def test_stats_overhead_benchmark_compares_like_with_like(tmp_path, capsys):
         assert row["off_over_before"] == pytest.approx(medians["stats off"] / medians["before hook"])
         assert row["on_over_off"] == pytest.approx(medians["stats on"] / medians["stats off"])
     assert "off/before" in capsys.readouterr().out
+
+
+def test_quick_tabular_benchmark_scores_every_model_on_real_tables(tmp_path, capsys):
+    from benchmarks.tabular import MODELS, QUICK_TABLES, TABLES
+
+    path = tmp_path / "tabular.json"
+    assert main(["--quick", "--workloads", "tabular", "--json", str(path), "--markdown"]) == 0
+    results = json.loads(path.read_text())["tabular"]
+    rows = {(row["table"], row["model"]): row for row in results["rows"]}
+    assert set(rows) == {(table, model) for table in QUICK_TABLES for model in MODELS}
+    assert results["folds"] == 2
+    for (table, model), row in rows.items():
+        assert len(row["fold_scores"]) == 2 and row["score"] == pytest.approx(statistics.mean(row["fold_scores"]))
+        assert row["task"] == TABLES[table].task and row["seconds"] > 0
+        # accuracy of a classifier on iris; R² of a regressor on the penguins' body mass (with empty cells and text)
+        assert (0.3 if row["task"] == "classify" else -1.0) < row["score"] <= 1.0
+    for model, summary in results["summary"].items():
+        assert summary["median"] == pytest.approx(statistics.median(rows[(t, model)]["score"] for t in QUICK_TABLES))
+    verdict = results["verdict"]
+    assert verdict["recipe_minus_boosting"] == pytest.approx(
+        results["summary"]["glassnet recipe"]["median"] - results["summary"]["gradient boosting"]["median"])
+    printed = capsys.readouterr().out
+    assert "| **median** |" in printed and "gradient boosting" in printed and "the recipe" in printed
+
+
+def test_the_tabular_tables_ship_with_installed_packages_with_empty_cells_and_text():
+    from benchmarks.tabular import TABLES
+
+    assert len(TABLES) >= 8
+    tasks = {table.task for table in TABLES.values()}
+    assert tasks == {"classify", "regress"}
+    loaded = {name: table.load() for name, table in TABLES.items()}
+    assert any(features.isna().any().any() for features, _ in loaded.values())
+    assert any((features.dtypes == object).any() or any(str(kind) in ("str", "string") for kind in features.dtypes)
+               for features, _ in loaded.values())
+    for name, (features, target) in loaded.items():
+        assert len(features) == len(target) >= 100 and target.notna().all(), name

@@ -63,6 +63,10 @@ def test_a_linear_warm_up_comes_before_any_schedule():
     assert used[4:] == [0.3 * 0.5 * (1 + math.cos(math.pi * k / 10)) for k in range(10)]
     # a constant rate after a warm-up stays at the rate
     assert rates(Adam(learning_rate=0.01, warmup_epochs=2), 5) == [0.005, 0.01, 0.01, 0.01, 0.01]
+    # one_cycle starts low: the warm-up rises to its first rate, and the cycle follows without a jump
+    cycle = rates(Adam(learning_rate=0.01, schedule="one_cycle", warmup_epochs=3), 23)
+    np.testing.assert_allclose(cycle[:3], [0.01 / 25 * (k + 1) / 3 for k in range(3)], rtol=1e-13)
+    assert cycle[3:] == [_pytorch_one_cycle(0.01, 20, k) for k in range(20)] and cycle[3] == cycle[2]
 
 
 def test_beyond_its_run_a_shaped_schedule_holds_its_last_rate():

@@ -15,8 +15,9 @@ figure stops improving.
 Three training rules sit in every optimiser, each off by default (and then
 the step is exactly the one above):
 
-* ``warmup_epochs``: the rate rises linearly, ``lr0·(k + 1)/W`` in epoch k
-  of the first W, before any schedule (Goyal et al., 2017);
+* ``warmup_epochs``: the rate rises linearly, ``r·(k + 1)/W`` in epoch k
+  of the first W, before any schedule (Goyal et al., 2017), to the rate r
+  the schedule starts at (lr0, or lr0/25 for one_cycle), so it never jumps;
 * ``clip_grad_norm``: the whole gradient is scaled by
   ``c / (‖g‖ + 1e-6)`` when its norm ‖g‖ exceeds c, as PyTorch's
   ``clip_grad_norm_`` does; each step's norm before clipping is kept for
@@ -137,11 +138,13 @@ class Optimizer:
         """The rate of the next epoch, from its place in the run."""
         epoch = self.epochs - self.run_start
         warmup = self.warmup_epochs
+        remaining = None if self.run_epochs is None else self.run_epochs - warmup
         if epoch < warmup:
-            # (k + 1)/W first: the last warm-up epoch's factor is exactly 1
-            self.learning_rate = self.learning_rate_init * ((epoch + 1) / warmup)
+            # up to the schedule's first rate (one_cycle's starts low), so the
+            # rate never jumps; (k + 1)/W first: the last warm-up factor is exactly 1
+            target = self.schedule.rate(self.learning_rate_init, 0, remaining)
+            self.learning_rate = target * ((epoch + 1) / warmup)
         elif self.schedule.shaped:
-            remaining = None if self.run_epochs is None else self.run_epochs - warmup
             self.learning_rate = self.schedule.rate(self.learning_rate_init, epoch - warmup, remaining)
 
     def on_plateau(self) -> bool:

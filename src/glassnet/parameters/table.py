@@ -217,8 +217,8 @@ TABLE: tuple[Setting, ...] = (
              playground=Name("schedule_epochs", 200, limit=Interval(Integral, 1, 1_000_000),
                              note="The page trains a few epochs at a time, all of one run.")),
     _setting("warmup epochs", Interval(Integral, 0),
-             "Epochs of linear warm-up before any schedule: the rate of epoch k is the initial rate times "
-             "(k + 1)/warmup_epochs. sgd and adam.",
+             "Epochs of linear warm-up before any schedule: the rate of epoch k is the rate the schedule starts "
+             "at (the initial rate; a 25th of it for 'one_cycle') times (k + 1)/warmup_epochs. sgd and adam.",
              nn=Name("warmup_epochs", 0), estimator=Name("warmup_epochs", 0, glassnet=True),
              cli=Name("--warmup-epochs", 0, metavar="N"),
              playground=Name("warmup_epochs", 0, limit=Interval(Integral, 0, 1_000_000))),

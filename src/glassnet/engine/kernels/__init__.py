@@ -38,7 +38,13 @@ A kernel module provides::
 The numba module does a layer's bias and activation in one pass for the
 activations it has a loop for (relu, leaky_relu, identity forward; relu
 backward with the bias sum; the output layer's A − Y with its scale and
-bias sum) and hands any other to the NumPy kernels.
+bias sum) and hands any other to the NumPy kernels. A hidden layer with
+normalisation has its normalisation between the bias and the activation,
+so neither fused loop can take it: its bias, normalisation and activation
+run on NumPy on both paths, and its activation's backward without the bias
+sum (see :mod:`glassnet.engine.hidden`); dropout's masks are NumPy
+products on both paths too. The optimiser kernels take every step, the
+training rules' clipping and weight decay being NumPy passes before them.
 
 Each kernel casts its scalars (rates, betas, scales) to the parameters'
 dtype before use, so a float32 network is updated in float32 throughout.

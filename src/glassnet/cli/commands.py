@@ -297,8 +297,10 @@ _TABLE = (
     ("diagnose", "say why a saved model does not learn well: the training doctor, on a file's rows",
      _diagnose_arguments,
      "Checks dead and saturated units, gradient flow, the learning rate (from the history), over-\n"
-     "and underfitting, input scaling, class imbalance and rows beyond the training range; each\n"
-     "finding has a severity, its numbers and a suggestion. --json prints them as one object."),
+     "and underfitting, input scaling, class imbalance, rows beyond the training range and the\n"
+     "training rules (dropout too high, a warm-up longer than the run, clipping on every step,\n"
+     "batch normalisation on tiny batches); each finding has a severity, its numbers and a\n"
+     "suggestion. --json prints them as one object."),
     ("inspect", "show a saved model: layers, weights, preprocessing, columns, settings, metrics",
      _inspect_arguments, None),
     ("playground", "train a network live in the browser on a 2-D set, a bundled data set or your CSV",

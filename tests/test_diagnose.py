@@ -61,7 +61,7 @@ def test_a_healthy_classifier_has_no_problems(healthy_classifier, cancer):
     assert summary["constant_guess_per_row"] == pytest.approx(-(share * np.log(share) + (1 - share) * np.log(1 - share)), rel=1e-6)
     assert summary["share_outside_training_range"] == 0.0
     text = str(diagnosis)
-    assert text.startswith("no problems found in MLPClassifier (8 checks)") and "loss_per_row 0.0" in text
+    assert text.startswith("no problems found in MLPClassifier (12 checks)") and "loss_per_row 0.0" in text
 
 
 def test_healthy_models_of_every_kind(tutorial):

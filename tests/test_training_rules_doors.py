@@ -236,8 +236,9 @@ def test_the_doctor_notices_clipping_on_every_step_and_batch_norm_on_tiny_batche
     assert checks["clipping"].numbers["clipped_share"] == 1.0
     assert checks["batch_normalization"].numbers["rows_per_step"] == 4
     plain = quietly(glassnet.MLPClassifier((8,), random_state=0, max_iter=10).fit, X_IRIS, y_IRIS)
-    assert {"dropout", "warmup", "clipping", "batch_normalization"} <= set(
-        glassnet.diagnose(plain, X_IRIS, y_IRIS).skipped)
+    diagnosis = glassnet.diagnose(plain, X_IRIS, y_IRIS)
+    rules = {"dropout", "warmup", "clipping", "batch_normalization"}
+    assert rules <= set(diagnosis.checks) and not rules & {finding.check for finding in diagnosis.findings}
 
 
 # --- the command line ----------------------------------------------------------------------------------

@@ -94,7 +94,8 @@ class NeuralNetwork:
         if batch_size is not None:
             batch_size = int(batch_size)
         self.solver = optimizer.name if isinstance(optimizer, Optimizer) else SOLVERS.canonical(optimizer)
-        if self.solver == "lbfgs" and (learning_rate is not None or batch_size is not None):
+        stochastic = SOLVERS.get(self.solver).stochastic
+        if not stochastic and (learning_rate is not None or batch_size is not None):
             raise ValueError("optimizer='lbfgs' takes no learning_rate or batch_size: it chooses its own "
                              "steps on the full batch; expected learning_rate=None and batch_size=None")
         self.metric = get_metric(metric).name
@@ -117,7 +118,7 @@ class NeuralNetwork:
             rng=rng,
         )
         step_optimizer = None
-        if self.solver != "lbfgs":
+        if stochastic:
             if learning_rate is None and isinstance(optimizer, str):
                 learning_rate = _DEFAULT_LEARNING_RATE.get(optimizer)
             step_optimizer = make_optimizer(optimizer, learning_rate)
@@ -304,14 +305,10 @@ class NeuralNetwork:
         else:
             self.learner.set_stopping(None)
         stats = DynamicsRecorder() if record_stats else None
-        if self.solver == "lbfgs":
-            result = self.learner.fit_lbfgs(data, Y, max_iter=epochs, validation=validation, metric=self.metric,
-                                            validation_metric=self.metric, limit=self.limit, callbacks=callbacks,
-                                            stats=stats)
-        else:
-            result = self.learner.fit_epochs(data, Y, epochs, batch_size=self.batch_size, shuffle=self.shuffle,
-                                             validation=validation, metric=self.metric, limit=self.limit,
-                                             callbacks=callbacks, stats=stats)
+        result = SOLVERS.get(self.solver).fit(self.learner, data, Y, epochs, batch_size=self.batch_size,
+                                              shuffle=self.shuffle, validation=validation, metric=self.metric,
+                                              validation_metric=self.metric, limit=self.limit, callbacks=callbacks,
+                                              stats=stats)
         self._last_output = None
         if result.stop_reason == "diverged":
             warnings.warn(result.message, DivergenceWarning, stacklevel=2)
@@ -409,7 +406,7 @@ class NeuralNetwork:
         else:  # a file written before the Learner held the training state
             model.learner = _legacy_learner(state, arrays)
             model.solver = model.learner.optimizer.name
-        if (model.solver == "lbfgs") != (model.learner.optimizer is None):
+        if SOLVERS.get(model.solver).stochastic == (model.learner.optimizer is None):
             raise ValueError(f"the file's solver {model.solver!r} does not match its optimiser state")
         model.metric = get_metric(state["metric"]).name
         model.limit = float(state["limit"])

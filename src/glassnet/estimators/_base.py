@@ -41,6 +41,7 @@ from ..engine.training import DivergenceWarning, StalledTrainingWarning
 from ..engine.validation import check_representable
 from ..glassbox.trace import Trace, trace
 from ._params import validate_parameters
+from ..engine.solvers import SOLVERS
 from ._solvers import SOLVER_FUNCTIONS
 from ._state import estimator_from_state, estimator_state
 
@@ -56,7 +57,7 @@ def store_parameters(estimator, arguments: dict) -> None:
 
 def stochastic_solver(estimator) -> bool:
     """Whether ``partial_fit`` exists: only sgd and adam learn batch by batch."""
-    if estimator.solver not in ("sgd", "adam"):
+    if not SOLVERS.get(estimator.solver).stochastic:
         raise AttributeError(
             f"partial_fit is only available for stochastic optimizers. {estimator.solver} is not stochastic."
         )
@@ -230,7 +231,7 @@ class BaseMLP(BaseEstimator):
         elif result.stop_reason == "diverged":
             # the engine's message already recommends a lower learning rate,
             # which the estimators set with learning_rate_init
-            hint = "" if self.solver == "lbfgs" else " (the learning rate is learning_rate_init)"
+            hint = " (the learning rate is learning_rate_init)" if SOLVERS.get(self.solver).stochastic else ""
             warnings.warn(
                 f"{type(self).__name__}: {result.message}{hint}",
                 DivergenceWarning,
@@ -368,7 +369,7 @@ class BaseMLP(BaseEstimator):
     @property
     def best_loss_(self) -> float | None:
         """Lowest training loss; None with early stopping, as in scikit-learn."""
-        if self.early_stopping and self.solver != "lbfgs":
+        if self.early_stopping and SOLVERS.get(self.solver).stochastic:
             return None
         curve = self.loss_curve_
         return min(curve) if curve else self.loss_

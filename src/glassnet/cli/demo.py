@@ -11,6 +11,7 @@ from ..article import NeuralNetwork
 from ..datasets import load_tutorial
 from ..evaluation import EvaluationResult
 from ..preprocessing import OutOfRange, make_scaler, out_of_range
+from ._outputs import Output, check_outputs
 from .explain import print_explanation
 
 EPOCHS = 200
@@ -72,6 +73,8 @@ def _describe_outside(run: TutorialRun, scaler: str) -> list[str]:
 
 
 def run(args) -> int:
+    # the plot's suffix is checked where it is drawn
+    check_outputs([Output("--plot", args.plot, "picture")], force=args.force)
     console = Console(highlight=False)
     if args.diagnose:
         from .demo_diagnose import run_diagnosis

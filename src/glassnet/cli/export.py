@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 
 from . import CliError
-from ._io import check_output_path
+from ._outputs import Output, check_outputs
 
 
 def run(args) -> int:
-    check_output_path(args.output)
+    check_outputs([Output("-o", args.output, "onnx")], [("MODEL", args.model)], args.force)
     from ..persistence import load
 
     model = load(args.model)

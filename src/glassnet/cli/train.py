@@ -11,7 +11,8 @@ import signal
 import sys
 
 from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError
-from ._io import PLOT_SUFFIXES, check_output_path, note, notes_on_stderr, read_data
+from ._io import PLOT_SUFFIXES, note, notes_on_stderr, read_data
+from ._outputs import Output, check_outputs
 
 _INTERRUPTED_WARNING = "Training interrupted by user."
 
@@ -60,9 +61,8 @@ def run(args) -> int:
     from ..tabular.fitting import Options, fit_table
     from ..tabular.report import format_report, report
 
-    check_output_path(args.output)
-    if args.plot:
-        check_output_path(args.plot, PLOT_SUFFIXES)
+    check_outputs([Output("-o", args.output, "model"), Output("--plot", args.plot, "picture", PLOT_SUFFIXES)],
+                  [("DATA", args.data)], args.force)
     frame, target, source = _source(args)
     show_bar = not args.quiet and sys.stderr.isatty()
     options = Options(target=target, task=args.task, hidden=args.hidden, activation=args.activation,

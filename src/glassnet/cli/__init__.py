@@ -85,7 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the files the running command has written, for the message of an interrupt
+WRITTEN: list[str] = []
+
+
+def wrote(path) -> None:
+    """Record that the running command has written ``path`` (whole)."""
+    WRITTEN.append(str(path))
+
+
+def interrupted() -> str:
+    """What an interrupt left: nothing, or the files written before it."""
+    if not WRITTEN:
+        return "interrupted; nothing was written"
+    return "interrupted after writing " + ", ".join(map(repr, WRITTEN))
+
+
 def main(argv=None) -> int:
+    WRITTEN.clear()
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -95,7 +112,7 @@ def main(argv=None) -> int:
         return EXIT_PIPE
     except KeyboardInterrupt:
         # outside a command's own handling: while parsing or importing
-        print("error: interrupted; nothing was written", file=sys.stderr)
+        print(f"error: {interrupted()}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -131,7 +148,7 @@ def _main(argv) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_DATA
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was written", file=sys.stderr)
+        print(f"error: {interrupted()}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -172,7 +189,7 @@ def run() -> None:
         code = main()
     except KeyboardInterrupt:
         with contextlib.suppress(OSError, ValueError):
-            print("error: interrupted; nothing was written", file=sys.stderr)
+            print(f"error: {interrupted()}", file=sys.stderr)
         code = EXIT_INTERRUPTED
     # once the work is done, a late Ctrl-C cannot undo it: the exit stands
     signal.signal(signal.SIGINT, signal.SIG_IGN)

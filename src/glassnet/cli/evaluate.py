@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from . import wrote
 from ._io import PLOT_SUFFIXES, note, note_extrapolation, notes_on_stderr, read_data, read_model
-
 from ._outputs import Output, check_outputs
 
 
@@ -53,4 +53,5 @@ def run(args) -> int:
 
         draw = confusion_matrix if model.task == "classify" else predicted_vs_actual
         draw(model, frame, path=args.plot)
+        wrote(args.plot)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import CliError
+from . import CliError, wrote
 from ._outputs import Output, check_outputs
 
 
@@ -18,6 +18,7 @@ def run(args) -> int:
     except ImportError as error:
         raise CliError(str(error), hint='pip install "glassnet[onnx]"') from None
     proto = to_onnx(model, args.output)
+    wrote(args.output)
     inputs = ", ".join(value.name for value in proto.graph.input)
     outputs = ", ".join(value.name for value in proto.graph.output)
     if not args.quiet:

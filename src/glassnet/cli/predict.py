@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from . import EXIT_USAGE, CliError
+from . import EXIT_USAGE, CliError, wrote
 from ._outputs import Output, check_outputs
 from ._io import note_extrapolation, notes_on_stderr, read_data, read_model
 
@@ -29,6 +29,7 @@ def run(args) -> int:
     if args.output:
         with atomic_path(args.output) as temporary:
             table.to_csv(temporary, index=False)
+        wrote(args.output)
         print(f"{len(table)} rows written to {args.output}", file=sys.stderr)
     else:
         table.to_csv(sys.stdout, index=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError
+from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError, wrote
 from ._io import PLOT_SUFFIXES, note, notes_on_stderr, read_data
 from ._outputs import Output, check_outputs
 
@@ -79,16 +79,19 @@ def run(args) -> int:
     if interrupts.count:
         # the loop kept the last completed epoch; save that model as it is
         save(model, args.output)
+        wrote(args.output)
         print(f"interrupted at epoch {estimator.n_iter_} of {options.epochs}; model saved to {args.output}",
               file=sys.stderr)
         return EXIT_INTERRUPTED
     with notes_on_stderr(show=not args.quiet):
         model.report = report(model, test, f"the test part of {source}")
     save(model, args.output)
+    wrote(args.output)
     if args.plot:
         from ..plot import learning_curves
 
         learning_curves(model, args.plot)
+        wrote(args.plot)
     if not args.quiet:
         kind = {"classify": "classifier", "regress": "regressor"}[options.task]
         print(f"trained a {kind} {len(model.columns.input_names)}-"

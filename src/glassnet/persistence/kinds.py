@@ -6,7 +6,11 @@ A savable class has two methods:
   (str, int, float, bool, None, lists, dicts with string keys; no NaN or
   infinity), ``arrays`` maps names to numeric NumPy arrays;
 * ``_from_glassnet_state(cls, state, arrays)`` (a classmethod): the object
-  those describe.
+  those describe. ``arrays`` is a
+  :class:`~glassnet.engine.state_arrays.StateArrays`, a read-only mapping
+  whose ``take(name, shape=..., dtype=...)`` checks an array's declared
+  shape and dtype against what the object needs before reading it; an
+  array the object never takes makes :func:`glassnet.load` refuse the file.
 
 ``register_kind("name", cls)`` lets :func:`glassnet.load` rebuild it.
 Classes that are not glassnet's own (scikit-learn's ``Pipeline`` and
@@ -23,6 +27,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from .._registry import Registry
+from ..engine.state_arrays import StateArrays
 
 __all__ = ["KINDS", "ADAPTERS", "register_kind", "kind_class", "kind_of", "embed_state", "embedded_object",
            "state_of", "from_state"]
@@ -75,8 +80,14 @@ def state_of(model) -> tuple[dict, dict]:
     return adapter[0](model) if adapter is not None else model._glassnet_state()
 
 
-def from_state(cls: type, state: dict, arrays: dict):
-    """The object of class ``cls`` that ``state`` and ``arrays`` describe."""
+def from_state(cls: type, state: dict, arrays):
+    """The object of class ``cls`` that ``state`` and ``arrays`` describe.
+
+    ``arrays`` is a :class:`~glassnet.engine.state_arrays.StateArrays` (a
+    dict is wrapped in one): the class takes each array with the shape and
+    dtype it needs.
+    """
+    arrays = StateArrays.of(arrays)
     adapter = ADAPTERS.get(cls)
     return adapter[1](state, arrays) if adapter is not None else cls._from_glassnet_state(state, arrays)
 
@@ -106,9 +117,9 @@ def embed_state(model, prefix: str) -> tuple[dict, dict]:
     return {"kind": kind, "state": state}, {prefix + name: array for name, array in arrays.items()}
 
 
-def embedded_object(entry: dict, arrays: dict, prefix: str):
-    """The object :func:`embed_state` described."""
+def embedded_object(entry: dict, arrays, prefix: str):
+    """The object :func:`embed_state` described (its arrays are those named
+    ``prefix + name``, read only when it takes them)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
         raise ValueError(f"the embedded model entry {entry!r} is malformed; expected a kind and a state")
-    own = {name[len(prefix):]: array for name, array in arrays.items() if name.startswith(prefix)}
-    return from_state(kind_class(entry["kind"]), entry.get("state"), own)
+    return from_state(kind_class(entry["kind"]), entry.get("state"), StateArrays.of(arrays).within(prefix))

@@ -29,6 +29,7 @@ from importlib import import_module
 import numpy as np
 
 from .._json import number_from_json, number_to_json
+from ..engine.state_arrays import StateArrays
 from .kinds import embed_state, embedded_object
 
 __all__ = ["STEP_CLASSES", "check_steps", "sklearn_state", "sklearn_from_state", "fitted_split", "fitted_restore"]
@@ -194,8 +195,8 @@ def sklearn_state(model, prefix: str = "sk.") -> tuple[dict, dict]:
 
 # --- decoding ------------------------------------------------------------------------------------
 class _Reader:
-    def __init__(self, arrays: dict):
-        self.arrays = arrays
+    def __init__(self, arrays):
+        self.arrays = StateArrays.of(arrays)
 
     def decode(self, value, depth: int = 0):
         if depth > _MAX_DEPTH:
@@ -250,9 +251,11 @@ class _Reader:
 
     def _array(self, value, depth):
         name = value["array"]
-        if name not in self.arrays:
+        if not isinstance(name, str) or name not in self.arrays:
             raise ValueError(f"the pipeline state refers to an array {name!r} that the file does not hold")
-        return self.arrays[name]
+        # a step's arrays have no shape known in advance; the loader's limit
+        # on the file's total bounds them
+        return self.arrays.take(name)
 
     def _text_array(self, value, depth):
         dtype = np.dtype(value["text_array"])
@@ -313,14 +316,20 @@ def fitted_split(transformer, prefix: str) -> tuple[dict, dict]:
     return scalars, arrays
 
 
-def fitted_restore(transformer, scalars: dict, arrays: dict, prefix: str):
-    """Set back what :func:`fitted_split` took; returns the transformer."""
+def fitted_restore(transformer, scalars: dict, arrays: dict, prefix: str, shape=None):
+    """Set back what :func:`fitted_split` took; returns the transformer.
+
+    ``shape``, when given, is the shape every array must have (a scaler's
+    per-feature statistics: ``(n_features,)``), checked before it is read.
+    """
 
     for key, value in scalars.items():
         if not key.endswith("_") or not _ATTRIBUTE.fullmatch(key) or key.startswith("_"):
             raise ValueError(f"the fitted attribute {key!r} is not a fitted attribute")
         setattr(transformer, key, number_from_json(value))
-    for key, value in arrays.items():
-        if key.startswith(prefix):
-            setattr(transformer, key[len(prefix):], value)
+    own = StateArrays.of(arrays).within(prefix)
+    for key in own:
+        if not key.endswith("_") or not _ATTRIBUTE.fullmatch(key) or key.startswith("_"):
+            raise ValueError(f"the fitted array {key!r} is not a fitted attribute")
+        setattr(transformer, key, own.take(key, shape=shape))
     return transformer

@@ -23,8 +23,9 @@ def scaler_state(name: str, scaler, prefix: str) -> tuple[dict, dict]:
     return {"name": name, "fitted": scalars}, arrays
 
 
-def scaler_from_state(state: dict, arrays: dict, prefix: str):
+def scaler_from_state(state: dict, arrays: dict, prefix: str, n_features: int | None = None):
+    """The fitted scaler; its per-feature arrays must have ``n_features`` entries."""
     scaler = make_scaler(SCALERS.canonical(state["name"]))
     if scaler is None:
         return None
-    return fitted_restore(scaler, state["fitted"], arrays, prefix)
+    return fitted_restore(scaler, state["fitted"], arrays, prefix, shape=None if n_features is None else (n_features,))

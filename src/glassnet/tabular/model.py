@@ -164,14 +164,15 @@ class TabularModel:
         names = state["training_range"]
         training_range = None
         if names is not None:
-            training_range = TrainingRange(arrays["range.low"], arrays["range.high"], tuple(map(str, names)))
+            low, high = (arrays.take(name, shape=(len(names),), kind="f") for name in ("range.low", "range.high"))
+            training_range = TrainingRange(low, high, tuple(map(str, names)))
         expected = len(columns.input_names)
         if estimator.n_features_in_ != expected:
             raise ValueError(f"the network takes {estimator.n_features_in_} inputs but the columns give {expected}")
         # files written before imputation and identifiers existed have neither
         imputation = None
         if state.get("imputer") is not None:
-            imputation = Imputation.from_state(state["imputer"], arrays, "imputer.")
+            imputation = Imputation.from_state(state["imputer"], arrays, "imputer.", len(columns.numeric))
             filled = (len(imputation.numeric_values), len(imputation.text_values))
             if filled != (len(columns.numeric), len(columns.categories)):
                 raise ValueError(f"the imputer fills {filled[0]} numeric and {filled[1]} text columns but the "
@@ -180,6 +181,6 @@ class TabularModel:
         if id_column is not None and not isinstance(id_column, str):
             raise ValueError(f"the identifier column must be a name, got {id_column!r}")
         return cls(target=state["target"], task=state["task"], columns=columns, scaler_name=state["scaler"]["name"],
-                   scaler=scaler_from_state(state["scaler"], arrays, "scaler."), estimator=estimator,
+                   scaler=scaler_from_state(state["scaler"], arrays, "scaler.", expected), estimator=estimator,
                    training_range=training_range, settings=state["settings"], report=state["report"],
                    imputation=imputation, id_column=id_column)

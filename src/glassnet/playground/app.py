@@ -250,7 +250,14 @@ def create_app(token: str, hosts: set[str], *, max_upload_bytes: int = 50 * 2**2
             await runner.send_json({"type": "hello", "session": session_id, "choices": choices(), "file": file,
                                     "defaults": {"dataset": start_dataset, "target": target}})
             while True:
-                text = await websocket.receive_text()
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    raise WebSocketDisconnect(message.get("code", 1000))
+                text = message.get("text")
+                if text is None:  # a binary message: commands are JSON text
+                    await runner.send_json({"type": "error", "message": "the playground takes commands as JSON "
+                                            "text messages; a binary message was refused"})
+                    continue
                 try:
                     command = json.loads(text)
                     if not isinstance(command, dict):

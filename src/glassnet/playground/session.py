@@ -111,6 +111,8 @@ class Settings:
         activations = settings.get("activations", default.activations)
         if isinstance(activations, str):
             activations = activations.split(",") if activations else []
+        if not isinstance(activations, (list, tuple)):
+            raise ValueError(f"activations must be a list of names such as ['tanh', 'relu'], got {activations!r}")
         activations = [str(name) for name in activations]
         # a layer added on the page takes the activation of the one before it
         activations = (activations + [activations[-1] if activations else "tanh"] * len(hidden))[: len(hidden)]

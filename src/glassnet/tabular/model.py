@@ -160,6 +160,10 @@ class TabularModel:
         if state["task"] not in ("classify", "regress"):
             raise ValueError(f"unknown task {state['task']!r}; expected 'classify' or 'regress'")
         columns = Columns(**state["columns"])
+        names = [*columns.features, *columns.numeric, *columns.categories,
+                 *(value for values in columns.categories.values() for value in values)]
+        if not all(isinstance(name, str) for name in names) or not set(columns.numeric) <= set(columns.features):
+            raise ValueError("the columns must be names (text), the numeric ones among the features")
         estimator = embedded_object(state["estimator"], arrays, "estimator.")
         names = state["training_range"]
         training_range = None

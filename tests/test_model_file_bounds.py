@@ -225,3 +225,12 @@ def test_state_arrays_check_before_reading():
     # a dict built in memory is checked alike
     with pytest.raises(ValueError, match=r"the model needs shape \(3,\)"):
         StateArrays.of({"x": np.zeros(2)}).take("x", shape=(3,))
+
+
+def test_a_command_line_model_without_its_scaler_arrays_is_refused(saved, tmp_path):
+    """Found by the fuzz suite: it loaded, and predicting raised AttributeError."""
+    members = _members(saved["tabular"])
+    document = json.loads(members.pop("glassnet.json"))
+    del members["arrays/scaler.mean_.npy"], document["arrays"]["scaler.mean_"]
+    with pytest.raises(ValueError, match="invalid tabular: the standard scaler lacks its fitted mean_"):
+        glassnet.load(_write(tmp_path / "no-mean.glassnet", members, document))

@@ -6,7 +6,11 @@ and a function running it. ``main`` builds the parser from the registry.
 
 Errors: a :class:`CliError` (bad data, bad model) prints one ``error:`` line
 and exits 1; bad usage exits 2 the same way; neither shows a traceback unless
-``--debug`` is given.
+``--debug`` is given. An OSError (a full disk, a missing file) is one line
+too. Ctrl-C at any moment is one line and exit 130 (``python -m glassnet``
+catches it from its first line, :func:`run` from then on), and a closed
+standard output (``glassnet inspect m | head -1``) ends the command quietly
+with 141, as a process that SIGPIPE ended would.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def atomic_path(path):
         if error.filename is None or str(error.filename) == str(temporary):
             # a full disk, a quota ...: name the file the caller asked for,
             # not the temporary one, which is gone
-            raise type(error)(error.errno, error.strerror, str(path)) from error
+            raise OSError(error.errno, error.strerror, str(path)) from error
         raise
     except BaseException:
         with contextlib.suppress(OSError):

@@ -10,6 +10,8 @@ any fitted transformer).
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..persistence.sklearn_state import fitted_restore, fitted_split
 from ..preprocessing import SCALERS, make_scaler
 
@@ -24,8 +26,17 @@ def scaler_state(name: str, scaler, prefix: str) -> tuple[dict, dict]:
 
 
 def scaler_from_state(state: dict, arrays: dict, prefix: str, n_features: int | None = None):
-    """The fitted scaler; its per-feature arrays must have ``n_features`` entries."""
-    scaler = make_scaler(SCALERS.canonical(state["name"]))
+    """The fitted scaler; its per-feature arrays must have ``n_features`` entries,
+    and it must have every fitted attribute its kind has once fitted."""
+    name = SCALERS.canonical(state["name"])
+    scaler = make_scaler(name)
     if scaler is None:
         return None
-    return fitted_restore(scaler, state["fitted"], arrays, prefix, shape=None if n_features is None else (n_features,))
+    scaler = fitted_restore(scaler, state["fitted"], arrays, prefix, shape=None if n_features is None else (n_features,))
+    if n_features is not None:
+        fitted = make_scaler(name).fit(np.zeros((2, n_features)))
+        missing = sorted(key for key in vars(fitted) if key.endswith("_") and not key.startswith("_")
+                         and not hasattr(scaler, key))
+        if missing:
+            raise ValueError(f"the {name} scaler lacks its fitted {', '.join(missing)}")
+    return scaler

@@ -234,3 +234,18 @@ def test_a_command_line_model_without_its_scaler_arrays_is_refused(saved, tmp_pa
     del members["arrays/scaler.mean_.npy"], document["arrays"]["scaler.mean_"]
     with pytest.raises(ValueError, match="invalid tabular: the standard scaler lacks its fitted mean_"):
         glassnet.load(_write(tmp_path / "no-mean.glassnet", members, document))
+
+
+@pytest.mark.parametrize("classes", ["abc", ["a", "b"], [["a", "b", "c"]]])
+def test_class_labels_must_be_one_per_output(tmp_path, classes):
+    """Found by the fuzz suite: labels that were not a list of one per class
+    loaded, and predicting raised IndexError inside scikit-learn."""
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    model = glassnet.MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    with pytest.warns(Warning):
+        model.fit(X, np.array(["x", "y", "z"])[np.arange(30) % 3])
+    members = _members(glassnet.save(model, tmp_path / "labels.glassnet"))
+    document = json.loads(members.pop("glassnet.json"))
+    document["state"]["labels"]["classes"] = classes
+    with pytest.raises(ValueError, match="the class labels must be a list of 3 labels"):
+        glassnet.load(_write(tmp_path / "edited.glassnet", members, document))

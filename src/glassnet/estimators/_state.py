@@ -177,12 +177,16 @@ def classifier_labels_state(estimator) -> tuple[dict, dict]:
 def classifier_labels_from_state(meta: dict, arrays: dict, n_outputs: int | None = None) -> LabelBinarizer:
     """The fitted LabelBinarizer of a classifier whose network has ``n_outputs``
     outputs (one per class, or one for two classes)."""
+    count = None if n_outputs is None else max(int(n_outputs), 2)
     if "classes" in meta:
         dtype = object if meta["dtype"] == "|O" else meta["dtype"]
         classes = np.array(meta["classes"], dtype=dtype)
+        if classes.ndim != 1 or (count is not None and classes.size != count):
+            raise ValueError(f"the class labels must be a list of {count or 'the'} labels, got {meta['classes']!r}")
     else:
-        count = None if n_outputs is None else max(int(n_outputs), 2)
         classes = StateArrays.of(arrays).take("classes", shape=(count,), kind="biuf")
+    if meta["y_type"] not in ("binary", "multiclass", "multilabel-indicator"):
+        raise ValueError(f"the target type {meta['y_type']!r} is not one a classifier learns")
     # the fitted state of LabelBinarizer().fit(y) for these classes
     binarizer = LabelBinarizer()
     binarizer.classes_ = classes

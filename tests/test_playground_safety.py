@@ -1,7 +1,8 @@
 """The playground checks the origin of every request that changes it: another
 page on this machine (127.0.0.1 on another port counts as the same site, so
-the token cookie rides along) cannot upload a table, in a real Chromium; and
-a binary WebSocket message gets a clear refusal."""
+the token cookie rides along) cannot upload a table, in a real Chromium; a
+binary WebSocket message, and a command before the first settings, get a
+clear refusal."""
 
 import http.server
 import json
@@ -63,6 +64,15 @@ def test_a_binary_websocket_message_is_refused_clearly(server):
         # the page is still served: a command after it works
         connection.send(json.dumps({"type": "settings", "settings": {"dataset": "xor", "hidden": [2]}}))
         assert until(connection, "data")["layers"] == [2, 2, 1]
+
+
+def test_a_command_before_the_first_settings_is_refused_clearly(server):
+    for kind in ("step", "play", "reset", "trace"):
+        with websocket(server, f"http://{server.netloc}") as connection:
+            until(connection, "hello")
+            connection.send(json.dumps({"type": kind, "part": "train", "index": 0}))
+            assert until(connection, "error")["message"] == (f"there is no data or network yet: send the settings "
+                                                             f"before {kind!r}")
 
 
 # --- in a real browser ----------------------------------------------------------------------------

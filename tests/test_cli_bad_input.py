@@ -109,11 +109,11 @@ def test_drop_missing_drops_the_rows_with_empty_cells(tmp_path, capsys):
     assert glassnet.load(tmp_path / "m.glassnet").settings["rows_dropped"] == 2
 
 
-def test_a_failed_train_keeps_the_old_model(tmp_path, capsys):
-    old = _file(tmp_path, "m.glassnet", b"previous model bytes")
+def test_a_failed_train_keeps_the_old_model(tmp_path, capsys, model_path):
+    old = _file(tmp_path, "m.glassnet", model_path.read_bytes())
     _file(tmp_path, "d.csv", HEADER + ROWS.replace("lemon", "apple"))
     assert main(["train", str(tmp_path / "d.csv"), "--target", "fruit", "-o", str(old)]) == 1
-    assert old.read_bytes() == b"previous model bytes"
+    assert old.read_bytes() == model_path.read_bytes()
 
 
 def test_bad_plot_suffix_fails_before_training(tmp_path, capsys):

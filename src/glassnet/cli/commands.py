@@ -150,11 +150,19 @@ def _reading_arguments(group):
                        help="the file's text encoding, e.g. latin-1 or cp1252 (default: utf-8)")
 
 
+def _force_argument(group, replaces: str):
+    """--force: replace an existing file that is not of the kind the command writes."""
+    group.add_argument("--force", action="store_true",
+                       help=f"replace an existing output file even when it is not {replaces} (an output is never "
+                            "allowed to be one of the command's input files)")
+
+
 def _demo_arguments(parser):
     add_setting(parser, "--seed", help="seed of the initial weights (default: 0)")
     add_setting(parser, "--scaler", default="minmax",
                 help="scaler fitted on the training rows (default: minmax, clipped to the training range)")
     parser.add_argument("--plot", metavar="PATH", help="save the error development plot (.png or .svg)")
+    _force_argument(parser, "a picture")
     parser.add_argument("--explain", action="store_true",
                         help="walk through the first epoch with every number (forward pass, error, deltas, "
                              "update), then train")
@@ -177,8 +185,10 @@ def _train_arguments(parser):
                  "--scaler", "--test-size", "--seed", "--early-stopping", "--class-weight", "--record-stats"):
         add_setting(model, flag)
     output = parser.add_argument_group("output")
-    output.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model file")
+    output.add_argument("-o", "--output", required=True, metavar="MODEL",
+                        help="where to write the model file (an existing glassnet model file there is replaced)")
     output.add_argument("--plot", metavar="PATH", help="save the learning curves (.png or .svg)")
+    _force_argument(output, "a glassnet model file (-o) or a picture (--plot)")
     output.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar, notes or report)")
 
 
@@ -189,6 +199,7 @@ def _evaluate_arguments(parser):
     parser.add_argument("--plot", metavar="PATH",
                         help="save the confusion matrix (classifiers) or predicted against actual values with a "
                              "residual histogram (regressors); .png, .svg or .pdf")
+    _force_argument(parser, "a picture")
     parser.add_argument("--drop-missing", action="store_true",
                         help="drop rows with an empty cell instead of filling it as in training")
     _reading_arguments(parser)
@@ -198,7 +209,9 @@ def _predict_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's feature columns")
     parser.add_argument("-o", "--output", metavar="OUT.csv",
-                        help="where to write the predictions (default: standard output)")
+                        help="where to write the predictions (default: standard output); an existing file there is "
+                             "replaced only when it holds predictions glassnet wrote")
+    _force_argument(parser, "predictions glassnet wrote")
     parser.add_argument("--id", dest="id_column", metavar="COL",
                         help="copy this column into the predictions (default: the model's --id column when the "
                              "file has it, else the row number)")
@@ -225,7 +238,9 @@ def _gradcheck_arguments(parser):
 
 def _export_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by glassnet (any kind)")
-    parser.add_argument("-o", "--output", required=True, metavar="MODEL.onnx", help="where to write the ONNX model")
+    parser.add_argument("-o", "--output", required=True, metavar="MODEL.onnx",
+                        help="where to write the ONNX model (an existing ONNX file there is replaced)")
+    _force_argument(parser, "an ONNX file")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 

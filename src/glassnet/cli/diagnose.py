@@ -15,6 +15,11 @@ def run(args) -> int:
 
     model = read_model(args.model)
     frame = read_data(args.data, args)
+    if model.target in frame.columns:
+        # as evaluate does: a row without its target cannot be judged against it
+        frame, no_target = drop_missing_rows(frame, [model.target])
+        if no_target:
+            note(f"{no_target} row(s) with an empty target {model.target!r} are left out")
     if args.drop_missing:
         columns = [name for name in (*model.columns.features, model.target) if name in frame.columns]
         frame, dropped = drop_missing_rows(frame, columns)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import signal
 import sys
 
-from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError
-from ._io import PLOT_SUFFIXES, check_output_path, note, notes_on_stderr, read_data
+from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError, wrote
+from ._io import PLOT_SUFFIXES, note, notes_on_stderr, read_data
+from ._outputs import Output, check_outputs
 
 _INTERRUPTED_WARNING = "Training interrupted by user."
 
@@ -60,9 +61,8 @@ def run(args) -> int:
     from ..tabular.fitting import Options, fit_table
     from ..tabular.report import format_report, report
 
-    check_output_path(args.output)
-    if args.plot:
-        check_output_path(args.plot, PLOT_SUFFIXES)
+    check_outputs([Output("-o", args.output, "model"), Output("--plot", args.plot, "picture", PLOT_SUFFIXES)],
+                  [("DATA", args.data)], args.force)
     frame, target, source = _source(args)
     show_bar = not args.quiet and sys.stderr.isatty()
     options = Options(target=target, task=args.task, hidden=args.hidden, activation=args.activation,
@@ -78,16 +78,19 @@ def run(args) -> int:
     if interrupts.count:
         # the loop kept the last completed epoch; save that model as it is
         save(model, args.output)
+        wrote(args.output)
         print(f"interrupted at epoch {model.n_iter_} of {options.epochs}; model saved to {args.output}",
               file=sys.stderr)
         return EXIT_INTERRUPTED
     with notes_on_stderr(show=not args.quiet):
         model.report = report(model, test, f"the test part of {source}")
     save(model, args.output)
+    wrote(args.output)
     if args.plot:
         from ..plot import learning_curves
 
         learning_curves(model, args.plot)
+        wrote(args.plot)
     if not args.quiet:
         kind = {"classify": "classifier", "regress": "regressor"}[options.task]
         shape = "-".join(map(str, [len(model.columns.input_names), *options.hidden, model.network.n_outputs]))

@@ -26,6 +26,7 @@ from .activations import get_activation
 from .initializers import get_initializer
 from .losses import REDUCTIONS, get_loss, reduce_per_sample, softmax_logsumexp
 from .parameters import ParameterList, Workspace
+from .state_arrays import StateArrays
 from .validation import check_dtype
 
 __all__ = ["Network"]
@@ -432,13 +433,23 @@ class Network:
     def _glassnet_state(self) -> tuple[dict, dict]:
         return {"config": self.config()}, {"params": self.params.copy()}
 
+    @staticmethod
+    def parameter_count(config: dict) -> int:
+        """How many parameters a network of ``config`` holds, computed without
+        building it (so a file's claimed sizes are checked before any allocation)."""
+        sizes = [int(size) for size in config["layer_sizes"]]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"layer sizes must be at least two positive integers, got {config['layer_sizes']!r}")
+        biases = sum(sizes[1:]) if config.get("bias", True) else 0
+        return sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])) + biases
+
     @classmethod
-    def _from_glassnet_state(cls, state: dict, arrays: dict) -> "Network":
-        params = arrays["params"]
-        dtype = np.dtype(state["config"]["dtype"])
-        if params.dtype != dtype:
-            raise ValueError(f"the parameters are {params.dtype}; the network's dtype is {dtype}")
-        return cls.from_config(state["config"], params)
+    def _from_glassnet_state(cls, state: dict, arrays) -> "Network":
+        config = state["config"]
+        dtype = np.dtype(check_dtype(config["dtype"]))
+        # the vector the configuration needs, checked before it is read or the network allocated
+        params = StateArrays.of(arrays).take("params", shape=(cls.parameter_count(config),), dtype=dtype)
+        return cls.from_config(config, params)
 
     # --- pickling and copying ---------------------------------------------------
     def __getstate__(self) -> dict:

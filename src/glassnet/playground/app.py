@@ -39,6 +39,8 @@ TICK_SECONDS = 0.015
 # a big network's frames come less often rather than slow its training
 FRAME_SHARE = 0.15
 _log = logging.getLogger("glassnet.playground")
+# the commands that make sense before the first settings have built a network
+_BEFORE_SETTINGS = ("settings", "pause")
 
 
 class Runner:
@@ -127,6 +129,8 @@ class Runner:
         handler = getattr(self, f"_on_{kind}", None) if isinstance(kind, str) else None
         if handler is None:
             raise ValueError(f"unknown command {kind!r}; expected play, pause, step, reset, settings or trace")
+        if self.session.model is None and kind not in _BEFORE_SETTINGS:
+            raise ValueError(f"there is no data or network yet: send the settings before {kind!r}")
         await handler(command)
 
     async def _on_play(self, command):
@@ -250,7 +254,14 @@ def create_app(token: str, hosts: set[str], *, max_upload_bytes: int = 50 * 2**2
             await runner.send_json({"type": "hello", "session": session_id, "choices": choices(), "file": file,
                                     "defaults": {"dataset": start_dataset, "target": target}})
             while True:
-                text = await websocket.receive_text()
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    raise WebSocketDisconnect(message.get("code", 1000))
+                text = message.get("text")
+                if text is None:  # a binary message: commands are JSON text
+                    await runner.send_json({"type": "error", "message": "the playground takes commands as JSON "
+                                            "text messages; a binary message was refused"})
+                    continue
                 try:
                     command = json.loads(text)
                     if not isinstance(command, dict):

@@ -234,7 +234,7 @@ class Session:
         X = self.data.X_train if part == "train" else self.data.X_test
         labels = self.data.labels_train if part == "train" else self.data.labels_test
         rows = self.data.rows_train if part == "train" else self.data.rows_test
-        if not (isinstance(index, int) and 0 <= index < X.shape[0]):
+        if isinstance(index, bool) or not (isinstance(index, int) and 0 <= index < X.shape[0]):
             raise ValueError(f"index must be a row of the {part} part, 0 to {X.shape[0] - 1}, got {index!r}")
         label = labels[index]
         # the row's network inputs and its target as the network trained on it (Y_train/Y_test)

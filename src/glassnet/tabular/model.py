@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..engine.state_arrays import StateArrays
 from ..engine.training_range import TrainingRange
 from ..protocol import embed_state, embedded_object, register
 from ._protocol import TabularAdapter
@@ -241,6 +242,11 @@ class TabularModel:
         if state["task"] not in ("classify", "regress"):
             raise ValueError(f"unknown task {state['task']!r}; expected 'classify' or 'regress'")
         columns = Columns(**state["columns"])
+        names = [*columns.features, *columns.numeric, *columns.categories,
+                 *(value for values in columns.categories.values() for value in values)]
+        if not all(isinstance(name, str) for name in names) or not set(columns.numeric) <= set(columns.features):
+            raise ValueError("the columns must be names (text), the numeric ones among the features")
+        arrays = StateArrays.of(arrays)
         if "trained" in state:
             trained = embedded_object(state["trained"], arrays, "trained.")
             target_encoding = target_encoding_from_state(state["target_encoding"])
@@ -251,11 +257,13 @@ class TabularModel:
         names = state["training_range"]
         training_range = None
         if names is not None:
-            training_range = TrainingRange(arrays["range.low"], arrays["range.high"], tuple(map(str, names)))
+            low, high = (arrays.take(name, shape=(len(names),), kind="f") for name in ("range.low", "range.high"))
+            training_range = TrainingRange(low, high, tuple(map(str, names)))
+        expected = len(columns.input_names)
         # files written before imputation and identifiers existed have neither
         imputation = None
         if state.get("imputer") is not None:
-            imputation = Imputation.from_state(state["imputer"], arrays, "imputer.")
+            imputation = Imputation.from_state(state["imputer"], arrays, "imputer.", len(columns.numeric))
             filled = (len(imputation.numeric_values), len(imputation.text_values))
             if filled != (len(columns.numeric), len(columns.categories)):
                 raise ValueError(f"the imputer fills {filled[0]} numeric and {filled[1]} text columns but the "
@@ -264,7 +272,7 @@ class TabularModel:
         if id_column is not None and not isinstance(id_column, str):
             raise ValueError(f"the identifier column must be a name, got {id_column!r}")
         return cls(target=state["target"], task=state["task"], columns=columns, scaler_name=state["scaler"]["name"],
-                   scaler=scaler_from_state(state["scaler"], arrays, "scaler."), trained=trained,
+                   scaler=scaler_from_state(state["scaler"], arrays, "scaler.", expected), trained=trained,
                    target_encoding=target_encoding, training_range=training_range, settings=state["settings"],
                    report=state["report"], imputation=imputation, id_column=id_column)
 

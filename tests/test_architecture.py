@@ -95,10 +95,11 @@ def test_no_import_cycle_in_glassnet():
 
 # The layers, lowest first: a module imports only from its own layer and those below.
 #   engine -> protocol and glass-box tools -> front doors -> files and export -> command line and playground
-# (helpers shared by all: the registry, JSON numbers, warnings' stack level, typing, text, atomic writes)
+# (helpers shared by all: the registry, JSON numbers, warnings' stack level, typing, text, atomic writes,
+#  the HTML pictures notebooks show)
 LAYERS = (
     ("helpers", ("glassnet._registry", "glassnet._json", "glassnet._stack", "glassnet._typing", "glassnet._format",
-                 "glassnet._atomic", "glassnet._docstring")),
+                 "glassnet._atomic", "glassnet._docstring", "glassnet._html")),
     ("engine", ("glassnet.engine",)),
     ("protocol and tools", ("glassnet.protocol", "glassnet.parameters", "glassnet.glassbox", "glassnet.plot",
                             "glassnet.evaluation", "glassnet.progress", "glassnet.preprocessing")),

@@ -232,6 +232,17 @@ async function render({ model, el }) {
   };
   canvas.onmouseleave = () => network.hide();
 
+  // for tests: what arrived, and where a point is drawn (as the page's window.playground)
+  root.glassnet = {
+    state,
+    pointPixel(part, index) {
+      const points = state.data[part];
+      const [px, py] = boundary.toPixel(points.x[index], points.y[index]);
+      const box = canvas.getBoundingClientRect();
+      return { x: box.left + px * (box.width / canvas.width), y: box.top + py * (box.height / canvas.height) };
+    },
+  };
+
   const handlers = [["change:_description", describe], ["change:_frame", draw], ["change:running", running],
     ["change:error", error], ["change:_trace", showTrace]];
   for (const [event, handler] of handlers) model.on(event, handler);

@@ -18,6 +18,8 @@ import threading
 import time
 from typing import Callable
 
+import numpy as np
+
 __all__ = ["Player", "FRAME_RATE", "TICK_SECONDS", "FRAME_SHARE"]
 
 FRAME_RATE = 20
@@ -45,7 +47,9 @@ class Player:
 
     def show_frame(self) -> None:
         """Build and show the frame of the current weights."""
-        with self.lock:
+        # the last finite weights of a diverged run may lie beyond float32, the frames' type:
+        # they travel as infinities, which the view draws grey
+        with self.lock, np.errstate(over="ignore", invalid="ignore"):
             start = time.perf_counter()
             frame = self.run.frame()
             self._last_frame = time.perf_counter()

@@ -63,11 +63,20 @@ def notebook(browser, lab):
 
 
 def run_cell(page, index: int):
-    """Run the notebook's cell ``index`` as a user does: click into it, Shift+Enter."""
+    """Run the notebook's cell ``index`` as a user does: click into it, Shift+Enter; again if the
+    notebook was not ready to run it (its prompt still says "[ ]")."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    return cell
+    for _ in range(5):
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            cell.locator(".jp-InputPrompt").filter(has_text=re.compile(r"\[(\*|\d+)\]")).wait_for(timeout=10_000)
+            return cell
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"cell {index} never ran")
 
 
 def widget_epoch(page) -> int:

@@ -91,6 +91,13 @@ function decodeFrame(view, d) {
   return frame;
 }
 
+// resolves once ``node`` is in the document and has a width (at most about two seconds)
+async function laidOut(node) {
+  for (let frame = 0; frame < 120 && !(node.isConnected && node.clientWidth > 0); frame++) {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+}
+
 async function render({ model, el }) {
   const page = await pageModules(model);
   const root = document.createElement("div");
@@ -246,10 +253,13 @@ async function render({ model, el }) {
   const handlers = [["change:_description", describe], ["change:_frame", draw], ["change:running", running],
     ["change:error", error], ["change:_trace", showTrace]];
   for (const [event, handler] of handlers) model.on(event, handler);
-  describe();
-  draw();
   running();
   error();
+  // the network's drawing spreads over the width its holder has: drawn once the view is laid out
+  laidOut($("network").parentElement).then(() => {
+    describe();
+    draw();
+  });
   return () => {
     for (const [event, handler] of handlers) model.off(event, handler);
     tooltip.remove();

@@ -25,6 +25,11 @@ from playground_helpers import chromium_or_skip  # noqa: E402
 CELLS = [
     'import glassnet\nw = glassnet.widget(dataset="circle")\nw',
     'print(f"epochs={len(w.model.error_list)} history={len(w.model.history)} epoch={w.epoch}")',
+    # training on in a cell continues the widget's run: the same bits as one run of all the epochs
+    "import numpy as np\nk = len(w.model.error_list)\nw.model.train(w.X, w.y, 5)\n"
+    'once = glassnet.widget(dataset="circle")\nonce.model.train(once.X, once.y, k + 5)\n'
+    'print("one run:", np.array_equal(w.model.network.params, once.model.network.params), '
+    "w.model.error_list == once.model.error_list)",
     "data = glassnet.load_tutorial()\nnn = glassnet.NeuralNetwork(seed=0)\n"
     "nn.train(data.X_train / 10, data.y_train, 300, live=True)\nnn",
 ]
@@ -116,6 +121,11 @@ def test_play_pause_and_the_next_cell_reads_the_epochs_the_page_shows(notebook, 
     output = run_cell(page, 1).locator(".jp-OutputArea-output")
     output.filter(has_text="epochs=").wait_for()
     assert output.text_content().strip() == f"epochs={paused} history={paused} epoch={paused}"
+    output = run_cell(page, 2).locator(".jp-OutputArea-output")
+    output.filter(has_text="one run:").wait_for()
+    assert output.text_content().strip() == "one run: True True"
+    # the view shows what the cell trained once the cell ends
+    page.wait_for_function(f"document.querySelector('.glassnet-widget [data-testid=epoch]').textContent === '{paused + 5}'")
     shoot(page, tmp_path, "widget")
 
 
@@ -139,7 +149,7 @@ def test_step_trains_one_epoch_and_a_click_shows_the_trace(notebook):
 
 def test_a_live_curve_under_the_cell_and_the_model_draws_itself(notebook):
     page = notebook
-    cell = run_cell(page, 2)
+    cell = run_cell(page, 3)
     card = cell.locator(".glassnet-card")
     card.wait_for()
     assert card.locator("td[data-figure=epochs]").text_content() == "300"

@@ -229,3 +229,21 @@ def test_a_bad_command_from_the_view_shows_as_an_error_and_the_next_one_clears_i
     w._on_message(w, {"type": "step"}, [])
     assert w.error == "" and w.epoch == 1
     w.close()
+
+
+def test_a_cell_that_trains_the_model_on_is_shown_when_it_ends(tutorial):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    X, y, _, _ = tutorial
+    shell = InteractiveShell.instance()
+    try:
+        nn = glassnet.NeuralNetwork(seed=0)
+        w = glassnet.widget(model=nn, X=X, y=y)
+        nn.train(X, y, 4)
+        assert frame_header(w)["epoch"] == 0
+        shell.events.trigger("post_run_cell", None)
+        assert frame_header(w)["epoch"] == 4
+        w.close()
+        assert w._after_cell not in shell.events.callbacks["post_run_cell"]
+    finally:
+        InteractiveShell.clear_instance()

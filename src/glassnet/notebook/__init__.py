@@ -43,7 +43,7 @@ def widget(dataset: str | None = None, *, model=None, X=None, y=None, X_test=Non
         plane, gauss_regression, or a table ``glassnet train --dataset``
         knows). The widget builds a :class:`~glassnet.NeuralNetwork` from
         ``settings``, the playground's settings with their names and
-        defaults (``hidden=[4, 4]``, ``activations``, ``learning_rate``,
+        defaults (``hidden=[4, 2]``, ``activations``, ``learning_rate``,
         ``optimizer``, ``loss``, ``batch_size``, ``l2``, ``seed``,
         ``noise``, ``points``, ``test_ratio``, ``feature_x``, ``feature_y``,
         ``record_stats``), checked by glassnet's one parameter table.

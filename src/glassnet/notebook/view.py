@@ -13,6 +13,7 @@ clicks come back as messages (``play``, ``pause``, ``step``, ``reset``,
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import anywidget
 import traitlets
 
 from ..playground import frames
+from ..playground.frames import decode_header
 from .player import Player
 
 __all__ = ["PlaygroundWidget", "page_modules", "STATIC"]
@@ -28,6 +30,15 @@ HERE = Path(__file__).parent
 # the playground page's folder: its modules draw the widget
 STATIC = Path(frames.__file__).parent / "static"
 _COMMANDS = ("play", "pause", "step", "reset", "trace", "plot")
+_log = logging.getLogger("glassnet.notebook")
+
+
+def _shell():
+    """The IPython shell running this, if any (its events tell when a cell ends)."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    return ipython.get_ipython() if ipython is not None else None
 
 
 def page_modules() -> dict[str, str]:
@@ -68,6 +79,10 @@ class PlaygroundWidget(anywidget.AnyWidget):
         self._player = Player(run, self._show_frame, self._show_running, self._show_error)
         self.on_msg(self._on_message)
         self._describe()
+        # a cell that trains the model on (w.model.train(...)) is shown when it ends
+        self._shell = _shell()
+        if self._shell is not None:
+            self._shell.events.register("post_run_cell", self._after_cell)
 
     # --- what a cell reads -----------------------------------------------------------------------
     @property
@@ -133,7 +148,17 @@ class PlaygroundWidget(anywidget.AnyWidget):
     def close(self) -> None:
         """Stop the training thread and close the view."""
         self._player.stop()
+        if self._shell is not None:
+            try:
+                self._shell.events.unregister("post_run_cell", self._after_cell)
+            except ValueError:  # already gone
+                pass
+            self._shell = None
         super().close()
+
+    def _after_cell(self, _result=None) -> None:
+        if not self._player.running and self._frame and decode_header(self._frame)[0]["epoch"] != self.epoch:
+            self._player.show_frame()
 
     # --- the view's messages -------------------------------------------------------------------
     def _on_message(self, _widget, content, _buffers) -> None:
@@ -151,6 +176,9 @@ class PlaygroundWidget(anywidget.AnyWidget):
                 getattr(self, kind)()
         except ValueError as error:
             self._set(error=str(error))
+        except Exception as error:  # the view stays usable; the kernel's log keeps the details
+            _log.exception("widget command failed")
+            self._set(error=f"internal error: {error!r}")
 
     # --- the traits, set from either thread ----------------------------------------------------------
     def _set(self, **values) -> None:

@@ -58,3 +58,42 @@ def test_digits_example(tmp_path):
     assert "ExtrapolationWarning:" in out and "outside the training range" in out
     assert re.search(r"layer 1 \(relu\): \d+ of 32 units dead", out)
     assert_pictures(tmp_path, ["digits_activations.png", "digits_network.png", "digits_accuracy.png"])
+
+
+def test_the_notebook_runs_the_tutorial_with_the_widget(tmp_path, monkeypatch):
+    """examples/04_article_notebook.ipynb from top to bottom in a real kernel, no button pressed."""
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+    except ImportError:
+        if os.environ.get("CI", "").lower() == "true":
+            raise
+        pytest.skip("running the notebook needs nbclient: pip install -e '.[test]'")
+
+    # the kernel imports the glassnet under test
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    notebook = nbformat.read(EXAMPLES / "04_article_notebook.ipynb", as_version=4)
+    NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = {cell.source.splitlines()[0]: cell.outputs for cell in notebook.cells if cell.cell_type == "code"}
+
+    def text(first_line):
+        return "".join(output.get("text", "") + "".join(output.get("data", {}).get("text/plain", ""))
+                       for output in outputs[first_line])
+
+    def html(first_line):
+        return "".join(output.get("data", {}).get("text/html", "") for output in outputs[first_line])
+
+    widgets = [output for output in outputs["w = glassnet.widget(model=nn, X=X_train, y=data.y_train, X_test=X_test, y_test=data.y_test)"]
+               if "application/vnd.jupyter.widget-view+json" in output.get("data", {})]
+    assert len(widgets) == 1
+    assert "the widget trained 0 epochs" in text("w.pause()")
+    assert re.search(r'data-figure="epochs"[^>]*>200<', html("w.pause()"))
+    assert re.search(r'data-figure="parameters"[^>]*>12<', html("nn = glassnet.NeuralNetwork(seed=0)"))
+    evaluation = text("result = nn.test_evaluation(X_test, data.y_test)")
+    assert "True positives  │     2" in evaluation and "Accuracy        │  1.00" in evaluation
+    # the live curve: one display, updated in place to its last epoch
+    live = outputs["glassnet.NeuralNetwork(seed=1).train(X_train, data.y_train, 200, live=True)"]
+    assert [output.output_type for output in live].count("display_data") == 1
+    assert "epoch 200/200" in html("glassnet.NeuralNetwork(seed=1).train(X_train, data.y_train, 200, live=True)")
+    assert all(output.output_type != "error" for cell_outputs in outputs.values() for output in cell_outputs)

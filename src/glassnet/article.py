@@ -237,6 +237,7 @@ class NeuralNetwork:
         tol: float = 1e-4,
         callbacks: Sequence[Callable[..., Any]] = (),
         record_stats: bool = False,
+        live: bool = False,
     ) -> NeuralNetwork:
         """Train for ``epochs`` epochs, appending one ``metric`` value per epoch.
 
@@ -267,6 +268,10 @@ class NeuralNetwork:
         saturated fractions; see :mod:`glassnet.engine.stats`), drawn by
         ``glassnet.plot.training_dynamics``.
 
+        ``live=True`` draws the loss per epoch as a curve under the cell in
+        a notebook (JupyterLab, VS Code, Colab), redrawn as training runs,
+        and shows the text progress bar elsewhere.
+
         A diverging run stops at once with a :class:`DivergenceWarning` and the
         weights of the last finite epoch; if not one epoch ever ended with a
         finite loss it raises ``ValueError`` instead. A network that can no
@@ -277,7 +282,7 @@ class NeuralNetwork:
         """
         parameters.check_settings(TRAIN, dict(epochs=epochs, validation_split=validation_split,
                                               early_stopping=early_stopping, patience=patience, tol=tol,
-                                              callbacks=callbacks, record_stats=record_stats))
+                                              callbacks=callbacks, record_stats=record_stats, live=live))
         epochs = int(epochs)
         callbacks = () if callbacks is None else callbacks
         if isinstance(X, BoundData):
@@ -305,10 +310,20 @@ class NeuralNetwork:
         else:
             self.learner.set_stopping(None)
         stats = DynamicsRecorder() if record_stats else None
-        result = SOLVERS.get(self.solver).fit(self.learner, data, Y, epochs, batch_size=self.batch_size,
-                                              shuffle=self.shuffle, validation=validation, metric=self.metric,
-                                              validation_metric=self.metric, limit=self.limit, callbacks=callbacks,
-                                              stats=stats)
+        shown = None
+        if live:
+            from .progress import progress_display
+
+            shown = progress_display("live", epochs, type(self).__name__)
+            callbacks = [*callbacks, shown]
+        try:
+            result = SOLVERS.get(self.solver).fit(self.learner, data, Y, epochs, batch_size=self.batch_size,
+                                                  shuffle=self.shuffle, validation=validation, metric=self.metric,
+                                                  validation_metric=self.metric, limit=self.limit,
+                                                  callbacks=callbacks, stats=stats)
+        finally:
+            if shown is not None:
+                shown.close()
         self._last_output = None
         if result.stop_reason == "diverged":
             warnings.warn(result.message, DivergenceWarning, stacklevel=2)
@@ -417,6 +432,14 @@ class NeuralNetwork:
         model.extrapolation = check_extrapolation_setting(state.get("extrapolation", "warn"))
         model._last_output = None
         return model
+
+    def _repr_html_(self) -> str:
+        """The model as a notebook shows it: a picture of its layers (sizes,
+        activations), the parameter count, and the training state (epochs,
+        the last loss, a sparkline of the loss per epoch)."""
+        from .glassbox.card import card
+
+        return card(self)
 
     def __repr__(self) -> str:
         net = self.network

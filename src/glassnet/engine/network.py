@@ -470,6 +470,15 @@ class Network:
             config["dtype"] = np.dtype(check_dtype(dtype)).name
         return Network.from_config(config, self.params)
 
+    def _repr_html_(self) -> str:
+        """The network as a notebook shows it: a picture of its layers and its parameter count."""
+        from .._html import card
+
+        figures = [("layers", "-".join(map(str, self.layer_sizes))),
+                   ("parameters", Network.parameter_count(self.config())), ("loss", self.loss.name),
+                   ("dtype", np.dtype(self.dtype).name)]
+        return card("Network", self.layer_sizes, [a.name for a in self.activations], figures)
+
     def __repr__(self) -> str:
         hidden = ", ".join(a.name for a in self.activations[:-1]) or "none"
         return (

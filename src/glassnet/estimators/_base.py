@@ -385,6 +385,23 @@ class BaseMLP(BaseEstimator):
         """The fitted estimator that :meth:`_glassnet_state` described."""
         return estimator_from_state(cls, meta, arrays)
 
+    # --- in a notebook: scikit-learn's HTML box, and the network once fitted -----------------
+    def _with_card(self, html: str) -> str:
+        if not hasattr(self, "learner_"):
+            return html
+        from ..glassbox.card import card
+
+        return f"{html}{card(self)}"
+
+    def _repr_html_inner(self) -> str:
+        return self._with_card(super()._repr_html_inner())
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if "text/html" in bundle:
+            bundle["text/html"] = self._with_card(bundle["text/html"])
+        return bundle
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True

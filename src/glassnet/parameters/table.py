@@ -284,7 +284,11 @@ TABLE: tuple[Setting, ...] = (
              "the last epoch's.",
              estimator=Name("restore_best_weights", None, glassnet=True)),
     _setting("progress", Boolean(), "Show a progress bar (rich) with the epoch, the loss and the validation figure.",
-             estimator=Name("progress", False, glassnet=True)),
+             train=Name("live", False, note="True: a live loss curve under the cell in a notebook (Jupyter, VS Code, "
+                                            "Colab), the progress bar elsewhere."),
+             estimator=Name("progress", False, extra=(Options(("live",)),), glassnet=True, type="bool or 'live'",
+                            note="'live': a live loss curve under the cell in a notebook (Jupyter, VS Code, "
+                                 "Colab), the progress bar elsewhere.")),
     # --- numbers and predictions ---------------------------------------------------------------
     _setting("metric", Options(_names(_metrics), registry=_metrics),
              "The figure recorded per epoch in error_list; mae is the article's.", nn=Name("metric", "mae")),

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .._registry import Registry
 
-__all__ = ["read_table", "read_bytes", "READERS", "SEPARATORS", "separator", "sniff_separator", "separator_hint"]
+__all__ = ["read_table", "read_bytes", "text_cells", "READERS", "SEPARATORS", "separator", "sniff_separator", "separator_hint"]
 
 # how much of a file is sniffed for NUL bytes (binary data) and for its separator
 _SNIFF_BYTES = 65536
@@ -192,8 +192,17 @@ def _read_parquet(path: _Source, table_format: _Format, sep, encoding) -> pd.Dat
             frame = pd.read_parquet(handle)
     except Exception as error:  # pyarrow raises its own ArrowInvalid and OSError types
         raise ValueError(f"{path.name!r} is not a readable Parquet file: {error}") from None
-    # the same view as a CSV: text cells, "" for missing
-    return frame.astype(object).where(frame.notna(), "").astype(str)
+    return text_cells(frame)
+
+
+def text_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a CSV file reads: text cells ("" for missing), column
+    names as text, rows numbered 0, 1, 2, ... (a number's text is its
+    shortest round-trip form, so nothing is lost)."""
+    cells = frame.astype(object).where(frame.notna(), "").astype(str)
+    cells.columns = [str(column).strip() for column in cells.columns]
+    cells.index = pd.RangeIndex(len(cells))
+    return cells
 
 
 # suffix -> (reader, format); any other suffix is read as a text table with a sniffed separator

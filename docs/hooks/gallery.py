@@ -109,10 +109,10 @@ def _execute(script: Path, out: Path) -> str:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    # a fixed width for rich's tables, as a page shows them
-    env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "100"}
+    # rich's tables as wide as a page's code block; --out relative, as a user would type it
+    env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "80"}
     try:
-        done = subprocess.run([sys.executable, str(script), "--quick", "--out", str(out)], cwd=out,
+        done = subprocess.run([sys.executable, str(script), "--quick", "--out", out.name], cwd=out.parent,
                               capture_output=True, text=True, timeout=TIMEOUT, env=env)
     except subprocess.TimeoutExpired:
         raise PluginError(f"examples/{script.name} took more than {TIMEOUT} s in --quick mode") from None

@@ -4,8 +4,9 @@ The penguins table of the ``palmerpenguins`` package is a file as people
 have them: ``NA`` in missing cells, text columns (island, sex), a year
 that says nothing about the species. This script splits it into a training
 file, a test file and a file of new penguins, then runs the commands a user
-would type: ``glassnet train`` (it fills the empty cells with the training
-part's medians, one-hot encodes the text and draws the learning curves),
+would type: ``glassnet train`` (it fills the empty cells from the training
+part, with a median or the most frequent category, one-hot encodes the
+text and draws the learning curves),
 ``glassnet evaluate`` on the test file (with its confusion matrix) and
 ``glassnet predict`` on the new penguins.
 

@@ -5,6 +5,7 @@ go to that server: the site loads nothing from the internet."""
 
 import functools
 import os
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -121,11 +122,14 @@ def test_a_gallery_page_shows_its_pictures(docs, site_url, tmp_path):
 
 def test_the_classifier_reference_lists_learning_rate_init(docs, site_url, tmp_path):
     docs.goto(site_url + "api/models/#glassnet.MLPClassifier")
-    section = docs.locator("xpath=//*[@id='glassnet.MLPClassifier']/following-sibling::div[1]")
-    text = section.inner_text()
-    assert "learning_rate_init" in text and "Step size of sgd and adam." in text
-    assert "restore_best_weights" in text  # glassnet's own parameters, from the same table
-    parameter = section.get_by_text("learning_rate_init", exact=True).first
-    parameter.scroll_into_view_if_needed()
-    assert parameter.is_visible()
+    section = docs.locator("xpath=//*[@id='glassnet.MLPClassifier']"
+                           "/following-sibling::div[contains(concat(' ', @class, ' '), ' doc-contents ')][1]")
+    # the parameter's entry: its name, its type and default, and its meaning from the one table
+    entry = section.locator("li.doc-section-item").filter(
+        has=docs.locator("b > code", has_text="learning_rate_init")).first
+    entry.scroll_into_view_if_needed()
+    assert entry.is_visible()
+    assert re.fullmatch(r"learning_rate_init \(float, default: 0\.001 ?\) – Step size of sgd and adam\.",
+                        " ".join(entry.inner_text().split()))
+    assert "restore_best_weights" in section.inner_text()  # glassnet's own parameters, from the same table
     shoot(docs, tmp_path, "reference")

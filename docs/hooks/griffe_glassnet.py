@@ -12,6 +12,9 @@ Two more translations, both about how the text is written, not what it says:
 
 * Sphinx roles (``:class:`~glassnet.NeuralNetwork```) become Markdown: a
   link when the target is a documented public name, code otherwise.
+* An attribute that a class's "Attributes" section describes is not listed
+  again as a member of the class (its property's docstring would say it a
+  second time).
 * numpydoc's choice types (``{'warn', 'ignore'}, default='warn'``) are kept
   as written with their real default: griffe's numpy parser takes the first
   choice for the default and drops what follows the braces.
@@ -84,6 +87,8 @@ class RuntimeDocstrings(griffe.Extension):
             if obj.docstring is not None:
                 obj.docstring.value = _ROLE.sub(self._role, obj.docstring.value)
                 _keep_choice_types(obj.docstring)
+            if obj.is_class:
+                _drop_documented_attributes(obj)
 
     def _use_runtime_docstring(self, obj: griffe.Object, parser) -> None:
         if not (obj.is_class or obj.is_function):
@@ -126,3 +131,17 @@ def _keep_choice_types(docstring: griffe.Docstring) -> None:
             if written is not None:
                 parameter.annotation = written["type"]
                 parameter.value = written["default"]
+
+
+# a numpydoc "Attributes" section, up to the next section or the end
+_ATTRIBUTES = re.compile(r"^Attributes\n-{10}\n(?P<body>.*?)(?=^\w[\w ]*\n-{3,}\n|\Z)", re.M | re.S)
+
+
+def _drop_documented_attributes(cls: griffe.Class) -> None:
+    if cls.docstring is None or (section := _ATTRIBUTES.search(cls.docstring.value)) is None:
+        return
+    described = {match["name"] for line in section["body"].splitlines() if (match := _PARAMETER.match(line))}
+    for name in described & set(cls.members):
+        member = cls.members[name]
+        if not member.is_alias and (member.is_attribute or "property" in member.labels):
+            del cls.members[name]

@@ -94,10 +94,10 @@ def test_search_finds_the_gradient_check(docs, site_url, tmp_path):
     search = docs.locator("input.md-search__input")
     search.click()
     search.press_sequentially("gradient check")  # typed, key by key: the search listens to the keys
-    results = docs.locator(".md-search-result__item")
-    results.first.wait_for(timeout=20_000)
-    assert results.count() >= 1
-    links = [link.get_attribute("href") for link in docs.locator(".md-search-result__item a").all()]
+    docs.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+    docs.wait_for_function("/matching document/.test(document.querySelector('.md-search-result__meta').textContent)")
+    # read at once: the list is redrawn as results come in
+    links = docs.eval_on_selector_all(".md-search-result__item a", "links => links.map(link => link.href)")
     assert any("guides/glass-box/" in link for link in links), links
     assert "gradient" in docs.locator(".md-search-result").inner_text().lower()
     shoot(docs, tmp_path, "search")

@@ -3,7 +3,7 @@ gets a page with what it is about, the pictures it drew, what it printed
 and its code.
 
 Each script takes ``--quick`` (small data, few epochs: the whole gallery
-builds in well under a minute on two cores) and ``--out DIR`` (where its
+takes under a minute of CPU time) and ``--out DIR`` (where its
 pictures go). The scripts run two at a time in subprocesses; a script that
 fails stops the build with its error. ``nav`` names the gallery once
 (``Gallery: gallery/index.md``) and this hook lists the scripts under it,
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SECTION = "Gallery"
 INDEX = "gallery/index.md"
-TIMEOUT = 300  # seconds per script; the slowest takes about ten in --quick mode
+TIMEOUT = 300  # seconds per script; the slowest takes about fifteen in --quick mode
 
 
 @dataclass

@@ -142,12 +142,10 @@ def separator_argument(text: str) -> str:
 
 
 def _reading_arguments(group):
-    """How a data file is read: every command that reads one takes these."""
-    group.add_argument("--sep", type=separator_argument, metavar="CHAR",
-                       help="the separator: one character, or comma, semicolon, tab, pipe "
-                            "(default: sniffed among , ; tab |; a .tsv file: tab)")
-    group.add_argument("--encoding", metavar="NAME",
-                       help="the file's text encoding, e.g. latin-1 or cp1252 (default: utf-8)")
+    """How a data file is read: every command that reads one takes these (the table's
+    settings; a separator's names are read by the reader's own rules)."""
+    add_setting(group, "--sep", type=separator_argument)
+    add_setting(group, "--encoding")
 
 
 def _force_argument(group, replaces: str):
@@ -176,7 +174,7 @@ def _train_arguments(parser):
     source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
     source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
     # the data settings a model file keeps, from the one table too
-    for flag in ("--target", "--ignore", "--id", "--impute", "--drop-missing"):
+    for flag in ("--target", "--ignore", "--keep", "--id", "--impute", "--drop-missing"):
         add_setting(source, flag)
     _reading_arguments(source)
     model = parser.add_argument_group("model")

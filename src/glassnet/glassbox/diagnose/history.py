@@ -144,8 +144,13 @@ def _still_falling(train) -> list:
                         f"{share:.0%} of its whole descent",
                         "Train for more epochs, until the loss levels off.",
                         {"last_epochs": window, "share_of_descent": float(share), "final_loss": float(train[-1])},
-                        fixes=(Fix("epochs", 2 * int(train.size), verb="raise"),))]
+                        fixes=(_more_epochs(train),))]
     return []
+
+
+def _more_epochs(history) -> Fix:
+    """Twice the epochs trained so far."""
+    return Fix("epochs", 2 * len(history), verb="raise")
 
 
 def _against_baseline(evidence, history) -> list:
@@ -157,7 +162,7 @@ def _against_baseline(evidence, history) -> list:
                         f"guess's ({baseline:.4g}); the network has learnt next to nothing",
                         "Train longer, with a larger learning rate or network, once any learning-rate, scaling or "
                         "saturation problem listed here is fixed.", numbers,
-                        fixes=(Fix("epochs", verb="raise"), raise_rate(evidence.view.learning_rate)))]
+                        fixes=(_more_epochs(history),) if history is not None else ())]
     # a summed training loss cannot be compared per row without the training set's size
     if history is not None and "loss" in history and evidence.network.reduction == "mean":
         per_row = float(history["loss"][-1])

@@ -187,7 +187,8 @@ def test_rows_without_a_target_are_left_out_with_a_note(tmp_path):
 
 
 @pytest.mark.parametrize("option, message", [
-    (dict(ignore=["bill_lenght_mm"]), "lacks the --ignore column(s) 'bill_lenght_mm' (did you mean 'bill_length_mm'?)"),
+    (dict(ignore=["bill_lenght_mm"]),
+     "lacks the --ignore column(s) 'bill_lenght_mm' (did you mean 'bill_length_mm'? --ignore bill_length_mm)"),
     (dict(id_column="species"), "--id names the target 'species'"),
     (dict(ignore=["species"]), "--ignore names the target 'species'"),
 ])
@@ -197,9 +198,11 @@ def test_bad_column_options(tmp_path, option, message):
     assert message in str(error.value)
 
 
-def test_an_identifier_like_column_is_noted(tmp_path):
-    _, _, notes = _fit(written(tmp_path, penguin_like()))
-    assert any(note.startswith("column 'tag' has a different value in every row, like an identifier") for note in notes)
+def test_an_identifier_like_column_is_left_out_with_a_note(tmp_path):
+    model, _, notes = _fit(written(tmp_path, penguin_like()))
+    assert "tag" not in model.columns.features
+    assert any(note.startswith("text column 'tag' (96 distinct values in 96 rows, 96 of them in one row only, like "
+                               "an identifier) left out") and note.endswith("(--keep tag keeps it)") for note in notes)
 
 
 # --- unseen values, imbalance -------------------------------------------------------------

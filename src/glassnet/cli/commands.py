@@ -279,8 +279,8 @@ _TABLE = (
      "Reads DATA (NA, N/A, null and empty cells are missing), splits off --test-size rows (stratified\n"
      "for classification), fits the filling of empty cells, the scaler and the one-hot encoding of\n"
      "text columns on the training part only, trains, prints the test report and writes MODEL.\n"
-     "Columns that are empty or constant are left out, with a note. Ctrl-C stops training and\n"
-     "saves the last completed epoch.\n\n"
+     "Columns that are empty or constant, and text columns like identifiers (unless --keep), are\n"
+     "left out, with a note. Ctrl-C stops training and saves the last completed epoch.\n\n"
      "example:\n  glassnet train penguins.csv --target species --ignore year -o penguins.glassnet"),
     ("evaluate", "report a saved model's metrics on a labelled CSV file", _evaluate_arguments,
      "Classification: confusion matrix (tp/tn/fp/fn for two classes), accuracy, precision,\n"

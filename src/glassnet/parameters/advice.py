@@ -101,6 +101,38 @@ def label(name: Name) -> str:
     return name.label or name.name.replace("_", " ")
 
 
+# --- each door's language: how a fix of one setting is said there -------------------------------
+def _as_flag(name: Name, value, verb: str) -> str:
+    """The command line: ``--learning-rate 0.05``, ``--early-stopping``, ``a larger --epochs``."""
+    if isinstance(value, bool):  # flags that take no value
+        return name.name if value else f"leave out {name.name}"
+    if value is ANY:
+        sized = _SIZED.get(verb)
+        return f"{sized} {name.name}" if sized else f"{name.name} {name.metavar or name.bare.upper()}"
+    return f"{name.name} {_cli_value(value)}"
+
+
+def _as_control(name: Name, value, verb: str) -> str:
+    """The page: "lower the Learning rate to 0.05", "tick Layer stats", "change the Target"."""
+    control = label(name)
+    if isinstance(value, bool):
+        return f"{'tick' if value else 'untick'} {control}"
+    if value is ANY:
+        return f"{verb} the {control}"
+    return f"{verb} the {control} to {_page_value(value)}"
+
+
+def _as_keyword(name: Name, value, verb: str) -> str:
+    """Python: ``learning_rate_init=0.05``, ``a larger alpha``."""
+    if value is ANY:
+        sized = _SIZED.get(verb)
+        return f"{sized} {name.name}" if sized else name.name
+    return f"{name.name}={_python_value(value)}"
+
+
+_LANGUAGES = {CLI: _as_flag, PLAYGROUND: _as_control}
+
+
 @dataclass(frozen=True)
 class Fix:
     """Set one setting of the table: ``setting`` is its key (``"learning
@@ -115,34 +147,13 @@ class Fix:
     def __post_init__(self):
         setting(self.setting)  # a fix names a setting the table has
 
-    def available(self, door: str) -> bool:
-        return _spelled(setting(self.setting), door) is not None
-
     def phrase(self, door: str) -> str:
         """The fix in ``door``'s words: a flag, a keyword or a control; "" when the door lacks the setting."""
         found = _spelled(setting(self.setting), door)
         if found is None:
             return ""
         door, name = found
-        boolean = isinstance(self.value, bool)
-        if door == CLI:
-            if boolean:
-                return name.name if self.value else f"no {name.name}"
-            if self.value is ANY:
-                sized = _SIZED.get(self.verb)
-                return f"{sized} {name.name}" if sized else f"{name.name} {name.metavar or name.bare.upper()}"
-            return f"{name.name} {_cli_value(self.value)}"
-        if door == PLAYGROUND:
-            control = label(name)
-            if boolean:
-                return f"{'tick' if self.value else 'untick'} {control}"
-            if self.value is ANY:
-                return f"{self.verb} the {control}"
-            return f"{self.verb} the {control} to {_page_value(self.value)}"
-        if self.value is ANY:
-            sized = _SIZED.get(self.verb)
-            return f"{sized} {name.name}" if sized else name.name
-        return f"{name.name}={_python_value(self.value)}"
+        return _LANGUAGES.get(door, _as_keyword)(name, self.value, self.verb)
 
     def as_dict(self, door: str) -> dict:
         """JSON-ready: the table's key, the value (when given) and the fix as ``door`` says it."""

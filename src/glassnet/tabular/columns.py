@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..parameters import Fix, FixableError, Fixes, Named
+from .. import parameters
+from ..parameters import Each, Fix, FixableError, Fixes, Named
 from .reading import separator_hint
 
 __all__ = ["Columns", "row_number", "check_has_columns", "close_names", "missing_cells", "drop_missing_rows",
@@ -95,16 +96,13 @@ def check_has_columns(frame: pd.DataFrame, needed, source: str, what: str = "the
     fixes = ()
     if setting is not None and all(closest.values()):
         fixed = [closest.get(name, [name])[0] for name in needed]
-        value = fixed if isinstance(needed, (list, tuple)) and setting not in _SINGLE else fixed[0]
+        # a setting of a list of columns (--ignore) takes them all, corrected; one of a single column, that one
+        value = fixed if isinstance(parameters.setting(setting).constraint, Each) else fixed[0]
         fixes = (Fixes(Fix(setting, value), before=" ", after=""),)
     hint = (f" (did you mean {', '.join(map(repr, hints))}?", *fixes, ")") if hints else ()
     raise FixableError(
         f"{source} lacks ", *named, f" column(s) {', '.join(map(repr, missing))}", *hint,
         f"; it has: {', '.join(map(repr, frame.columns))}", *separator_hint(frame.columns))
-
-
-# the settings that name one column (the others name a list)
-_SINGLE = ("target", "id column")
 
 
 def missing_cells(frame: pd.DataFrame, columns) -> np.ndarray:

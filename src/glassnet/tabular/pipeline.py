@@ -101,8 +101,9 @@ def target_labels(frame: pd.DataFrame, target: str, task: str) -> np.ndarray:
     values, _, bad = parse_numbers(column)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"row {int(frame.index[position]) + 1}, column {target!r}: "
-                         f"{column.iloc[position].strip()!r} is not a finite number, and the target is regressed")
+        raise FixableError(f"row {int(frame.index[position]) + 1}, column {target!r}: "
+                           f"{column.iloc[position].strip()!r} is not a finite number, and the target is regressed",
+                           Fixes(Fix("task", "classify")))
     return values
 
 
@@ -144,7 +145,8 @@ def _with_target(frame: pd.DataFrame, target: str, source: str) -> pd.DataFrame:
     """``frame`` without the rows whose target is empty (noted)."""
     no_target = missing_cells(frame, [target])[:, 0]
     if no_target.all():
-        raise ValueError(f"the target column {target!r} of {source} is entirely empty; nothing to learn")
+        raise FixableError(f"the target column {target!r} of {source} is entirely empty; nothing to learn",
+                           Fixes(Fix("target", verb="change")))
     if no_target.any():
         warnings.warn(DataNote(f"{rows(int(no_target.sum()))} with an empty target {target!r} "
                                f"left out of training and testing"))

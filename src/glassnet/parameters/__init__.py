@@ -26,6 +26,10 @@ playground's values may be text ("0.01", "64,32", "true"), read before
 they are checked. The numpydoc sections of the classes and the command
 line's help are written from the same table.
 
+Advice is given in the same names (:mod:`.advice`): a finding or a refusal
+holds its fix as a setting of the table and a value (:class:`Fix`), which the
+command line says as a flag, Python as a keyword and the page as its control.
+
 This package reads the engine's registries (activations, losses, solvers,
 schedules, metrics, initialisers) for its lists of names, when first needed;
 it imports neither scikit-learn, pandas nor matplotlib.

@@ -32,8 +32,9 @@ CASES = {
     "header only": ({"h.csv": HEADER}, ["train", "h.csv", "--target", "fruit"], 1, "'h.csv' has a header but no rows"),
     "binary junk": ({"j.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\xff" * 20}, ["train", "j.csv", "--target", "y"], 1,
                     "'j.csv' is not a text CSV file"),
-    "unknown target": ({"d.csv": HEADER + ROWS}, ["train", "d.csv", "--target", "fruits"], 1,
-                       "lacks the --target column(s) 'fruits' (did you mean 'fruit'?)"),
+    # a slip of the keyboard: two letters swapped; the fix is said as the flag
+    "misspelt target": ({"d.csv": HEADER + ROWS}, ["train", "d.csv", "--target", "friut"], 1,
+                        "lacks the --target column(s) 'friut' (did you mean 'fruit'? --target fruit)"),
     "non-numeric cell": ({"d.csv": HEADER + ROWS.replace("103,", "10three,", 1)}, ["train", "d.csv", "--target", "fruit"], 1,
                          "row 4, column 'weight_g': '10three' is not a finite number"),
     "empty cell, no imputing": ({"d.csv": HEADER + ROWS.replace(",0.5,", ",,", 1)},

@@ -2,7 +2,9 @@
 not take is refused without being decompressed, every array's shape and
 dtype is checked against what the model needs before it is allocated, and a
 file may not expand beyond a multiple of its own size (``max_array_bytes``
-raises the limit). ``glassnet inspect`` applies the same limits."""
+raises the limit). The settings a file keeps go through the one parameter
+table, as its door would check them. ``glassnet inspect`` applies the same
+limits."""
 
 import io
 import json
@@ -93,6 +95,13 @@ def saved(tmp_path_factory):
     assert main(["train", str(FRUIT), "--target", "fruit", "-o", str(folder / "tabular.glassnet"), "--hidden", "4",
                  "--epochs", "3", "--quiet"]) == 0
     paths["tabular"] = folder / "tabular.glassnet"
+    from glassnet.playground.session import Session
+
+    session = Session()
+    session.apply({"dataset": "xor", "points": 60, "hidden": [3]})
+    session.train(2)
+    paths["playground"] = folder / "playground.glassnet"
+    paths["playground"].write_bytes(session.model_file())
     return paths
 
 
@@ -204,6 +213,83 @@ def test_every_file_written_today_and_before_loads(saved, tmp_path):
 
 
 # --- the accessor the kinds read their arrays through ---------------------------------------------------
+# --- the settings a file keeps go through the one parameter table ----------------------------------------
+def _edited(source, target, edit):
+    """``source``'s model file with its state changed by ``edit(state)``."""
+    members = _members(source)
+    document = json.loads(members.pop("glassnet.json"))
+    edit(document["state"])
+    return _write(target, members, document)
+
+
+def _pipeline_estimator(state) -> dict:
+    return state["model"]["state"]["steps"][-1]["tuple"][1]["glassnet"]["state"]
+
+
+BOGUS = {
+    # the reproduction: an estimator's saved parameters loaded, predicted with the real network, and
+    # get_params() returned them
+    "activation": ("MLPClassifier", lambda state: state["params"].update(activation="bogus"),
+                   "unknown activation 'bogus'; expected one of: identity, logistic, tanh, relu, "),
+    "max_iter": ("MLPClassifier", lambda state: state["params"].update(max_iter="many"),
+                 "max_iter must be an integer >= 1, got 'many'"),
+    "hidden_layer_sizes": ("MLPRegressor", lambda state: state["params"].update(hidden_layer_sizes=[1e9, 1e9]),
+                           "hidden_layer_sizes must be a sequence of integers >= 1, got [1000000000.0, 1000000000.0]"),
+    "alpha": ("Pipeline", lambda state: _pipeline_estimator(state)["params"].update(alpha=-1),
+              "alpha must be a real number in [0, inf), got -1"),
+    "another estimator's": ("MLPRegressor", lambda state: state["params"].update(class_weight="balanced"),
+                            "the saved parameters name 'class_weight', which MLPRegressor does not take"),
+    "network's bias": ("MLPClassifier", lambda state: state["learner"]["network"].update(bias="yes"),
+                       "bias must be True or False, got 'yes'"),
+    # the article's settings (its file keeps them beside the Learner) and its network
+    "limit": ("NeuralNetwork", lambda state: state.update(limit="many"), "limit must be a finite real number, got 'many'"),
+    "shuffle": ("NeuralNetwork", lambda state: state.update(shuffle="no"), "shuffle must be True or False, got 'no'"),
+    "seed": ("NeuralNetwork", lambda state: state.update(seed=-5), "seed must be an integer in [0, 4294967295], got -5"),
+    "network's l2": ("NeuralNetwork", lambda state: state["learner"]["network"].update(l2="many"),
+                     "l2 must be a real number in [0, inf), got 'many'"),
+    # what glassnet train kept, by its flags; the counts beside them
+    "--learning-rate": ("tabular", lambda state: state["settings"].update(learning_rate=-1),
+                        "--learning-rate must be a real number in (0, inf), got -1"),
+    "--hidden": ("tabular", lambda state: state["settings"].update(hidden=[1e9]),
+                 "--hidden must be a sequence of integers >= 1, got [1000000000.0]"),
+    "rows_train": ("tabular", lambda state: state["settings"].update(rows_train=-3),
+                   "rows_train must be an integer >= 0, got -3"),
+    "unknown": ("tabular", lambda state: state["settings"].update(colour="red"), "unknown cli setting 'colour'"),
+    # what the playground kept, by its page's settings and limits
+    "page's activations": ("playground", lambda state: state["settings"].update(activations=["bogus"]),
+                           "unknown activations 'bogus'"),
+    "page's learning rate": ("playground", lambda state: state["settings"].update(learning_rate=1e9),
+                             "learning_rate must be a real number in (0, 100], got 1000000000.0"),
+}
+
+
+@pytest.mark.parametrize("case", list(BOGUS))
+def test_settings_a_file_keeps_go_through_the_parameter_table(saved, tmp_path, case):
+    kind, edit, message = BOGUS[case]
+    path = _edited(saved[kind], tmp_path / "bogus.glassnet", edit)
+    with pytest.raises(ValueError) as refused:
+        glassnet.load(path)
+    assert str(refused.value).startswith(f"model file {str(path)!r} holds an invalid ")
+    assert message in str(refused.value)
+
+
+def test_a_file_keeps_the_settings_it_was_given(saved):
+    """What loads is what was saved: checked values, as the doors hold them."""
+    assert glassnet.load(saved["MLPClassifier"]).get_params()["hidden_layer_sizes"] == (4,)
+    page = glassnet.load(saved["playground"])
+    assert page.door == "playground" and page.settings["hidden"] == [3] and page.settings["dataset"] == "xor"
+    assert glassnet.load(saved["tabular"]).door == "cli"
+
+
+def test_inspect_refuses_the_same_settings(saved, tmp_path):
+    path = _edited(saved["MLPClassifier"], tmp_path / "bogus.glassnet", BOGUS["activation"][1])
+    run = run_glassnet("inspect", path)
+    assert run.returncode == 1 and run.stdout == ""
+    assert run.stderr.startswith(f"error: model file {str(path)!r} holds an invalid MLPClassifier: unknown activation "
+                                 "'bogus'; expected one of: ")
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
 def test_state_arrays_check_before_reading():
     reads = []
     arrays = StateArrays({"a.w": (np.dtype("<f8"), (2, 3)), "b": (np.dtype("<i8"), (4,))},

@@ -32,9 +32,9 @@ from .engine.optimizers import Optimizer, make_optimizer
 from .engine.solvers import SOLVERS
 from .engine.stats import DynamicsRecorder
 from .engine.training import DivergenceWarning, StalledTrainingWarning
-from .engine.validation import check_positive_int, check_X, check_y
+from .engine.validation import check_X, check_y
 from .evaluation import EvaluationResult, evaluate_outputs
-from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
+from .glassbox.extrapolation import warn_extrapolation
 from .glassbox.trace import Trace, trace
 from ._article_protocol import NeuralNetworkAdapter
 from .parameters import NEURAL_NETWORK, TRAIN
@@ -414,6 +414,7 @@ class NeuralNetwork:
 
     @classmethod
     def _from_glassnet_state(cls, state: dict, arrays: dict) -> "NeuralNetwork":
+        settings = _loaded_settings(state)
         model = cls.__new__(cls)
         if "learner" in state:
             model.learner = Learner.from_state(state["learner"], arrays)
@@ -423,13 +424,13 @@ class NeuralNetwork:
             model.solver = model.learner.optimizer.name
         if SOLVERS.get(model.solver).stochastic == (model.learner.optimizer is None):
             raise ValueError(f"the file's solver {model.solver!r} does not match its optimiser state")
-        model.metric = get_metric(state["metric"]).name
-        model.limit = float(state["limit"])
-        batch_size = state["batch_size"]
-        model.batch_size = None if batch_size is None else check_positive_int(batch_size, "batch_size")
-        model.shuffle = bool(state["shuffle"])
-        model.seed = state["seed"]
-        model.extrapolation = check_extrapolation_setting(state.get("extrapolation", "warn"))
+        model.metric = get_metric(settings["metric"]).name
+        model.limit = float(settings["limit"])
+        batch_size = settings["batch_size"]
+        model.batch_size = None if batch_size is None else int(batch_size)
+        model.shuffle = bool(settings["shuffle"])
+        model.seed = settings["seed"]
+        model.extrapolation = settings["extrapolation"]
         model._last_output = None
         return model
 
@@ -449,6 +450,18 @@ class NeuralNetwork:
             f"output_activation={net.activations[-1].name!r}, loss={net.loss.name!r}, "
             f"optimizer={self.optimizer if self.optimizer is not None else self.solver!r}, metric={self.metric!r}, epochs_trained={len(self.history)})"
         )
+
+
+def _loaded_settings(state: dict) -> dict:
+    """The article's settings a model file keeps, and its network's
+    configuration, checked by the one table as the keywords would be (a file
+    may say anything): the settings by NeuralNetwork's names."""
+    settings = {name: state[name] for name in ("metric", "limit", "batch_size", "shuffle", "seed")}
+    settings["extrapolation"] = state.get("extrapolation", "warn")
+    if "solver" in state:  # (files from before the Learner name their optimiser only)
+        settings["optimizer"] = state["solver"]
+    parameters.check_network((state["learner"] if "learner" in state else state)["network"])
+    return parameters.check_settings(NEURAL_NETWORK, settings)
 
 
 def _column_names(X) -> tuple[str, ...] | None:

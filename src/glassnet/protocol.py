@@ -16,7 +16,10 @@ export) through one :class:`ModelAdapter`:
 * ``classes``: the class labels of a classifier, else None;
 * ``extrapolation``: the policy ("warn" or "ignore"), and
   ``extrapolation_rows(X)``: the range it watches with the rows of ``X`` in
-  that range's units.
+  that range's units;
+* ``door``: the door whose settings make the model (NeuralNetwork's
+  keywords, the estimators', glassnet train's flags, the page's controls),
+  in whose words advice on it is given.
 
 This module is the one place that knows the kinds. A front door registers
 its classes with :func:`register` when it is imported (with an adapter, and
@@ -38,6 +41,7 @@ from .engine.network import Network
 from .engine.state_arrays import StateArrays
 from .engine.training_range import TrainingRange
 from .engine.validation import check_sample, check_sample_target, check_X, check_y
+from .parameters.setting import NEURAL_NETWORK
 
 __all__ = ["Rows", "ModelAdapter", "adapt", "register", "KINDS", "kind_of", "kind_class", "state_of", "from_state",
            "embed_state", "embedded_object", "class_labels", "CLASSIFICATION_LOSSES"]
@@ -76,6 +80,9 @@ class ModelAdapter:
 
     #: the kind's name, as reports say it
     kind = "model"
+    #: the door whose settings make this kind (see glassnet.parameters.DOORS): the
+    #: doctor's advice names the fixes in its words
+    door = NEURAL_NETWORK
 
     def __init__(self, model, action: str):
         self.model = model

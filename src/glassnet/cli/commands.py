@@ -142,12 +142,10 @@ def separator_argument(text: str) -> str:
 
 
 def _reading_arguments(group):
-    """How a data file is read: every command that reads one takes these."""
-    group.add_argument("--sep", type=separator_argument, metavar="CHAR",
-                       help="the separator: one character, or comma, semicolon, tab, pipe "
-                            "(default: sniffed among , ; tab |; a .tsv file: tab)")
-    group.add_argument("--encoding", metavar="NAME",
-                       help="the file's text encoding, e.g. latin-1 or cp1252 (default: utf-8)")
+    """How a data file is read: every command that reads one takes these (the table's
+    settings; a separator's names are read by the reader's own rules)."""
+    add_setting(group, "--sep", type=separator_argument)
+    add_setting(group, "--encoding")
 
 
 def _force_argument(group, replaces: str):
@@ -176,7 +174,7 @@ def _train_arguments(parser):
     source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
     source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
     # the data settings a model file keeps, from the one table too
-    for flag in ("--target", "--ignore", "--id", "--impute", "--drop-missing"):
+    for flag in ("--target", "--ignore", "--keep", "--id", "--impute", "--drop-missing"):
         add_setting(source, flag)
     _reading_arguments(source)
     model = parser.add_argument_group("model")
@@ -281,8 +279,8 @@ _TABLE = (
      "Reads DATA (NA, N/A, null and empty cells are missing), splits off --test-size rows (stratified\n"
      "for classification), fits the filling of empty cells, the scaler and the one-hot encoding of\n"
      "text columns on the training part only, trains, prints the test report and writes MODEL.\n"
-     "Columns that are empty or constant are left out, with a note. Ctrl-C stops training and\n"
-     "saves the last completed epoch.\n\n"
+     "Columns that are empty or constant, and text columns like identifiers (unless --keep), are\n"
+     "left out, with a note. Ctrl-C stops training and saves the last completed epoch.\n\n"
      "example:\n  glassnet train penguins.csv --target species --ignore year -o penguins.glassnet"),
     ("evaluate", "report a saved model's metrics on a labelled CSV file", _evaluate_arguments,
      "Classification: confusion matrix (tp/tn/fp/fn for two classes), accuracy, precision,\n"

@@ -11,6 +11,7 @@ def run(args) -> int:
     from rich.console import Console
 
     from ..glassbox.diagnose import diagnose
+    from ..parameters import CLI
     from ..tabular.columns import drop_missing_rows
 
     model = read_model(args.model)
@@ -29,7 +30,8 @@ def run(args) -> int:
         from . import CliError
 
         raise CliError(f"{args.data!r} has no rows to diagnose the model on")
-    diagnosis = diagnose(model, frame)
+    # the suggestions name glassnet train's flags, whoever trained the model
+    diagnosis = diagnose(model, frame, door=CLI)
     if args.json:
         print(json.dumps(diagnosis.as_dict()))
         return 0

@@ -70,7 +70,7 @@ def run(args) -> int:
                       learning_rate=args.learning_rate, scaler=args.scaler, test_size=args.test_size,
                       seed=args.seed, early_stopping=args.early_stopping, class_weight=args.class_weight,
                       drop_missing=args.drop_missing, progress=show_bar, impute=args.impute,
-                      ignore=args.ignore, id_column=args.id_column, record_stats=args.record_stats)
+                      ignore=args.ignore, keep=args.keep, id_column=args.id_column, record_stats=args.record_stats)
     with _InterruptCounter() as interrupts, notes_on_stderr(ignore=[_INTERRUPTED_WARNING], show=not args.quiet):
         model, test, dropped = fit_table(frame, options, source)
     if dropped and not args.quiet:

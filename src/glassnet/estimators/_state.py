@@ -27,6 +27,7 @@ Version 1 files (before the Learner held the training state) still load.
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from numbers import Integral, Real
@@ -34,10 +35,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.preprocessing import LabelBinarizer
 
+from .. import parameters
 from .._stack import user_stacklevel
 from ..engine.learner import Learner
 from ..engine.state_arrays import StateArrays
 from ..engine.training_range import TrainingRange
+from ..parameters import ESTIMATOR
 
 __all__ = [
     "estimator_state",
@@ -121,6 +124,8 @@ def estimator_from_state(cls, meta: dict, arrays: dict):
     if isinstance(params.get("callbacks"), list) and not any(params["callbacks"]):
         params["callbacks"] = None  # written as [None] before callbacks were dropped on save
     estimator = cls(**loaded_params(cls, params))
+    network = meta["learner"]["network"] if meta["version"] >= 2 else meta["network"]
+    parameters.check_network(network)
     estimator.learner_ = learner = _READERS[meta["version"]](meta, StateArrays.of(arrays))
     fitted = meta["fitted"]
     for name in _FITTED:
@@ -136,12 +141,20 @@ def estimator_from_state(cls, meta: dict, arrays: dict):
 
 
 def loaded_params(cls, params: dict) -> dict:
-    """The constructor arguments a file holds, as ``cls`` will receive them.
+    """The constructor arguments a file holds, checked, as ``cls`` will receive them.
 
-    The one place an estimator's loaded settings pass before use: where the
-    parameter table is to check them (a file may say anything).
+    The one place an estimator's loaded settings pass before use: a file may
+    say anything, so each goes through the parameter table (the refusal is
+    the table's, as ``fit`` would give it) and ``cls`` must take every one.
     """
-    return params
+    if not isinstance(params, dict):
+        raise ValueError(f"the saved parameters must be a dict of names and values, got {type(params).__name__}")
+    taken = set(inspect.signature(cls).parameters)
+    foreign = sorted(name for name in params if name not in taken)
+    if foreign:
+        raise ValueError(f"the saved parameters name {', '.join(map(repr, foreign))}, which {cls.__name__} does not "
+                         f"take; expected some of: {', '.join(sorted(taken))}")
+    return parameters.check_settings(ESTIMATOR, params)
 
 
 def _learner_v2(meta: dict, arrays: dict) -> Learner:

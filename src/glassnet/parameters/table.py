@@ -142,7 +142,7 @@ TABLE: tuple[Setting, ...] = (
                             note="A single integer is one hidden layer."),
              cli=Name("--hidden", (64, 32), metavar="SIZES", default_text="64,32",
                       note="comma-separated, such as 64,32"),
-             playground=Name("hidden", [4, 2], limit=Each(Interval(Integral, 1, 256), max_length=10))),
+             playground=Name("hidden", [4, 2], label="hidden layers", limit=Each(Interval(Integral, 1, 256), max_length=10))),
     _setting("hidden activation", HIDDEN_ACTIVATION,
              "Activation of the hidden layers. scikit-learn's 'identity', 'logistic', 'tanh' and 'relu'; "
              "glassnet adds 'leaky_relu' (slope 0.01), 'elu', 'gelu' (exact) and 'swish'; 'sigmoid' is another "
@@ -151,7 +151,7 @@ TABLE: tuple[Setting, ...] = (
                      note="A list gives one name per hidden layer."),
              estimator=Name("activation", "relu"),
              cli=Name("--activation", "relu"),
-             playground=Name("activations", ["tanh", "tanh"], extra=(Each(HIDDEN_ACTIVATION),),
+             playground=Name("activations", ["tanh", "tanh"], label="Activation", extra=(Each(HIDDEN_ACTIVATION),),
                              limit=Each(HIDDEN_ACTIVATION))),
     _setting("output activation", Options(_names(_activations), registry=_activations),
              "Activation of the output layer.",
@@ -160,7 +160,7 @@ TABLE: tuple[Setting, ...] = (
                           "poisson, otherwise activation (identity when it is a list).")),
     _setting("loss", Options(_losses), "The training loss; squared_error is the article's ½·Σ(y−o)².",
              nn=Name("loss", "squared_error"),
-             playground=Name("loss", "auto", extra=(Options(("auto",)),),
+             playground=Name("loss", "auto", label="Loss", extra=(Options(("auto",)),),
                              note="'auto': cross-entropy for classes, squared error for values.")),
     _setting("regression loss", Options(REGRESSION_LOSSES),
              "Regressor only. 'squared_error' (½(y−ŷ)²), 'poisson' (half Poisson deviance with an exp output; "
@@ -180,14 +180,14 @@ TABLE: tuple[Setting, ...] = (
                           "used as given."),
              estimator=Name("solver", "adam"),
              cli=Name("--solver", "adam"),
-             playground=Name("optimizer", "sgd", limit=Options(_step_optimizers))),
+             playground=Name("optimizer", "sgd", label="Optimizer", limit=Options(_step_optimizers))),
     _setting("learning rate", POSITIVE, "Step size of sgd and adam.",
              nn=Name("learning_rate", None, extra=(NONE,),
                      note="None: 1 for 'sgd' (the article's), the optimiser's own default otherwise (0.001 for "
                           "'adam'); 'lbfgs' takes none."),
              estimator=Name("learning_rate_init", 0.001),
              cli=Name("--learning-rate", 0.001, metavar="RATE"),
-             playground=Name("learning_rate", 0.03, limit=Interval(Real, 0, 100, closed="right"))),
+             playground=Name("learning_rate", 0.03, label="Learning rate", limit=Interval(Real, 0, 100, closed="right"))),
     _setting("learning-rate schedule", Options(_schedules),
              "sgd's schedule: 'constant'; 'invscaling' (learning_rate_init / (t + 1)**power_t, t the samples "
              "seen); 'adaptive' (divide by 5 when progress stalls, stop below 1e-6).",
@@ -204,7 +204,7 @@ TABLE: tuple[Setting, ...] = (
              estimator=Name("batch_size", "auto", extra=(Options(("auto",)),), type="int or 'auto'",
                             note="'auto' is min(200, n_samples); larger values are clipped."),
              cli=Name("--batch-size", None, extra=(NONE,), metavar="N", default_text="min(200, rows)"),
-             playground=Name("batch_size", 10, limit=Interval(Integral, 1, 1_000_000))),
+             playground=Name("batch_size", 10, label="Batch size", limit=Interval(Integral, 1, 1_000_000))),
     _setting("shuffle", Boolean(), "Reshuffle the rows every epoch when using mini-batches.",
              nn=Name("shuffle", True), estimator=Name("shuffle", True)),
     _setting("reduction", Options(_reductions), "How per-sample losses combine: their sum (the article's) or "
@@ -213,7 +213,7 @@ TABLE: tuple[Setting, ...] = (
              nn=Name("l2", 0.0),
              estimator=Name("alpha", 0.0001, note="The penalty is divided by the number of samples (or the sum of "
                                                   "sample weights) like the loss."),
-             playground=Name("l2", 0.0, limit=Interval(Real, 0, 100))),
+             playground=Name("l2", 0.0, label="L2", limit=Interval(Real, 0, 100))),
     _setting("max_fun", COUNT, "lbfgs's limit on loss evaluations.", estimator=Name("max_fun", 15000)),
     # --- training --------------------------------------------------------------------------
     _setting("epochs", COUNT, "Passes over the training data (lbfgs: iterations).",
@@ -227,7 +227,7 @@ TABLE: tuple[Setting, ...] = (
                             type="int, RandomState instance or None",
                             note="The same value gives scikit-learn's initial weights and validation split."),
              cli=Name("--seed", 0, metavar="N"),
-             playground=Name("seed", 0)),
+             playground=Name("seed", 0, label="Seed")),
     _setting("validation fraction", DECAY,
              "Share of the training rows held out as validation data, drawn with the seed.",
              train=Name("validation_split", None, extra=(NONE,),
@@ -265,7 +265,7 @@ TABLE: tuple[Setting, ...] = (
              "the history; glassnet.plot.training_dynamics draws them.",
              train=Name("record_stats", False), estimator=Name("record_stats", False, glassnet=True),
              cli=Name("--record-stats", False, note="for glassnet diagnose and glassnet.plot.training_dynamics"),
-             playground=Name("record_stats", False)),
+             playground=Name("record_stats", False, label="Layer stats")),
     _setting("verbose", AnyOf(Boolean(), Interval(Integral, 0)),
              "Print the loss (and validation score) every epoch.", type="bool or int",
              estimator=Name("verbose", False)),
@@ -306,9 +306,14 @@ TABLE: tuple[Setting, ...] = (
     # --- the command line's table model ----------------------------------------------------------
     _setting("target", AnyOf(COLUMN, NONE), "The column to predict.",
              cli=Name("--target", None, metavar="COLUMN", default_text="a dataset's own target"),
-             playground=Name("target", None, note="None: the data set's own.")),
+             playground=Name("target", None, label="Target", note="None: the data set's own.")),
     _setting("ignore", Each(COLUMN), "Columns to leave out of the features.",
              cli=Name("--ignore", [], metavar="COL[,COL...]", default_text="none", note="comma-separated")),
+    _setting("keep", Each(COLUMN),
+             "Text columns to keep even when they look like identifiers: a column with nearly one distinct value per "
+             "row, or more distinct values than glassnet.tabular.MAX_CATEGORIES, is otherwise left out (one-hot "
+             "encoded, it would only make the network wide and teach it the training rows by heart).",
+             cli=Name("--keep", [], metavar="COL[,COL...]", default_text="none", note="comma-separated")),
     _setting("id column", AnyOf(COLUMN, NONE),
              "An identifier column: left out of the features, copied into predictions.",
              cli=Name("--id", None, keyword="id_column", metavar="COL", default_text="none")),
@@ -323,12 +328,19 @@ TABLE: tuple[Setting, ...] = (
              cli=Name("--scaler", "standard")),
     _setting("test size", FRACTION, "Share of rows held out for the test report.",
              cli=Name("--test-size", 0.2, metavar="FRACTION"),
-             playground=Name("test_ratio", 0.5, limit=Interval(Real, 0.05, 0.95))),
+             playground=Name("test_ratio", 0.5, label="Test data", limit=Interval(Real, 0.05, 0.95))),
+    # --- how a table is read ----------------------------------------------------------------------
+    _setting("separator", AnyOf(Text("one character, or comma, semicolon, tab, pipe or space"), NONE),
+             "The separator of a text table: one character, or comma, semicolon, tab, pipe, space.",
+             cli=Name("--sep", None, metavar="CHAR", default_text="sniffed among , ; tab |; a .tsv file: tab")),
+    _setting("encoding", AnyOf(Text("an encoding's name"), NONE),
+             "The file's text encoding, e.g. latin-1 or cp1252.",
+             cli=Name("--encoding", None, metavar="NAME", default_text="utf-8")),
     # --- the playground's data -------------------------------------------------------------------
     _setting("data set", Text("a data set's name"), "The data set: a generated 2-D set, a bundled table, or "
-             "'file' for the table given on the command line or uploaded last.", playground=Name("dataset", "circle")),
-    _setting("noise", Interval(Real, 0, 0.5), "Noise of a generated set.", playground=Name("noise", 0.0)),
-    _setting("points", Interval(Integral, 10, 100_000), "Rows of a generated set.", playground=Name("points", 500)),
-    _setting("feature x", Interval(Integral, 0, 10**6), "The input drawn across.", playground=Name("feature_x", 0)),
-    _setting("feature y", Interval(Integral, 0, 10**6), "The input drawn up.", playground=Name("feature_y", 1)),
+             "'file' for the table given on the command line or uploaded last.", playground=Name("dataset", "circle", label="Data set")),
+    _setting("noise", Interval(Real, 0, 0.5), "Noise of a generated set.", playground=Name("noise", 0.0, label="Noise")),
+    _setting("points", Interval(Integral, 10, 100_000), "Rows of a generated set.", playground=Name("points", 500, label="Points")),
+    _setting("feature x", Interval(Integral, 0, 10**6), "The input drawn across.", playground=Name("feature_x", 0, label="Plot across")),
+    _setting("feature y", Interval(Integral, 0, 10**6), "The input drawn up.", playground=Name("feature_y", 1, label="Plot across ... and")),
 )

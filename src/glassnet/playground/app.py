@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from .messages import page_text
 from .security import COOKIE, Guard
 from .session import UPLOADED, Session, choices
 
@@ -217,7 +218,7 @@ def create_app(token: str, hosts: set[str], *, max_upload_bytes: int = 50 * 2**2
         try:
             frame = await asyncio.get_running_loop().run_in_executor(None, read_bytes, b"".join(chunks), name)
         except ValueError as error:
-            return JSONResponse({"error": str(error)}, status_code=400)
+            return JSONResponse({"error": page_text(error)}, status_code=400)
         state["table"] = (frame, name)
         return JSONResponse({"name": name, "columns": list(frame.columns), "rows": len(frame)})
 
@@ -268,7 +269,7 @@ def create_app(token: str, hosts: set[str], *, max_upload_bytes: int = 50 * 2**2
                         raise ValueError("a command is a JSON object with a type")
                     await runner.handle(command)
                 except (ValueError, json.JSONDecodeError) as error:
-                    await runner.send_json({"type": "error", "message": str(error)})
+                    await runner.send_json({"type": "error", "message": page_text(error)})
                 except (WebSocketDisconnect, asyncio.CancelledError):
                     raise
                 except Exception as error:  # the page stays usable; the log keeps the details

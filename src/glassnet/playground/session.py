@@ -27,6 +27,7 @@ from ..engine.losses import get_loss
 from ..engine.training import DivergenceWarning
 from ..parameters import PLAYGROUND
 from ..tabular import TabularModel
+from ..tabular.model import PLAYGROUND_MARK
 from ..tabular.pipeline import PreparedTable
 from . import datasets, frames
 from .tables import page_table
@@ -251,7 +252,7 @@ class Session:
         settings = {**self.settings.as_dict(), "source": self.data.source, "epochs": self.epoch,
                     "rows_train": int(self.data.X_train.shape[0]), "rows_test": int(self.data.X_test.shape[0]),
                     "rows_dropped": self.data.dropped, "impute": self.data.imputation.strategy,
-                    "trained_by": "glassnet playground"}
+                    "trained_by": PLAYGROUND_MARK}
         model = self.data.model(self.model, settings)
         state, arrays = model._glassnet_state()
         return pack(kind_of(model), state, arrays)

@@ -88,7 +88,7 @@ def test_frame_holds_every_neuron_over_the_grid():
     assert header["train_loss"] == pytest.approx(network.loss_value(session.data.X_train,
                                                                     session.tabular.targets(session.data.labels_train)))
     # independently: the grid of inputs, the other two held at the training median
-    grid = session.grid.inputs
+    grid = session.grid.points(GRID_SIZE)
     assert grid.shape == (GRID_SIZE**2, 4)
     np.testing.assert_array_equal(grid[:, 0], np.median(session.data.X_train[:, 0]))
     x_low, x_high, y_low, y_high = session.grid.extent
@@ -105,7 +105,7 @@ def test_frame_holds_every_neuron_over_the_grid():
     np.testing.assert_allclose(payload[: 6 * n], hidden.T.ravel(), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(payload[6 * n: 9 * n], softmax.T.ravel(), rtol=1e-5, atol=1e-6)
     # the decision boundary on its finer grid, over the same extent
-    fine = session.grid.boundary_inputs
+    fine = session.grid.points(BOUNDARY_SIZE)
     assert fine.shape == (b, 4) and fine[0, 2] == x_low and fine[-1, 2] == x_high and fine[-1, 3] == y_low
     np.testing.assert_allclose(payload[9 * n: 9 * n + 3 * b], outputs(fine)[1].T.ravel(), rtol=1e-5, atol=1e-6)
     weights = payload[9 * n + 3 * b: 9 * n + 3 * b + 4 * 6 + 6 * 3]
@@ -228,7 +228,8 @@ def test_layer_stats_are_recorded_on_request_and_downloaded_one_column_per_layer
     ({"test_ratio": 0.99}, r"test_ratio must be a real number in \[0.05, 0.95\], got 0.99"),
     ({"color": "red"}, "unknown playground setting 'color'; expected one of: hidden, activations"),
     ({"dataset": "mnist"}, "unknown data set 'mnist'"),
-    ({"dataset": "file"}, "no file has been uploaded"),
+    ({"dataset": "file"}, "the playground was started without a file; choose a data set, or your own CSV file"),
+    ({"dataset": "upload", "upload": "0123"}, "the uploaded file this page used is no longer on the server"),
 ])
 def test_bad_settings_name_the_problem_and_change_nothing(settings, message):
     session = Session()

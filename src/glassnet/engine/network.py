@@ -282,13 +282,22 @@ class Network:
             )
         return output
 
-    def layer_values(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing)."""
+    def layer_values(self, X=None, *, first=None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing).
+
+        ``first`` : the first layer's ``Z`` (n_samples, n_units of layer 1),
+        when the caller has it more cheaply than ``X·W₁ + b₁`` (the
+        playground's grid varies two inputs of many: its ``Z`` costs two
+        columns, not every input); ``X`` is then not read.
+        """
         values, A = [], X
         for l, act in enumerate(self.activations):
-            Z = _matmul(A, self._weights[l], None)
-            if self.bias:
-                Z += self._biases[l]
+            if l == 0 and first is not None:
+                Z = np.array(first, dtype=self.dtype)
+            else:
+                Z = _matmul(A, self._weights[l], None)
+                if self.bias:
+                    Z += self._biases[l]
             A = act.forward(Z, np.empty_like(Z))
             values.append((Z, A))
         return values

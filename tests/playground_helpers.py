@@ -42,6 +42,48 @@ class Server:
             self.process.stderr.close()
 
 
+class AppServer:
+    """The playground's app served by uvicorn in a thread of the test's own
+    process, so that a test can look at the server's state (``state``:
+    the start table, the uploads, the sessions)."""
+
+    def __init__(self, **options):
+        import socket
+        import threading
+        import time
+
+        import uvicorn
+
+        from glassnet.playground.app import create_app
+        from glassnet.playground.security import allowed_hosts, new_token
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        port = sock.getsockname()[1]
+        self.token = new_token()
+        self.netloc = f"127.0.0.1:{port}"
+        self.base = f"http://{self.netloc}/"
+        self.url = f"{self.base}?token={self.token}"
+        app = create_app(self.token, allowed_hosts("127.0.0.1", port), **options)
+        self.state = app.app.state.playground
+        config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", ws_per_message_deflate=False,
+                                lifespan="off", timeout_graceful_shutdown=0.5)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread.start()
+        for _ in range(600):
+            if self.server.started:
+                break
+            time.sleep(0.05)
+        self.socket = sock
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+        self.socket.close()
+
+
 def penguins_csv(path, columns=("bill_length_mm", "flipper_length_mm", "island", "species")):
     """Palmer penguins with a text column (island) and missing cells, as a CSV file."""
     from palmerpenguins import load_penguins

@@ -73,6 +73,13 @@ def loaded(page, action):
     page.wait_for_function("window.playground.state.lastHeader.version === window.playground.state.data.version")
 
 
+def applied(page, action):
+    """Do ``action()``, a live edit, then wait until the server has applied it to the running network."""
+    count = page.evaluate("window.playground.state.applies")
+    action()
+    page.wait_for_function(f"window.playground.state.applies > {count}")
+
+
 def choose(page, test_id: str, value: str):
     loaded(page, lambda: page.get_by_test_id(test_id).select_option(value))
 
@@ -127,11 +134,13 @@ def test_network_controls_and_settings_in_the_link(app, page, server):
     loaded(app, app.locator(".layer-editor").nth(0).get_by_role("button", name="+").click)
     assert app.get_by_test_id("neuron").count() == 5 + 2 + 2 + 1
     loaded(app, lambda: app.locator(".layer-editor select").nth(1).select_option("relu"))
-    for control, value in (("#learning_rate", "0.1"), ("#batch_size", "25"), ("#l2", "0.001"), ("#seed", "7")):
+    for control, value in (("#learning_rate", "0.1"), ("#batch_size", "25"), ("#l2", "0.001")):
         app.fill(control, value)
-        loaded(app, lambda: app.press(control, "Enter"))
+        applied(app, lambda: app.press(control, "Enter"))
+    app.fill("#seed", "7")
+    loaded(app, lambda: app.press("#seed", "Enter"))
     choose(app, "dataset", "xor")
-    loaded(app, lambda: app.select_option("#optimizer", "adam"))
+    applied(app, lambda: app.select_option("#optimizer", "adam"))
     link = app.url
     assert "hidden=5,2,2" in link and "activations=tanh,relu,tanh" in link and "dataset=xor" in link
     assert "seed=7" in link and "optimizer=adam" in link and "learning_rate=0.1" in link
@@ -148,7 +157,7 @@ def test_network_controls_and_settings_in_the_link(app, page, server):
 def test_multiclass_boundary_is_coloured_by_class(app, tmp_path):
     choose(app, "dataset", "blobs")
     app.fill("#learning_rate", "0.1")
-    loaded(app, lambda: app.press("#learning_rate", "Enter"))
+    applied(app, lambda: app.press("#learning_rate", "Enter"))
     step(app, 15)
     assert app.locator("#legend i").count() == 3
     assert app.get_by_test_id("neuron").count() == 4 + 2 + 3
@@ -188,8 +197,8 @@ def test_uploaded_csv_trace_and_model_match_the_command_line(app, tmp_path):
     # the inputs: 2 numeric columns and island one-hot (3 islands)
     assert app.locator("#feature_x option").count() == 5
     step(app, 5)
-    server_file = app.locator("#dataset").input_value()
-    assert server_file == "file"
+    # the page's own upload
+    assert app.locator("#dataset").input_value() == "upload"
     # click a training point; the panel shows its trace
     point = app.evaluate("window.playground.pointPixel('train', 3)")
     box = app.get_by_test_id("boundary").bounding_box()

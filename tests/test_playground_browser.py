@@ -4,7 +4,6 @@ against the real ``glassnet playground`` server in a subprocess."""
 import io
 import json
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,8 @@ except ImportError:
     pytest.skip("the browser tests need pytest-playwright: pip install -e '.[test]'", allow_module_level=True)
 
 from cli_helpers import glassnet  # noqa: E402
-from playground_helpers import Server, chromium_or_skip, penguins_csv, rich_trace_numbers  # noqa: E402
+from playground_helpers import (Server, applied, choose, chromium_or_skip, epoch, loaded,  # noqa: E402
+                                penguins_csv, rich_trace_numbers, shoot, step, upload, wait_for_frame)
 
 
 @pytest.fixture(scope="session")
@@ -44,55 +44,6 @@ def app(page, server):
     wait_for_frame(page)
     yield page
     assert errors == []
-
-
-def wait_for_frame(page, after: int = 0):
-    page.wait_for_function(f"window.playground && window.playground.state.frames > {after}")
-
-
-def frames(page) -> int:
-    return page.evaluate("window.playground.state.frames")
-
-
-def epoch(page) -> int:
-    return int(page.get_by_test_id("epoch").text_content())
-
-
-def step(page, times: int = 1):
-    for _ in range(times):
-        before = epoch(page)
-        page.get_by_test_id("step").click()
-        page.wait_for_function(f"document.querySelector('[data-testid=epoch]').textContent === '{before + 1}'")
-
-
-def loaded(page, action):
-    """Do ``action()``, then wait until new data has come and been drawn."""
-    loads = page.evaluate("window.playground.state.loads")
-    action()
-    page.wait_for_function(f"window.playground.state.loads > {loads}")
-    page.wait_for_function("window.playground.state.lastHeader.version === window.playground.state.data.version")
-
-
-def applied(page, action):
-    """Do ``action()``, a live edit, then wait until the server has applied it to the running network."""
-    count = page.evaluate("window.playground.state.applies")
-    action()
-    page.wait_for_function(f"window.playground.state.applies > {count}")
-
-
-def choose(page, test_id: str, value: str):
-    loaded(page, lambda: page.get_by_test_id(test_id).select_option(value))
-
-
-def upload(page, path):
-    loaded(page, lambda: page.get_by_test_id("upload").set_input_files(str(path)))
-
-
-def shoot(page, tmp_path, name):
-    """A full-page screenshot, to look at as a user would: kept in the folder
-    GLASSNET_SCREENSHOTS names, if any, else in the test's temporary folder."""
-    folder = Path(os.environ.get("GLASSNET_SCREENSHOTS") or tmp_path)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def test_play_moves_epoch_and_loss_and_pause_stands_still(app, tmp_path):

@@ -356,3 +356,46 @@ def test_ticks_check_measure_and_fingerprint_the_table_once(monkeypatch):
     for _ in range(4):
         assert session.train(3) is None
     assert calls == [] and session.epoch == 12
+
+
+def test_settings_back_from_the_page_change_nothing():
+    """The page sends back the settings it was sent, through JSON (0.0 comes back as 0): no new data, no reset."""
+    import json
+
+    session = Session()
+    session.apply({"dataset": "circle"})
+    session.train(3)
+    model = session.model
+    change = session.apply(json.loads(json.dumps(session.settings.as_dict()).replace(".0,", ",")))
+    assert change.kind == "none" and session.model is model and session.epoch == 3
+
+
+def test_a_frame_of_a_wide_table_costs_what_a_narrow_one_does():
+    """The plotting grid does not grow with the inputs: the grid and a frame of a table of 2,000 inputs
+    allocate about what those of 2 inputs do (a 96×96 boundary over every input would be 147 MB), and
+    show the same numbers as the network over every input of the grid."""
+    import tracemalloc
+
+    from glassnet.playground.frames import Grid
+
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.random((60, 2000)).round(3), columns=[f"c{j}" for j in range(2000)]).astype(str)
+    wide["label"] = np.where(rng.random(60) > 0.5, "a", "b")
+    session = Session(start=(wide, "wide.csv"))
+    session.apply({"dataset": "file", "target": "label", "hidden": [4, 2], "feature_x": 3, "feature_y": 7})
+    assert len(session.data.input_names) == 2000
+    session.frame()  # the network's work arrays, once
+    tracemalloc.start()
+    session.grid = Grid.over(session.data, 3, 7)
+    frame = session.frame()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10 * 2**20, peak
+    network = session.model.network
+    _, payload = decode_header(frame)
+    n = GRID_SIZE**2
+    full = network.layer_values(session.grid.points(GRID_SIZE))
+    np.testing.assert_allclose(payload[: 4 * n], full[0][1].T.ravel(), rtol=1e-5, atol=1e-6)
+    boundary = network.predict(session.grid.points(BOUNDARY_SIZE))
+    start = (4 + 2 + 1) * n
+    np.testing.assert_allclose(payload[start: start + BOUNDARY_SIZE**2], boundary.ravel(), rtol=1e-5, atol=1e-6)

@@ -97,8 +97,9 @@ class Settings:
                     "record_stats": bool(values["record_stats"])})
 
     def data_key(self) -> tuple:
-        """What the prepared table depends on: another key means new data."""
-        return tuple(repr(self.values[name]) for name in controls.DATA)
+        """What the prepared table depends on: another key means new data
+        (compared by value: 0 from a page's JSON is the 0.0 it was sent)."""
+        return tuple(self.values[name] for name in controls.DATA)
 
     def changed(self, other: "Settings") -> dict:
         """``{name: (value here, value in other)}`` of the settings that differ."""

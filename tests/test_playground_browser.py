@@ -244,7 +244,7 @@ def test_history_download_has_one_row_per_epoch(app, tmp_path):
 
 
 def test_layer_stats_reach_the_history_download(app, tmp_path):
-    loaded(app, lambda: app.check("#record_stats"))
+    applied(app, lambda: app.check("#record_stats"))
     assert "record_stats=true" in app.url
     step(app, 3)
     with app.expect_download() as download:

@@ -172,7 +172,7 @@ def test_rate_l2_batch_and_optimiser_apply_while_training_and_the_history_record
 def test_layers_activation_loss_data_and_seed_reset_and_say_so(app):
     changes = {
         "hidden layers": lambda: loaded(app, lambda: app.click("#add-layer")),
-        "activations": lambda: loaded(app, lambda: app.locator(".layer-editor select").nth(0).select_option("relu")),
+        "activation": lambda: loaded(app, lambda: app.locator(".layer-editor select").nth(0).select_option("relu")),
         "loss": lambda: loaded(app, lambda: app.select_option("#loss", "squared_error")),
         "data set": lambda: choose(app, "dataset", "xor"),
     }

@@ -251,17 +251,21 @@ class Network:
         cache = getattr(self, "_cache", None)
         return None if cache is None else cache[0]
 
-    def output_values(self, X) -> tuple[np.ndarray, np.ndarray]:
+    def output_values(self, X=None, *, first=None) -> tuple[np.ndarray, np.ndarray]:
         """``(Z, A)`` of the output layer for ``X``, in fresh arrays, no cache.
 
         Hidden layers are computed in place, so memory stays at two arrays
-        of one layer's width.
+        of one layer's width. ``first``: the first layer's ``Z``, as for
+        :meth:`layer_values` (it is overwritten).
         """
         A = X
         for l, act in enumerate(self.activations):
-            Z = _matmul(A, self._weights[l], None)
-            if self.bias:
-                Z += self._biases[l]
+            if l == 0 and first is not None:
+                Z = first
+            else:
+                Z = _matmul(A, self._weights[l], None)
+                if self.bias:
+                    Z += self._biases[l]
             A = act.forward(Z, Z if l < self.n_layers - 1 else np.empty_like(Z))
         return Z, A
 
@@ -293,7 +297,7 @@ class Network:
         values, A = [], X
         for l, act in enumerate(self.activations):
             if l == 0 and first is not None:
-                Z = np.array(first, dtype=self.dtype)
+                Z = np.asarray(first, dtype=self.dtype)
             else:
                 Z = _matmul(A, self._weights[l], None)
                 if self.bias:

@@ -84,16 +84,22 @@ class Runner:
             return None
         start = time.perf_counter()
         frame = self.session.frame()
-        self.frame_cost = time.perf_counter() - start
+        self.last_frame = time.perf_counter()
+        self.frame_cost = self.last_frame - start
         return frame
 
-    def _tick(self, epochs: int, want_frame: bool, want_trace: bool):
-        """Train ``epochs`` epochs; ``(problem, seconds training, frame, trace, news)``."""
+    def _tick(self, epochs: int, always: bool = False):
+        """Train ``epochs`` epochs; ``(problem, seconds training, frame, trace, news)``: the frame
+        and the trace when due (after the training, so that they come as often as they may), or
+        ``always``."""
         start = time.perf_counter()
         problem = self.session.train(epochs)
         elapsed = time.perf_counter() - start
-        frame = self._frame() if problem or want_frame else None
-        trace = self.session.retrace() if frame is not None and want_trace else None
+        frame = self._frame() if problem or always or self.frame_due else None
+        trace = None
+        if frame is not None and (always or self.trace_due):
+            trace = self.session.retrace()
+            self.last_trace = time.perf_counter()
         return problem, elapsed, frame, trace, self.session.take_news()
 
     def _after_change(self) -> tuple[bytes | None, dict | None]:
@@ -105,13 +111,11 @@ class Runner:
         if frame is None:
             return
         self.latest = frame
-        self.last_frame = time.perf_counter()
         self.frame_ready.set()
 
     async def post_all(self, frame, trace, news=()) -> None:
         self.post(frame)
         if trace is not None:
-            self.last_trace = time.perf_counter()
             await self.send_json(trace)
         for note in news:
             await self.send_json({"type": "note", "message": note})
@@ -129,8 +133,7 @@ class Runner:
         epochs = 1
         while self.playing:
             async with self.lock:
-                problem, elapsed, frame, trace, news = await self.worker.run(self._tick, epochs, self.frame_due,
-                                                                             self.trace_due)
+                problem, elapsed, frame, trace, news = await self.worker.run(self._tick, epochs)
                 await self.post_all(frame, trace, news)
             if problem:
                 self.playing = False
@@ -199,7 +202,7 @@ class Runner:
     async def _on_step(self, command):
         await self._pause()
         async with self.lock:
-            problem, _, frame, trace, news = await self.worker.run(self._tick, 1, True, True)
+            problem, _, frame, trace, news = await self.worker.run(self._tick, 1, True)
             await self.post_all(frame, trace, news)
         if problem:
             raise ValueError(problem)

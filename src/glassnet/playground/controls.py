@@ -46,8 +46,13 @@ _LABELS = {"l2": "L2", "record_stats": "Layer stats", "beta_1": "Adam β₁", "b
 
 
 def label(name: str) -> str:
-    """A setting's name as the page's control shows it ("Learning rate")."""
-    return _LABELS.get(name, name.replace("_", " ").capitalize())
+    """A setting's name as the page's control shows it ("Learning rate"): the
+    table's label for the page when it gives one."""
+    try:
+        given = getattr(parameters.lookup(PLAYGROUND, name).name(PLAYGROUND), "label", None)
+    except ValueError:
+        given = None
+    return given or _LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def words(name: str) -> str:

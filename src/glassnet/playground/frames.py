@@ -89,15 +89,30 @@ class Grid:
         inputs[:, self.feature_x], inputs[:, self.feature_y] = x, y
         return inputs
 
-    def layer_values(self, network, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(Z, A)`` of every layer over the n×n grid."""
+    def first_layer(self, network, n: int) -> np.ndarray:
+        """The first layer's ``Z`` over the n×n grid, shape (n·n, units)."""
         W = network.weights[0]
-        x, y = self.coordinates(n)
         base = self.held @ W
         if network.bias:
             base = base + network.biases[0]
-        first = base + np.outer(x, W[self.feature_x]) + np.outer(y, W[self.feature_y])
-        return network.layer_values(first=first)
+        # Z₁ = x·W₁[x] + y·W₁[y] + (held·W₁ + b₁): one product of the cells' (x, y, 1) rows
+        return (self._plane(n) @ np.vstack([W[self.feature_x], W[self.feature_y], base])).astype(network.dtype,
+                                                                                                 copy=False)
+
+    def layer_values(self, network, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(Z, A)`` of every layer over the n×n grid."""
+        return network.layer_values(first=self.first_layer(network, n))
+
+    def outputs(self, network, n: int) -> np.ndarray:
+        """The output layer over the n×n grid, shape (n·n, n_outputs)."""
+        return network.output_values(first=self.first_layer(network, n))[1]
+
+    def _plane(self, n: int) -> np.ndarray:
+        """The rows (x, y, 1) of the n×n grid's cells, shape (n·n, 3), made once per grid."""
+        planes = self.__dict__.setdefault("_planes", {})
+        if n not in planes:
+            planes[n] = np.column_stack([*self.coordinates(n), np.ones(n * n)])
+        return planes[n]
 
 
 def description(data, model, grid: Grid, settings: dict, notes=()) -> dict:
@@ -182,7 +197,7 @@ def figures(network, model, data, Y_train, Y_test) -> dict:
 def encode(network, grid: Grid, header: dict) -> bytes:
     """One frame's bytes: ``header`` plus the grid images, weights and biases."""
     blocks = [A.T for _, A in grid.layer_values(network, grid.size)]
-    blocks.append(grid.layer_values(network, grid.boundary_size)[-1][1].T)
+    blocks.append(grid.outputs(network, grid.boundary_size).T)
     blocks += list(network.weights) + list(network.biases)
     payload = np.concatenate([np.ravel(block) for block in blocks]).astype("<f4")
     header = {**header, "floats": int(payload.size)}

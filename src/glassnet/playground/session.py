@@ -38,11 +38,14 @@ from . import controls, datasets, frames
 from .caught import collected
 from .tables import page_table
 
-__all__ = ["Session", "Settings", "Change", "UPLOADED", "START_FILE", "choices"]
+__all__ = ["Session", "Settings", "Change", "PAGE_UPLOAD", "START_FILE", "UPLOADED", "choices"]
 
-# the data set of the page's own upload, and of the table given on the command line
-UPLOADED = "upload"
+# the data set of the table given at the start (on the command line, or a
+# notebook widget's DataFrame), and of the page's own upload
 START_FILE = "file"
+PAGE_UPLOAD = "upload"
+# the start table's data set under the name code before per-page uploads used
+UPLOADED = START_FILE
 
 
 def choices() -> dict:
@@ -84,9 +87,9 @@ class Settings:
                  if not (name in ("target", "upload") and value == "")}
         values = parameters.check_settings(PLAYGROUND, given, complete=True)
         dataset = values["dataset"]
-        if dataset not in (UPLOADED, START_FILE) and dataset not in datasets.DATASET_NAMES:
+        if dataset not in (PAGE_UPLOAD, START_FILE) and dataset not in datasets.DATASET_NAMES:
             raise ValueError(f"unknown data set {dataset!r}; expected one of: "
-                             f"{', '.join([*datasets.DATASET_NAMES, START_FILE, UPLOADED])}")
+                             f"{', '.join([*datasets.DATASET_NAMES, START_FILE, PAGE_UPLOAD])}")
         hidden = [int(size) for size in values["hidden"]]
         activations = [ACTIVATIONS.canonical(name) for name in values["activations"]]
         # a layer added on the page takes the activation of the one before it
@@ -159,8 +162,8 @@ def _shown(value) -> str:
 class Session:
     """The training run behind one page.
 
-    ``start`` is ``(frame, name)`` of the table given on the command line
-    (the data set "file"), or None; ``uploads`` the server's
+    ``start`` is ``(frame, name)`` of the table given at the start (the data
+    set "file"), a function returning it, or None; ``uploads`` the server's
     :class:`~glassnet.playground.uploads.Uploads`, where the data set
     "upload" finds the page's upload.
     """
@@ -231,7 +234,7 @@ class Session:
             if change.kind == "data":
                 self.traced = None  # other rows: the trace of a row no longer there is dropped
             if self.uploads is not None:
-                self.uploads.hold(settings.upload if settings.dataset == UPLOADED else None, self)
+                self.uploads.hold(settings.upload if settings.dataset == PAGE_UPLOAD else None, self)
         elif change.kind == "live":
             for name in change.changed:
                 if controls.effect(name) == "live":
@@ -252,19 +255,20 @@ class Session:
 
     def _table(self, settings: Settings) -> tuple:
         """``(frame, name)`` of the table the settings name (an upload, the start file)."""
-        if settings.dataset == UPLOADED:
+        if settings.dataset == PAGE_UPLOAD:
             upload = self.uploads.get(settings.upload) if self.uploads is not None else None
             if upload is None:
                 raise ValueError("the uploaded file this page used is no longer on the server (an upload is kept "
                                  "for a few minutes after its page closes); choose your CSV file again")
             return upload.frame, upload.name
-        if self.start is None:
+        start = self.start() if callable(self.start) else self.start
+        if start is None:
             raise ValueError("the playground was started without a file; choose a data set, or your own CSV file")
-        return self.start
+        return start
 
     def _prepare(self, settings: Settings) -> tuple[PreparedTable, list[str], list[str]]:
         """``(prepared table, notes, the table's columns)`` for ``settings``."""
-        if settings.dataset in (UPLOADED, START_FILE):
+        if settings.dataset in (PAGE_UPLOAD, START_FILE):
             frame, name = self._table(settings)
             source = repr(name)
             frame = frame.copy()
@@ -360,17 +364,24 @@ class Session:
         """The data and the network's shape, sent once per change of data,
         network or view; ``change`` says what changed."""
         upload = self.uploads.get(self.settings.upload) if self.uploads is not None else None
+        message = None if change is None else change.message()
         return {**frames.description(self.data, self.tabular, self.grid, self.settings.as_dict(), self.notes),
                 "version": self.version, "epoch": self.epoch, "columns": self.columns, "log": self.log,
                 "reset": change is None or change.resets,
-                "message": None if change is None else change.message(),
-                "file": None if self.start is None else self.start[1],
-                "upload": None if upload is None else {"id": upload.id, "name": upload.name}}
+                "file": self._start_name(),
+                "upload": None if upload is None else {"id": upload.id, "name": upload.name},
+                # what the change did, when there is something to say
+                **({"message": message} if message else {})}
+
+    def _start_name(self) -> str | None:
+        start = self.start() if callable(self.start) else self.start
+        return None if start is None else start[1]
 
     def applied(self, change: Change) -> dict:
         """The ``applied`` message of a live change: the settings now in force."""
-        return {"type": "applied", "settings": self.settings.as_dict(), "epoch": self.epoch,
-                "message": change.message(), "log": self.log}
+        message = change.message()
+        return {"type": "applied", "settings": self.settings.as_dict(), "epoch": self.epoch, "log": self.log,
+                **({"message": message} if message else {})}
 
     def frame(self) -> bytes:
         """The frame of the current weights (see :mod:`.frames`)."""

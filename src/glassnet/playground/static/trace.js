@@ -62,11 +62,15 @@ export function showTrace(panel, trace) {
   const summary = document.createElement("p");
   summary.dataset.row = trace.row;
   summary.dataset.part = trace.part;
-  summary.dataset.epoch = trace.epoch;
   summary.className = "summary";
   const loss = trace.loss === null ? "–" : trace.loss.toPrecision(6);
   summary.textContent = `row ${trace.row} of the file (${trace.part} part), target ${trace.target} = ${trace.label}; ` +
-    `loss ${loss}${trace.l2 ? " (L2 penalty included)" : ""}, with the weights after epoch ${trace.epoch}`;
+    `loss ${loss}${trace.l2 ? " (L2 penalty included)" : ""}`;
+  // the epoch of the weights traced, when the trace says it
+  if (trace.epoch !== undefined) {
+    summary.dataset.epoch = trace.epoch;
+    summary.textContent += `, with the weights after epoch ${trace.epoch}`;
+  }
   panel.appendChild(summary);
   const table = document.createElement("table");
   row(table, ["layer", "", "values"]);

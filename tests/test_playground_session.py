@@ -399,3 +399,16 @@ def test_a_frame_of_a_wide_table_costs_what_a_narrow_one_does():
     boundary = network.predict(session.grid.points(BOUNDARY_SIZE))
     start = (4 + 2 + 1) * n
     np.testing.assert_allclose(payload[start: start + BOUNDARY_SIZE**2], boundary.ravel(), rtol=1e-5, atol=1e-6)
+
+
+def test_a_grid_over_a_table_without_test_rows_spans_the_training_rows():
+    from types import SimpleNamespace
+
+    from glassnet.playground.frames import Grid
+
+    X = np.array([[0.0, 1.0, 5.0], [2.0, -1.0, 7.0], [4.0, 0.0, 6.0]])
+    grid = Grid.over(SimpleNamespace(X_train=X, X_test=np.empty((0, 3))), 0, 1)
+    # the training points' range with a tenth of it (at least 0.5) on each side; the third input held at its median
+    assert grid.extent == (-0.5, 4.5, -1.5, 1.5)
+    np.testing.assert_array_equal(grid.points(2), [[-0.5, 1.5, 6.0], [4.5, 1.5, 6.0], [-0.5, -1.5, 6.0],
+                                                   [4.5, -1.5, 6.0]])

@@ -66,9 +66,11 @@ class Grid:
     def over(cls, data, feature_x: int, feature_y: int, size: int = GRID_SIZE,
              boundary_size: int = BOUNDARY_SIZE) -> "Grid":
         bounds = []
+        # both parts' points, without stacking them (a part may be empty: no test rows)
+        parts = [X for X in (data.X_train, data.X_test) if X.shape[0]]
         for feature in (feature_x, feature_y):
-            low = float(min(data.X_train[:, feature].min(), data.X_test[:, feature].min()))
-            high = float(max(data.X_train[:, feature].max(), data.X_test[:, feature].max()))
+            low = float(min(X[:, feature].min() for X in parts))
+            high = float(max(X[:, feature].max() for X in parts))
             pad = max((high - low) * _MARGIN, 0.5)
             bounds += [low - pad, high + pad]
         held = np.median(data.X_train, axis=0)

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from playground_helpers import Server, chromium_or_skip
+from playground_helpers import AppServer, Server, chromium_or_skip
 from test_playground_server import request, until, websocket
 
 CSV = b"a,b,label\n" + b"".join(b"%d,%d,%s\n" % (i, i % 7, b"yes" if i % 2 else b"no") for i in range(40))
@@ -25,7 +25,7 @@ def server():
 
 
 def _file_shown(server) -> str | None:
-    """The table a new page of the playground would start from (None: none uploaded)."""
+    """The table a new page of the playground starts from (None: none given on the command line)."""
     with websocket(server, f"http://{server.netloc}") as connection:
         return until(connection, "hello")["file"]
 
@@ -33,23 +33,33 @@ def _file_shown(server) -> str | None:
 def test_a_post_from_another_origin_or_without_one_is_refused(server):
     cookie = {"Cookie": f"glassnet_playground_token={server.token}"}
     port = server.netloc.split(":")[1]
-    for origin in ("http://127.0.0.1:1", "http://evil.example", "null", f"http://localhost:{int(port) + 1}"):
-        status, body, _ = request(server, "POST", "/upload?name=evil.csv", body=CSV, headers={**cookie, "Origin": origin})
-        assert status == 403 and b"from its own page only" in body, origin
-        # the token in the URL does not excuse a foreign origin
-        status, body, _ = request(server, "POST", f"/upload?name=evil.csv&token={server.token}", body=CSV,
-                                  headers={"Origin": origin})
-        assert status == 403, origin
-    # the cookie alone, without an Origin: what a browser never sends, refused
-    status, body, _ = request(server, "POST", "/upload?name=evil.csv", body=CSV, headers=cookie)
-    assert status == 403 and b"needs an Origin header" in body
+    with websocket(server, f"http://{server.netloc}") as connection:
+        session = until(connection, "hello")["session"]
+        page = f"/upload?name=evil.csv&session={session}"
+        for origin in ("http://127.0.0.1:1", "http://evil.example", "null", f"http://localhost:{int(port) + 1}"):
+            status, body, _ = request(server, "POST", page, body=CSV, headers={**cookie, "Origin": origin})
+            assert status == 403 and b"from its own page only" in body, origin
+            # the token in the URL does not excuse a foreign origin
+            status, body, _ = request(server, "POST", f"{page}&token={server.token}", body=CSV,
+                                      headers={"Origin": origin})
+            assert status == 403, origin
+        # the cookie alone, without an Origin: what a browser never sends, refused
+        status, body, _ = request(server, "POST", page, body=CSV, headers=cookie)
+        assert status == 403 and b"needs an Origin header" in body
+        # the page's own upload (its origin, the cookie) and a script with the token in the URL are let in
+        status, body, _ = request(server, "POST", f"/upload?name=own.csv&session={session}", body=CSV,
+                                  headers={**cookie, "Origin": f"http://{server.netloc}"})
+        assert status == 200 and json.loads(body)["rows"] == 40
+        status, body, _ = request(server, "POST", f"/upload?name=script.csv&session={session}&token={server.token}",
+                                  body=CSV)
+        upload = json.loads(body)["upload"]
+        assert status == 200
+        # the upload is the page's: its settings name it, and nothing else changed
+        connection.send(json.dumps({"type": "settings", "settings": {"dataset": "upload", "upload": upload}}))
+        data = until(connection, "data")
+        assert data["upload"] == {"id": upload, "name": "script.csv"} and data["source"] == "'script.csv'"
+    # every new page still starts where the server started
     assert _file_shown(server) is None
-    # the page's own upload (its origin, the cookie) and a script with the token in the URL are let in
-    status, body, _ = request(server, "POST", "/upload?name=own.csv", body=CSV,
-                              headers={**cookie, "Origin": f"http://{server.netloc}"})
-    assert status == 200 and json.loads(body)["rows"] == 40
-    status, body, _ = request(server, "POST", f"/upload?name=script.csv&token={server.token}", body=CSV)
-    assert status == 200 and _file_shown(server) == "script.csv"
     # reading stays as it was: a GET needs no Origin
     status, _, _ = request(server, "GET", "/static/main.js", headers=cookie)
     assert status == 200
@@ -117,24 +127,27 @@ def other_site():
 
 
 @browser
-def test_another_local_page_cannot_replace_the_table_in_chromium(page, other_site):
-    running = Server()
+def test_another_local_page_cannot_upload_to_the_playground_in_chromium(page, other_site):
+    running = AppServer()
     try:
         page.goto(running.url)  # the user opened the playground: the browser holds its cookie
         page.wait_for_function("window.playground && window.playground.state.frames > 0")
+        session = page.evaluate("window.playground.state.session")
         base, pages = other_site
+        # even a page that knew the session's id
         pages["/attack.html"] = f"""<!doctype html><script>
-          window.done = fetch("{running.base}upload?name=evil.csv", {{method: "POST", mode: "no-cors",
-            credentials: "include", body: {json.dumps(CSV.decode())}}}).then(() => "sent", e => "failed: " + e);
+          window.done = fetch("{running.base}upload?name=evil.csv&session={session}", {{method: "POST",
+            mode: "no-cors", credentials: "include", body: {json.dumps(CSV.decode())}}}).then(() => "sent",
+            e => "failed: " + e);
         </script>"""
-        page.goto(f"{base}/attack.html")
-        assert page.evaluate("window.done") == "sent"  # the request went out, cookie and all
-        assert _file_shown(running) is None  # and changed nothing
+        attacker = page.context.new_page()
+        attacker.goto(f"{base}/attack.html")
+        assert attacker.evaluate("window.done") == "sent"  # the request went out, cookie and all
+        assert len(running.state["uploads"]) == 0  # and was refused
+        attacker.close()
         # the playground's own page still uploads
-        page.goto(running.url)
-        page.wait_for_function("window.playground && window.playground.state.frames > 0")
-        status = page.evaluate(f"""fetch("upload?name=own.csv&token={running.token}",
+        status = page.evaluate(f"""fetch("upload?name=own.csv&session={session}",
                                          {{method: "POST", body: {json.dumps(CSV.decode())}}}).then(r => r.status)""")
-        assert status == 200 and _file_shown(running) == "own.csv"
+        assert status == 200 and len(running.state["uploads"]) == 1
     finally:
-        assert running.stop() == 0
+        running.stop()

@@ -102,14 +102,27 @@ def test_the_websocket_checks_origin_and_token(server):
 def test_uploads_are_capped(server):
     small = b"a,b,label\n" + b"".join(b"%d,%d,%s\n" % (i, i % 7, b"yes" if i % 2 else b"no") for i in range(100))
     assert len(small) < 0.01 * 2**20
-    status, body, _ = request(server, "POST", f"/upload?name=small.csv&token={server.token}", body=small)
-    assert status == 200 and json.loads(body) == {"name": "small.csv", "columns": ["a", "b", "label"], "rows": 100}
-    large = small * 20
-    status, body, _ = request(server, "POST", f"/upload?name=large.csv&token={server.token}", body=large)
-    assert status == 413
-    assert "upload limit of 0.01 MB" in json.loads(body)["error"] and "--max-upload-mb" in json.loads(body)["error"]
-    status, body, _ = request(server, "POST", f"/upload?name=bad.csv&token={server.token}", body=b"\x00\x01")
-    assert status == 400 and "binary" in json.loads(body)["error"]
+    with websocket(server, f"http://{server.netloc}") as connection:
+        session = until(connection, "hello")["session"]
+        query = f"session={session}&token={server.token}"
+        status, body, _ = request(server, "POST", f"/upload?name=small.csv&{query}", body=small)
+        answer = json.loads(body)
+        assert status == 200 and answer.pop("upload")
+        assert answer == {"name": "small.csv", "columns": ["a", "b", "label"], "rows": 100}
+        large = small * 20
+        status, body, _ = request(server, "POST", f"/upload?name=large.csv&{query}", body=large)
+        assert status == 413
+        assert "upload limit of 0.01 MB" in json.loads(body)["error"] and "--max-upload-mb" in json.loads(body)["error"]
+        status, body, _ = request(server, "POST", f"/upload?name=bad.csv&{query}", body=b"\x00\x01")
+        assert status == 400 and "binary" in json.loads(body)["error"]
+    # an upload belongs to a page: once it has closed there is nowhere to put it
+    for _ in range(100):
+        status, body, _ = request(server, "POST", f"/upload?name=small.csv&session={session}&token={server.token}",
+                                  body=small)
+        if status == 404:
+            break
+        time.sleep(0.1)
+    assert status == 404 and "no such session" in json.loads(body)["error"]
 
 
 def test_the_page_says_problems_in_its_own_words(server):

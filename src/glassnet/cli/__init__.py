@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 # the files the running command has written, for the message of an interrupt
 WRITTEN: list[str] = []
+# set by a command that ends with nothing left to clean up (the playground, once
+# its server has stopped): run() then leaves at once, rather than spend a second
+# of Ctrl-C tearing down every module a page loaded (pandas, scikit-learn ...)
+LEAVE_AT_ONCE: list[bool] = []
 
 
 def wrote(path) -> None:
@@ -127,6 +131,7 @@ def interrupted() -> str:
 
 def main(argv=None) -> int:
     WRITTEN.clear()
+    LEAVE_AT_ONCE.clear()
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -217,7 +222,7 @@ def run() -> None:
         code = EXIT_INTERRUPTED
     # once the work is done, a late Ctrl-C cannot undo it: the exit stands
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if code == EXIT_INTERRUPTED:
+    if code == EXIT_INTERRUPTED or LEAVE_AT_ONCE:
         # Python remembers an interrupt that reached it inside an import even
         # once caught, and would end the process by SIGINT instead of 130;
         # nothing is left to clean up, so leave with the status directly

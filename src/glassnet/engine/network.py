@@ -251,17 +251,21 @@ class Network:
         cache = getattr(self, "_cache", None)
         return None if cache is None else cache[0]
 
-    def output_values(self, X) -> tuple[np.ndarray, np.ndarray]:
+    def output_values(self, X=None, *, first=None) -> tuple[np.ndarray, np.ndarray]:
         """``(Z, A)`` of the output layer for ``X``, in fresh arrays, no cache.
 
         Hidden layers are computed in place, so memory stays at two arrays
-        of one layer's width.
+        of one layer's width. ``first``: the first layer's ``Z``, as for
+        :meth:`layer_values` (it is overwritten).
         """
         A = X
         for l, act in enumerate(self.activations):
-            Z = _matmul(A, self._weights[l], None)
-            if self.bias:
-                Z += self._biases[l]
+            if l == 0 and first is not None:
+                Z = first
+            else:
+                Z = _matmul(A, self._weights[l], None)
+                if self.bias:
+                    Z += self._biases[l]
             A = act.forward(Z, Z if l < self.n_layers - 1 else np.empty_like(Z))
         return Z, A
 
@@ -282,13 +286,22 @@ class Network:
             )
         return output
 
-    def layer_values(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing)."""
+    def layer_values(self, X=None, *, first=None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing).
+
+        ``first`` : the first layer's ``Z`` (n_samples, n_units of layer 1),
+        when the caller has it more cheaply than ``X·W₁ + b₁`` (the
+        playground's grid varies two inputs of many: its ``Z`` costs two
+        columns, not every input); ``X`` is then not read.
+        """
         values, A = [], X
         for l, act in enumerate(self.activations):
-            Z = _matmul(A, self._weights[l], None)
-            if self.bias:
-                Z += self._biases[l]
+            if l == 0 and first is not None:
+                Z = np.asarray(first, dtype=self.dtype)
+            else:
+                Z = _matmul(A, self._weights[l], None)
+                if self.bias:
+                    Z += self._biases[l]
             A = act.forward(Z, np.empty_like(Z))
             values.append((Z, A))
         return values

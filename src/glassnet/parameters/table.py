@@ -193,11 +193,14 @@ TABLE: tuple[Setting, ...] = (
              "seen); 'adaptive' (divide by 5 when progress stalls, stop below 1e-6).",
              estimator=Name("learning_rate", "constant")),
     _setting("power_t", NON_NEGATIVE, "Exponent of the 'invscaling' schedule.", estimator=Name("power_t", 0.5)),
-    _setting("momentum", Interval(Real, 0, 1), "sgd's momentum.", estimator=Name("momentum", 0.9)),
+    _setting("momentum", Interval(Real, 0, 1), "sgd's momentum.", estimator=Name("momentum", 0.9),
+             playground=Name("momentum", 0.0, label="Momentum")),
     _setting("nesterovs_momentum", Boolean(), "Use Nesterov's momentum (sgd, momentum > 0).",
              estimator=Name("nesterovs_momentum", True)),
-    _setting("beta_1", DECAY, "Adam's first-moment decay.", estimator=Name("beta_1", 0.9)),
-    _setting("beta_2", DECAY, "Adam's second-moment decay.", estimator=Name("beta_2", 0.999)),
+    _setting("beta_1", DECAY, "Adam's first-moment decay.", estimator=Name("beta_1", 0.9),
+             playground=Name("beta_1", 0.9, label="Adam β₁")),
+    _setting("beta_2", DECAY, "Adam's second-moment decay.", estimator=Name("beta_2", 0.999),
+             playground=Name("beta_2", 0.999, label="Adam β₂")),
     _setting("epsilon", POSITIVE, "Adam's numerical-stability constant.", estimator=Name("epsilon", 1e-08)),
     _setting("batch size", COUNT, "Rows per step of sgd and adam.",
              nn=Name("batch_size", None, extra=(NONE,), note="None (the article's) is the full batch."),
@@ -308,7 +311,8 @@ TABLE: tuple[Setting, ...] = (
              cli=Name("--target", None, metavar="COLUMN", default_text="a dataset's own target"),
              playground=Name("target", None, label="Target", note="None: the data set's own.")),
     _setting("ignore", Each(COLUMN), "Columns to leave out of the features.",
-             cli=Name("--ignore", [], metavar="COL[,COL...]", default_text="none", note="comma-separated")),
+             cli=Name("--ignore", [], metavar="COL[,COL...]", default_text="none", note="comma-separated"),
+             playground=Name("ignore", [], label="Columns used", note="The page's column list unticks them.")),
     _setting("keep", Each(COLUMN),
              "Text columns to keep even when they look like identifiers: a column with nearly one distinct value per "
              "row, or more distinct values than glassnet.tabular.MAX_CATEGORIES, is otherwise left out (one-hot "
@@ -337,8 +341,12 @@ TABLE: tuple[Setting, ...] = (
              "The file's text encoding, e.g. latin-1 or cp1252.",
              cli=Name("--encoding", None, metavar="NAME", default_text="utf-8")),
     # --- the playground's data -------------------------------------------------------------------
-    _setting("data set", Text("a data set's name"), "The data set: a generated 2-D set, a bundled table, or "
-             "'file' for the table given on the command line or uploaded last.", playground=Name("dataset", "circle", label="Data set")),
+    _setting("data set", Text("a data set's name"), "The data set: a generated 2-D set, a bundled table, "
+             "'file' for the table given on the command line, or 'upload' for the page's own upload.",
+             playground=Name("dataset", "circle", label="Data set")),
+    _setting("upload", AnyOf(Text("an upload's id"), NONE),
+             "The page's uploaded table, by the id the server gave it (with the data set 'upload').",
+             playground=Name("upload", None, label="Data set")),
     _setting("noise", Interval(Real, 0, 0.5), "Noise of a generated set.", playground=Name("noise", 0.0, label="Noise")),
     _setting("points", Interval(Integral, 10, 100_000), "Rows of a generated set.", playground=Name("points", 500, label="Points")),
     _setting("feature x", Interval(Integral, 0, 10**6), "The input drawn across.", playground=Name("feature_x", 0, label="Plot across")),

@@ -6,25 +6,13 @@ from __future__ import annotations
 import contextlib
 import sys
 import warnings
-from pathlib import Path
 
-from . import EXIT_USAGE, CliError
+from . import CliError
 
-__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "check_output_path", "PLOT_SUFFIXES", "note_extrapolation"]
+__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "PLOT_SUFFIXES", "note_extrapolation"]
 
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-
-
-def check_output_path(path: str, suffixes=None) -> None:
-    """Refuse, before any work, an output path that could not be written."""
-    target = Path(path)
-    if target.is_dir():
-        raise CliError(f"{path!r} is a directory; expected a file name")
-    if not target.parent.is_dir():
-        raise CliError(f"the folder of {path!r} does not exist")
-    if suffixes and target.suffix.lower() not in suffixes:
-        raise CliError(f"{path!r} must end in {', '.join(suffixes)}", code=EXIT_USAGE)
 
 
 def note(message: str) -> None:

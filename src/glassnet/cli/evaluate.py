@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ._io import PLOT_SUFFIXES, check_output_path, note, note_extrapolation, notes_on_stderr, read_data, read_model
+from . import wrote
+from ._io import PLOT_SUFFIXES, note, note_extrapolation, notes_on_stderr, read_data, read_model
+from ._outputs import Output, check_outputs
 
 
 def _usable_rows(model, frame, args, source):
@@ -31,8 +33,8 @@ def _usable_rows(model, frame, args, source):
 def run(args) -> int:
     from ..tabular.report import format_report, report
 
-    if args.plot:
-        check_output_path(args.plot, PLOT_SUFFIXES)
+    check_outputs([Output("--plot", args.plot, "picture", PLOT_SUFFIXES)], [("MODEL", args.model), ("DATA", args.data)],
+                  args.force)
     model = read_model(args.model)
     source = repr(args.data)
     frame = _usable_rows(model, read_data(args.data, args), args, source)
@@ -51,4 +53,5 @@ def run(args) -> int:
 
         draw = confusion_matrix if model.task == "classify" else predicted_vs_actual
         draw(model, frame, path=args.plot)
+        wrote(args.plot)
     return 0

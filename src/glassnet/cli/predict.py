@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sys
 
-from . import EXIT_USAGE, CliError
-from ._io import check_output_path, note_extrapolation, notes_on_stderr, read_data, read_model
+from . import EXIT_USAGE, CliError, wrote
+from ._outputs import Output, check_outputs
+from ._io import note_extrapolation, notes_on_stderr, read_data, read_model
 
 
 def run(args) -> int:
@@ -17,8 +18,8 @@ def run(args) -> int:
         raise CliError("predict never drops a row: a row with an empty cell is filled as in training, or, when "
                        "the model does not impute, written with empty predictions and a note saying why",
                        hint="--drop-missing applies to train and evaluate", code=EXIT_USAGE)
-    if args.output:
-        check_output_path(args.output)
+    check_outputs([Output("-o", args.output, "predictions")], [("MODEL", args.model), ("DATA", args.data)],
+                  args.force)
     model = read_model(args.model)
     frame = read_data(args.data, args)
     source = repr(args.data)
@@ -28,6 +29,7 @@ def run(args) -> int:
     if args.output:
         with atomic_path(args.output) as temporary:
             table.to_csv(temporary, index=False)
+        wrote(args.output)
         print(f"{len(table)} rows written to {args.output}", file=sys.stderr)
     else:
         table.to_csv(sys.stdout, index=False)

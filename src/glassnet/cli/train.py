@@ -10,8 +10,9 @@ from __future__ import annotations
 import signal
 import sys
 
-from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError
-from ._io import PLOT_SUFFIXES, check_output_path, note, notes_on_stderr, read_data
+from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError, wrote
+from ._io import PLOT_SUFFIXES, note, notes_on_stderr, read_data
+from ._outputs import Output, check_outputs
 
 _INTERRUPTED_WARNING = "Training interrupted by user."
 
@@ -60,9 +61,8 @@ def run(args) -> int:
     from ..tabular.fitting import Options, fit_table
     from ..tabular.report import format_report, report
 
-    check_output_path(args.output)
-    if args.plot:
-        check_output_path(args.plot, PLOT_SUFFIXES)
+    check_outputs([Output("-o", args.output, "model"), Output("--plot", args.plot, "picture", PLOT_SUFFIXES)],
+                  [("DATA", args.data)], args.force)
     frame, target, source = _source(args)
     show_bar = not args.quiet and sys.stderr.isatty()
     options = Options(target=target, task=args.task, hidden=args.hidden, activation=args.activation,
@@ -70,7 +70,7 @@ def run(args) -> int:
                       learning_rate=args.learning_rate, scaler=args.scaler, test_size=args.test_size,
                       seed=args.seed, early_stopping=args.early_stopping, class_weight=args.class_weight,
                       drop_missing=args.drop_missing, progress=show_bar, impute=args.impute,
-                      ignore=args.ignore, id_column=args.id_column, record_stats=args.record_stats,
+                      ignore=args.ignore, keep=args.keep, id_column=args.id_column, record_stats=args.record_stats,
                       dropout=args.dropout, normalization=args.normalization, weight_decay=args.weight_decay,
                       clip_grad_norm=args.clip_grad_norm, schedule=args.schedule, warmup_epochs=args.warmup_epochs,
                       label_smoothing=args.label_smoothing)
@@ -81,16 +81,19 @@ def run(args) -> int:
     if interrupts.count:
         # the loop kept the last completed epoch; save that model as it is
         save(model, args.output)
+        wrote(args.output)
         print(f"interrupted at epoch {model.n_iter_} of {options.epochs}; model saved to {args.output}",
               file=sys.stderr)
         return EXIT_INTERRUPTED
     with notes_on_stderr(show=not args.quiet):
         model.report = report(model, test, f"the test part of {source}")
     save(model, args.output)
+    wrote(args.output)
     if args.plot:
         from ..plot import learning_curves
 
         learning_curves(model, args.plot)
+        wrote(args.plot)
     if not args.quiet:
         kind = {"classify": "classifier", "regress": "regressor"}[options.task]
         shape = "-".join(map(str, [len(model.columns.input_names), *options.hidden, model.network.n_outputs]))

@@ -257,17 +257,21 @@ class Network(NetworkViews, NetworkLoss, NetworkState):
         cache = getattr(self, "_cache", None)
         return None if cache is None else cache[0]
 
-    def output_values(self, X) -> tuple[np.ndarray, np.ndarray]:
+    def output_values(self, X=None, *, first=None) -> tuple[np.ndarray, np.ndarray]:
         """``(Z, A)`` of the output layer for ``X``, in fresh arrays, no cache.
 
         Hidden layers are computed in place, so memory stays at two arrays
-        of one layer's width.
+        of one layer's width. ``first``: the first layer's ``Z``, as for
+        :meth:`layer_values` (it is overwritten).
         """
         A = X
         for l, act in enumerate(self.activations):
-            Z = _matmul(A, self._weights[l], None)
-            if self.bias:
-                Z += self._biases[l]
+            if l == 0 and first is not None:
+                Z = first
+            else:
+                Z = _matmul(A, self._weights[l], None)
+                if self.bias:
+                    Z += self._biases[l]
             if self.normalization is not None and l < self.n_layers - 1:
                 self._normalize_inference(l, Z)
             A = act.forward(Z, Z if l < self.n_layers - 1 else np.empty_like(Z))
@@ -298,19 +302,30 @@ class Network(NetworkViews, NetworkLoss, NetworkState):
             )
         return output
 
-    def layer_values(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
+    def layer_values(self, X=None, *, first=None) -> list[tuple[np.ndarray, np.ndarray]]:
         """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing),
         in the inference pass: Z is the activation's input (after any
         normalisation), A its output (before any dropout, which prediction
-        does not apply)."""
-        if not self._plain:
+        does not apply).
+
+        ``first`` : the first layer's ``Z`` before any normalisation
+        (n_samples, n_units of layer 1), when the caller has it more cheaply
+        than ``X·W₁ + b₁`` (the playground's grid varies two inputs of many:
+        its ``Z`` costs two columns, not every input); ``X`` is then not read.
+        """
+        if not self._plain and first is None:
             ws = self.inference_pass(X)
             return list(zip(ws.Z, ws.A))
         values, A = [], X
         for l, act in enumerate(self.activations):
-            Z = _matmul(A, self._weights[l], None)
-            if self.bias:
-                Z += self._biases[l]
+            if l == 0 and first is not None:
+                Z = np.array(first, dtype=self.dtype)  # a copy: normalisation works in place
+            else:
+                Z = _matmul(A, self._weights[l], None)
+                if self.bias:
+                    Z += self._biases[l]
+            if self.normalization is not None and l < self.n_layers - 1:
+                self._normalize_inference(l, Z)
             A = act.forward(Z, np.empty_like(Z))
             values.append((Z, A))
         return values
@@ -429,6 +444,15 @@ class Network(NetworkViews, NetworkLoss, NetworkState):
         widths = self.layer_sizes[1:-1]
         return [None if not rate else draw_mask(rng, rate, np.empty((n, width), self.dtype))
                 for rate, width in zip(self._dropout, widths)]
+
+    def _repr_html_(self) -> str:
+        """The network as a notebook shows it: a picture of its layers and its parameter count."""
+        from .._html import card
+
+        figures = [("layers", "-".join(map(str, self.layer_sizes))),
+                   ("parameters", self.params.size), ("loss", self.loss.name),
+                   ("dtype", np.dtype(self.dtype).name)]
+        return card("Network", self.layer_sizes, [a.name for a in self.activations], figures)
 
     def __repr__(self) -> str:
         hidden = ", ".join(a.name for a in self.activations[:-1]) or "none"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .normalization import get_normalization
+from .state_arrays import StateArrays
 from .validation import check_dtype
 
 __all__ = ["NetworkState"]
@@ -68,17 +70,43 @@ class NetworkState:
     def _glassnet_state(self) -> tuple[dict, dict]:
         return {"config": self.config()}, self.state_arrays()
 
+    @staticmethod
+    def vector_sizes(config: dict) -> tuple[int, int]:
+        """``(parameters, running statistics)``: the lengths of the two
+        vectors a network of ``config`` holds, computed without building it
+        (so a file's declared arrays are checked before any allocation).
+        The parameters are every weight and bias, and with a normalisation a
+        scale and a shift per hidden unit; batch normalisation also keeps a
+        running mean and variance per hidden unit."""
+        sizes = [int(size) for size in config["layer_sizes"]]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"layer sizes must be at least two positive integers, got {config['layer_sizes']!r}")
+        weights = sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+        biases = sum(sizes[1:]) if config.get("bias", True) else 0
+        normalization = get_normalization(config.get("normalization"))
+        per_unit = sum(sizes[1:-1]) if normalization is not None else 0
+        statistics = 2 * per_unit if normalization is not None and normalization.running else 0
+        return weights + biases + 2 * per_unit, statistics
+
     @classmethod
-    def _from_glassnet_state(cls, state: dict, arrays: dict) -> "NetworkState":
-        params = arrays["params"]
-        dtype = np.dtype(state["config"]["dtype"])
-        statistics = arrays.get("statistics")
-        for name, values in (("parameters", params), ("running statistics", statistics)):
-            if values is not None and values.dtype != dtype:
-                raise ValueError(f"the {name} are {values.dtype}; the network's dtype is {dtype}")
-        network = cls.from_config(state["config"], params, statistics)
-        if network.statistics.size and statistics is None:
-            raise ValueError("the network normalises its batches but the file holds no running statistics")
+    def parameter_count(cls, config: dict) -> int:
+        """How many parameters a network of ``config`` holds (see :meth:`vector_sizes`)."""
+        return cls.vector_sizes(config)[0]
+
+    @classmethod
+    def _from_glassnet_state(cls, state: dict, arrays) -> "NetworkState":
+        config = state["config"]
+        dtype = np.dtype(check_dtype(config["dtype"]))
+        n_params, n_statistics = cls.vector_sizes(config)
+        # the vectors the configuration needs, checked before they are read or the network allocated
+        arrays = StateArrays.of(arrays)
+        params = arrays.take("params", shape=(n_params,), dtype=dtype)
+        statistics = None
+        if n_statistics:
+            if "statistics" not in arrays:
+                raise ValueError("the network normalises its batches but the file holds no running statistics")
+            statistics = arrays.take("statistics", shape=(n_statistics,), dtype=dtype)
+        network = cls.from_config(config, params, statistics)
         if not np.isfinite(network.statistics).all() or (network.statistics.size
                                                          and (np.concatenate(network._running_var) < 0).any()):
             raise ValueError("the running statistics must be finite, with variances >= 0")

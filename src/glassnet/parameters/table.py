@@ -150,7 +150,7 @@ TABLE: tuple[Setting, ...] = (
                             note="A single integer is one hidden layer."),
              cli=Name("--hidden", (64, 32), metavar="SIZES", default_text="64,32",
                       note="comma-separated, such as 64,32"),
-             playground=Name("hidden", [4, 2], limit=Each(Interval(Integral, 1, 256), max_length=10))),
+             playground=Name("hidden", [4, 2], label="hidden layers", limit=Each(Interval(Integral, 1, 256), max_length=10))),
     _setting("hidden activation", HIDDEN_ACTIVATION,
              "Activation of the hidden layers. scikit-learn's 'identity', 'logistic', 'tanh' and 'relu'; "
              "glassnet adds 'leaky_relu' (slope 0.01), 'elu', 'gelu' (exact) and 'swish'; 'sigmoid' is another "
@@ -159,7 +159,7 @@ TABLE: tuple[Setting, ...] = (
                      note="A list gives one name per hidden layer."),
              estimator=Name("activation", "relu"),
              cli=Name("--activation", "relu"),
-             playground=Name("activations", ["tanh", "tanh"], extra=(Each(HIDDEN_ACTIVATION),),
+             playground=Name("activations", ["tanh", "tanh"], label="Activation", extra=(Each(HIDDEN_ACTIVATION),),
                              limit=Each(HIDDEN_ACTIVATION))),
     _setting("output activation", Options(_names(_activations), registry=_activations),
              "Activation of the output layer.",
@@ -168,7 +168,7 @@ TABLE: tuple[Setting, ...] = (
                           "poisson, otherwise activation (identity when it is a list).")),
     _setting("loss", Options(_losses), "The training loss; squared_error is the article's ½·Σ(y−o)².",
              nn=Name("loss", "squared_error"),
-             playground=Name("loss", "auto", extra=(Options(("auto",)),),
+             playground=Name("loss", "auto", label="Loss", extra=(Options(("auto",)),),
                              note="'auto': cross-entropy for classes, squared error for values.")),
     _setting("regression loss", Options(REGRESSION_LOSSES),
              "Regressor only. 'squared_error' (½(y−ŷ)²), 'poisson' (half Poisson deviance with an exp output; "
@@ -188,14 +188,14 @@ TABLE: tuple[Setting, ...] = (
                           "used as given."),
              estimator=Name("solver", "adam"),
              cli=Name("--solver", "adam"),
-             playground=Name("optimizer", "sgd", limit=Options(_step_optimizers))),
+             playground=Name("optimizer", "sgd", label="Optimizer", limit=Options(_step_optimizers))),
     _setting("learning rate", POSITIVE, "Step size of sgd and adam.",
              nn=Name("learning_rate", None, extra=(NONE,),
                      note="None: 1 for 'sgd' (the article's), the optimiser's own default otherwise (0.001 for "
                           "'adam'); 'lbfgs' takes none."),
              estimator=Name("learning_rate_init", 0.001),
              cli=Name("--learning-rate", 0.001, metavar="RATE"),
-             playground=Name("learning_rate", 0.03, limit=Interval(Real, 0, 100, closed="right"))),
+             playground=Name("learning_rate", 0.03, label="Learning rate", limit=Interval(Real, 0, 100, closed="right"))),
     _setting("learning-rate schedule", Options(_schedules),
              "The learning rate's schedule over the epochs. 'constant'; 'invscaling' (learning_rate_init / "
              "(t + 1)**power_t, t the samples seen); 'adaptive' (divide by 5 when progress stalls, stop below "
@@ -207,28 +207,28 @@ TABLE: tuple[Setting, ...] = (
                             note="As in scikit-learn, 'invscaling' and 'adaptive' apply to sgd only; glassnet's "
                                  "'cosine' and 'one_cycle' to sgd and adam alike, over max_iter epochs."),
              cli=Name("--schedule", "constant", note="over --epochs"),
-             playground=Name("schedule", "constant", note="Over schedule_epochs.")),
+             playground=Name("schedule", "constant", label="Schedule", note="Over schedule_epochs.")),
     _setting("schedule epochs", COUNT,
              "The length of the run a schedule ('cosine', 'one_cycle') and a warm-up are laid over, in epochs, "
              "counted over every train call, so that training in pieces follows the schedule of one run.",
              nn=Name("schedule_epochs", None, extra=(NONE,),
                      note="None: each train call is a run of its own epochs (the schedule starts again, a warm "
                           "restart)."),
-             playground=Name("schedule_epochs", 200, limit=Interval(Integral, 1, 1_000_000),
+             playground=Name("schedule_epochs", 200, label="Over epochs", limit=Interval(Integral, 1, 1_000_000),
                              note="The page trains a few epochs at a time, all of one run.")),
     _setting("warmup epochs", Interval(Integral, 0),
              "Epochs of linear warm-up before any schedule: the rate of epoch k is the rate the schedule starts "
              "at (the initial rate; a 25th of it for 'one_cycle') times (k + 1)/warmup_epochs. sgd and adam.",
              nn=Name("warmup_epochs", 0), estimator=Name("warmup_epochs", 0, glassnet=True),
              cli=Name("--warmup-epochs", 0, metavar="N"),
-             playground=Name("warmup_epochs", 0, limit=Interval(Integral, 0, 1_000_000))),
+             playground=Name("warmup_epochs", 0, label="Warm-up", limit=Interval(Integral, 0, 1_000_000))),
     _setting("weight decay", NON_NEGATIVE,
              "Decoupled weight decay, as PyTorch's AdamW applies it: each step first shrinks the weights (not the "
              "biases) by the learning rate times weight_decay, apart from the gradient (unlike the L2 penalty). "
              "sgd and adam.",
              nn=Name("weight_decay", 0.0), estimator=Name("weight_decay", 0.0, glassnet=True),
              cli=Name("--weight-decay", 0.0, metavar="WD"),
-             playground=Name("weight_decay", 0.0, limit=Interval(Real, 0, 10))),
+             playground=Name("weight_decay", 0.0, label="Weight decay", limit=Interval(Real, 0, 10))),
     _setting("clip grad norm", AnyOf(POSITIVE, NONE),
              "Clip the gradient's global norm to this value before each step, as PyTorch's clip_grad_norm_ does; "
              "the history records each epoch's norms before clipping (grad_norm, grad_norm_max, clipped_share). "
@@ -236,20 +236,23 @@ TABLE: tuple[Setting, ...] = (
              type="float or None",
              nn=Name("clip_grad_norm", None), estimator=Name("clip_grad_norm", None, glassnet=True),
              cli=Name("--clip-grad-norm", None, metavar="NORM", default_text="none"),
-             playground=Name("clip_grad_norm", None, limit=AnyOf(Interval(Real, 0, 1e6, closed="right"), NONE))),
+             playground=Name("clip_grad_norm", None, label="Clip norm", limit=AnyOf(Interval(Real, 0, 1e6, closed="right"), NONE))),
     _setting("power_t", NON_NEGATIVE, "Exponent of the 'invscaling' schedule.", estimator=Name("power_t", 0.5)),
-    _setting("momentum", Interval(Real, 0, 1), "sgd's momentum.", estimator=Name("momentum", 0.9)),
+    _setting("momentum", Interval(Real, 0, 1), "sgd's momentum.", estimator=Name("momentum", 0.9),
+             playground=Name("momentum", 0.0, label="Momentum")),
     _setting("nesterovs_momentum", Boolean(), "Use Nesterov's momentum (sgd, momentum > 0).",
              estimator=Name("nesterovs_momentum", True)),
-    _setting("beta_1", DECAY, "Adam's first-moment decay.", estimator=Name("beta_1", 0.9)),
-    _setting("beta_2", DECAY, "Adam's second-moment decay.", estimator=Name("beta_2", 0.999)),
+    _setting("beta_1", DECAY, "Adam's first-moment decay.", estimator=Name("beta_1", 0.9),
+             playground=Name("beta_1", 0.9, label="Adam β₁")),
+    _setting("beta_2", DECAY, "Adam's second-moment decay.", estimator=Name("beta_2", 0.999),
+             playground=Name("beta_2", 0.999, label="Adam β₂")),
     _setting("epsilon", POSITIVE, "Adam's numerical-stability constant.", estimator=Name("epsilon", 1e-08)),
     _setting("batch size", COUNT, "Rows per step of sgd and adam.",
              nn=Name("batch_size", None, extra=(NONE,), note="None (the article's) is the full batch."),
              estimator=Name("batch_size", "auto", extra=(Options(("auto",)),), type="int or 'auto'",
                             note="'auto' is min(200, n_samples); larger values are clipped."),
              cli=Name("--batch-size", None, extra=(NONE,), metavar="N", default_text="min(200, rows)"),
-             playground=Name("batch_size", 10, limit=Interval(Integral, 1, 1_000_000))),
+             playground=Name("batch_size", 10, label="Batch size", limit=Interval(Integral, 1, 1_000_000))),
     _setting("dropout", AnyOf(RATE, Each(RATE)),
              "Inverted dropout on the hidden layers' outputs while training: the share of units dropped, one rate "
              "for every hidden layer or a list of one per hidden layer; the masks come from the seed's "
@@ -258,7 +261,7 @@ TABLE: tuple[Setting, ...] = (
              nn=Name("dropout", 0.0), estimator=Name("dropout", 0.0, glassnet=True),
              cli=Name("--dropout", 0.0, metavar="RATE", note="one rate, or comma-separated rates, one per hidden "
                                                             "layer"),
-             playground=Name("dropout", 0.0, limit=Interval(Real, 0, 0.95))),
+             playground=Name("dropout", 0.0, label="Dropout", limit=Interval(Real, 0, 0.95))),
     _setting("normalization", AnyOf(NORMALIZATION, NONE),
              "Normalise each hidden layer's pre-activations, with a trained scale and shift per unit: 'batch' "
              "(by the batch's mean and variance while training, by running ones at prediction) or 'layer' (by "
@@ -266,14 +269,14 @@ TABLE: tuple[Setting, ...] = (
              type="{'batch', 'layer'} or None",
              nn=Name("normalization", None), estimator=Name("normalization", None, glassnet=True),
              cli=Name("--normalization", None, default_text="none"),
-             playground=Name("normalization", None)),
+             playground=Name("normalization", None, label="Normalization")),
     _setting("label smoothing", RATE,
              "Train the classes' cross-entropy against smoothed targets, y·(1 − ε) + ε/K with K the classes (2 "
              "per logistic output); 0: none.",
              nn=Name("label_smoothing", 0.0, note="Only with binary_crossentropy or categorical_crossentropy."),
              estimator=Name("label_smoothing", 0.0, glassnet=True, only="classifier"),
              cli=Name("--label-smoothing", 0.0, metavar="EPSILON", note="classification only"),
-             playground=Name("label_smoothing", 0.0, limit=Interval(Real, 0, 0.5),
+             playground=Name("label_smoothing", 0.0, label="Label smoothing", limit=Interval(Real, 0, 0.5),
                              note="Classes only: a regression ignores it.")),
     _setting("shuffle", Boolean(), "Reshuffle the rows every epoch when using mini-batches.",
              nn=Name("shuffle", True), estimator=Name("shuffle", True)),
@@ -283,7 +286,7 @@ TABLE: tuple[Setting, ...] = (
              nn=Name("l2", 0.0),
              estimator=Name("alpha", 0.0001, note="The penalty is divided by the number of samples (or the sum of "
                                                   "sample weights) like the loss."),
-             playground=Name("l2", 0.0, limit=Interval(Real, 0, 100))),
+             playground=Name("l2", 0.0, label="L2", limit=Interval(Real, 0, 100))),
     _setting("max_fun", COUNT, "lbfgs's limit on loss evaluations.", estimator=Name("max_fun", 15000)),
     # --- training --------------------------------------------------------------------------
     _setting("epochs", COUNT, "Passes over the training data (lbfgs: iterations).",
@@ -297,7 +300,7 @@ TABLE: tuple[Setting, ...] = (
                             type="int, RandomState instance or None",
                             note="The same value gives scikit-learn's initial weights and validation split."),
              cli=Name("--seed", 0, metavar="N"),
-             playground=Name("seed", 0)),
+             playground=Name("seed", 0, label="Seed")),
     _setting("validation fraction", DECAY,
              "Share of the training rows held out as validation data, drawn with the seed.",
              train=Name("validation_split", None, extra=(NONE,),
@@ -335,7 +338,7 @@ TABLE: tuple[Setting, ...] = (
              "the history; glassnet.plot.training_dynamics draws them.",
              train=Name("record_stats", False), estimator=Name("record_stats", False, glassnet=True),
              cli=Name("--record-stats", False, note="for glassnet diagnose and glassnet.plot.training_dynamics"),
-             playground=Name("record_stats", False)),
+             playground=Name("record_stats", False, label="Layer stats")),
     _setting("verbose", AnyOf(Boolean(), Interval(Integral, 0)),
              "Print the loss (and validation score) every epoch.", type="bool or int",
              estimator=Name("verbose", False)),
@@ -354,7 +357,11 @@ TABLE: tuple[Setting, ...] = (
              "the last epoch's.",
              estimator=Name("restore_best_weights", None, glassnet=True)),
     _setting("progress", Boolean(), "Show a progress bar (rich) with the epoch, the loss and the validation figure.",
-             estimator=Name("progress", False, glassnet=True)),
+             train=Name("live", False, note="True: a live loss curve under the cell in a notebook (Jupyter, VS Code, "
+                                            "Colab), the progress bar elsewhere."),
+             estimator=Name("progress", False, extra=(Options(("live",)),), glassnet=True, type="bool or 'live'",
+                            note="'live': a live loss curve under the cell in a notebook (Jupyter, VS Code, "
+                                 "Colab), the progress bar elsewhere.")),
     # --- numbers and predictions ---------------------------------------------------------------
     _setting("metric", Options(_names(_metrics), registry=_metrics),
              "The figure recorded per epoch in error_list; mae is the article's.", nn=Name("metric", "mae")),
@@ -372,9 +379,15 @@ TABLE: tuple[Setting, ...] = (
     # --- the command line's table model ----------------------------------------------------------
     _setting("target", AnyOf(COLUMN, NONE), "The column to predict.",
              cli=Name("--target", None, metavar="COLUMN", default_text="a dataset's own target"),
-             playground=Name("target", None, note="None: the data set's own.")),
+             playground=Name("target", None, label="Target", note="None: the data set's own.")),
     _setting("ignore", Each(COLUMN), "Columns to leave out of the features.",
-             cli=Name("--ignore", [], metavar="COL[,COL...]", default_text="none", note="comma-separated")),
+             cli=Name("--ignore", [], metavar="COL[,COL...]", default_text="none", note="comma-separated"),
+             playground=Name("ignore", [], label="Columns used", note="The page's column list unticks them.")),
+    _setting("keep", Each(COLUMN),
+             "Text columns to keep even when they look like identifiers: a column with nearly one distinct value per "
+             "row, or more distinct values than glassnet.tabular.MAX_CATEGORIES, is otherwise left out (one-hot "
+             "encoded, it would only make the network wide and teach it the training rows by heart).",
+             cli=Name("--keep", [], metavar="COL[,COL...]", default_text="none", note="comma-separated")),
     _setting("id column", AnyOf(COLUMN, NONE),
              "An identifier column: left out of the features, copied into predictions.",
              cli=Name("--id", None, keyword="id_column", metavar="COL", default_text="none")),
@@ -389,12 +402,23 @@ TABLE: tuple[Setting, ...] = (
              cli=Name("--scaler", "standard")),
     _setting("test size", FRACTION, "Share of rows held out for the test report.",
              cli=Name("--test-size", 0.2, metavar="FRACTION"),
-             playground=Name("test_ratio", 0.5, limit=Interval(Real, 0.05, 0.95))),
+             playground=Name("test_ratio", 0.5, label="Test data", limit=Interval(Real, 0.05, 0.95))),
+    # --- how a table is read ----------------------------------------------------------------------
+    _setting("separator", AnyOf(Text("one character, or comma, semicolon, tab, pipe or space"), NONE),
+             "The separator of a text table: one character, or comma, semicolon, tab, pipe, space.",
+             cli=Name("--sep", None, metavar="CHAR", default_text="sniffed among , ; tab |; a .tsv file: tab")),
+    _setting("encoding", AnyOf(Text("an encoding's name"), NONE),
+             "The file's text encoding, e.g. latin-1 or cp1252.",
+             cli=Name("--encoding", None, metavar="NAME", default_text="utf-8")),
     # --- the playground's data -------------------------------------------------------------------
-    _setting("data set", Text("a data set's name"), "The data set: a generated 2-D set, a bundled table, or "
-             "'file' for the table given on the command line or uploaded last.", playground=Name("dataset", "circle")),
-    _setting("noise", Interval(Real, 0, 0.5), "Noise of a generated set.", playground=Name("noise", 0.0)),
-    _setting("points", Interval(Integral, 10, 100_000), "Rows of a generated set.", playground=Name("points", 500)),
-    _setting("feature x", Interval(Integral, 0, 10**6), "The input drawn across.", playground=Name("feature_x", 0)),
-    _setting("feature y", Interval(Integral, 0, 10**6), "The input drawn up.", playground=Name("feature_y", 1)),
+    _setting("data set", Text("a data set's name"), "The data set: a generated 2-D set, a bundled table, "
+             "'file' for the table given on the command line, or 'upload' for the page's own upload.",
+             playground=Name("dataset", "circle", label="Data set")),
+    _setting("upload", AnyOf(Text("an upload's id"), NONE),
+             "The page's uploaded table, by the id the server gave it (with the data set 'upload').",
+             playground=Name("upload", None, label="Data set")),
+    _setting("noise", Interval(Real, 0, 0.5), "Noise of a generated set.", playground=Name("noise", 0.0, label="Noise")),
+    _setting("points", Interval(Integral, 10, 100_000), "Rows of a generated set.", playground=Name("points", 500, label="Points")),
+    _setting("feature x", Interval(Integral, 0, 10**6), "The input drawn across.", playground=Name("feature_x", 0, label="Plot across")),
+    _setting("feature y", Interval(Integral, 0, 10**6), "The input drawn up.", playground=Name("feature_y", 1, label="Plot across ... and")),
 )

@@ -116,7 +116,7 @@ def test_each_page_keeps_its_own_upload_and_a_reload_restores_its_own_state(cont
 
 @pytest.mark.parametrize("link, missing", [
     ("dataset=upload&upload=0123456789abcdef&target=species", "no longer on the server"),
-    ("dataset=file&target=colour_name", "no column 'colour_name'"),
+    ("dataset=file&target=colour_name", "lacks the Target column(s) 'colour_name'"),
 ])
 def test_a_link_naming_data_no_longer_there_falls_back_to_the_start(context, fruit_server, link, missing):
     errors = []

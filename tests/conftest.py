@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 
 @pytest.fixture(autouse=True)
 def _forget_kernel_choice():
-    """A test (or a README example) that chooses a kernel path does not
+    """A test (or an example of the README or of the docs) that chooses a kernel path does not
     choose it for the tests after it."""
     yield
     from glassnet import kernels

@@ -270,7 +270,7 @@ def test_the_stopping_rule_carries_across_calls():
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 def test_estimator_partial_fit_calls_equal_one_fit(solver):
     # with shuffle=False; scikit-learn reseeds an integer random_state at every call, so shuffled
-    # partial_fit calls visit the rows in another order than one fit (see the README)
+    # partial_fit calls visit the rows in another order than one fit (docs/guides/estimators.md, "Continued training")
     settings = dict(hidden_layer_sizes=(5,), solver=solver, shuffle=False, n_iter_no_change=1000, batch_size=16,
                     random_state=0)
     with warnings.catch_warnings():

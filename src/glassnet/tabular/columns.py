@@ -12,15 +12,16 @@ teaches the network nothing and is left out.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .reading import separator_hint
 
-__all__ = ["Columns", "row_number", "check_has_columns", "close_names", "missing_cells", "drop_missing_rows",
-           "left_out_columns", "identifier_like"]
+__all__ = ["Columns", "ColumnSurvey", "survey", "row_number", "check_has_columns", "close_names", "missing_cells",
+           "drop_missing_rows", "left_out_columns", "left_out_reasons", "identifier_like", "identifier_columns"]
 
 # how alike two column names must be (difflib's ratio, case ignored) for
 # one to be offered as "did you mean": 'fruits' for 'fruit' (0.91), not
@@ -76,36 +77,109 @@ def _filled(column: pd.Series) -> pd.Series:
     return cells[cells != ""]
 
 
-def left_out_columns(frame: pd.DataFrame, features) -> dict[str, str | None]:
-    """Columns of ``frame`` among ``features`` that carry nothing to learn:
-    name -> None when entirely empty, or the one value of every filled cell."""
-    reasons = {}
-    for name in features:
-        filled = _filled(frame[name])
+@dataclass
+class ColumnSurvey:
+    """What the column rules read of one feature column, gathered from one
+    table or chunk by chunk (:meth:`add`): both give the same answers, so a
+    file read whole and a file streamed follow one set of rules.
+
+    limit : the most distinct filled values counted (None: all). Beyond it
+        the counts stop (``overflow``): a column of numbers has as many
+        values as rows, and only a text column's categories are wanted.
+    """
+
+    limit: int | None = None
+    rows: int = 0
+    filled: int = 0
+    finite: int = 0
+    # every filled cell parses as a number (inf included), and up to two of those numbers
+    all_numbers: bool = True
+    numbers: set = field(default_factory=set)
+    first: str | None = None
+    counts: Counter = field(default_factory=Counter)
+    overflow: bool = False
+
+    def add(self, column: pd.Series) -> "ColumnSurvey":
+        """Count the cells of ``column`` (text cells, "" for empty)."""
+        self.rows += len(column)
+        filled = _filled(column)
         if filled.empty:
-            reasons[name] = None
-            continue
+            return self
+        if self.first is None:
+            self.first = str(filled.iloc[0])
         values = pd.to_numeric(filled, errors="coerce")
-        # '1' and '1.0' are one number; text compares as written
-        distinct = values.nunique() if values.notna().all() else filled.nunique()
-        if distinct == 1:
-            reasons[name] = str(filled.iloc[0])
+        self.filled += len(filled)
+        self.finite += int(np.isfinite(values).sum())
+        self.all_numbers = self.all_numbers and bool(values.notna().all())
+        if self.all_numbers and len(self.numbers) < 2:
+            # '1' and '1.0' are one number
+            self.numbers.update(values.drop_duplicates().head(2).tolist())
+        if not self.overflow:
+            self.counts.update(filled.value_counts().to_dict())
+            if self.limit is not None and len(self.counts) > self.limit:
+                self.overflow, self.counts = True, Counter()
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        """At least half of the filled cells are finite numbers (an empty column counts as numeric)."""
+        return self.filled == 0 or self.finite / self.filled >= 0.5
+
+    @property
+    def empty(self) -> bool:
+        return self.filled == 0
+
+    @property
+    def constant(self) -> bool:
+        """One value in every filled cell: numbers compared as numbers, text as written."""
+        if self.all_numbers:
+            return len(self.numbers) == 1
+        return not self.overflow and len(self.counts) == 1
+
+    @property
+    def categories(self) -> list[str]:
+        """The distinct filled values, sorted (a text column's one-hot categories)."""
+        return sorted(self.counts)
+
+    @property
+    def distinct_in_every_row(self) -> bool:
+        """A different value in every row, in at least :data:`IDENTIFIER_MIN_ROWS` rows."""
+        return self.rows >= IDENTIFIER_MIN_ROWS and not self.overflow and len(self.counts) == self.rows
+
+
+def survey(frame: pd.DataFrame, features, limit: int | None = None) -> dict[str, ColumnSurvey]:
+    """A :class:`ColumnSurvey` of each feature column of ``frame``."""
+    return {name: ColumnSurvey(limit).add(frame[name]) for name in features}
+
+
+def left_out_reasons(surveys: dict[str, ColumnSurvey]) -> dict[str, str | None]:
+    """Columns that carry nothing to learn: name -> None when entirely
+    empty, or the one value of every filled cell."""
+    reasons = {}
+    for name, column in surveys.items():
+        if column.empty:
+            reasons[name] = None
+        elif column.constant:
+            reasons[name] = column.first
     return reasons
 
 
-def identifier_like(frame: pd.DataFrame, columns: "Columns") -> list[str]:
+def left_out_columns(frame: pd.DataFrame, features) -> dict[str, str | None]:
+    """Columns of ``frame`` among ``features`` that carry nothing to learn:
+    name -> None when entirely empty, or the one value of every filled cell."""
+    return left_out_reasons(survey(frame, features))
+
+
+def identifier_columns(surveys: dict[str, ColumnSurvey], columns: "Columns") -> list[str]:
     """Text columns with a different value in every one of at least
     :data:`IDENTIFIER_MIN_ROWS` rows: identifiers, most likely."""
-    if len(frame) < IDENTIFIER_MIN_ROWS:
-        return []
-    return [name for name in columns.categories if _filled(frame[name]).nunique() == len(frame)]
+    return [name for name in columns.categories if surveys[name].distinct_in_every_row]
 
 
-def _is_numeric(column: pd.Series) -> bool:
-    filled = _filled(column)
-    if filled.empty:
-        return True
-    return bool(np.isfinite(pd.to_numeric(filled, errors="coerce")).mean() >= 0.5)
+def identifier_like(frame: pd.DataFrame, columns: "Columns") -> list[str]:
+    """Text columns of ``frame`` with a different value in every one of at least
+    :data:`IDENTIFIER_MIN_ROWS` rows: identifiers, most likely."""
+    return identifier_columns(survey(frame, columns.text), columns)
 
 
 @dataclass
@@ -119,10 +193,14 @@ class Columns:
 
     @classmethod
     def infer(cls, frame: pd.DataFrame, features) -> "Columns":
-        features = list(features)
-        numeric = [name for name in features if _is_numeric(frame[name])]
-        categories = {name: sorted(set(_filled(frame[name]))) for name in features if name not in numeric}
-        return cls(features, numeric, categories)
+        return cls.of(survey(frame, features))
+
+    @classmethod
+    def of(cls, surveys: dict[str, ColumnSurvey]) -> "Columns":
+        """The columns' kinds and categories from their surveys (in their order)."""
+        features = list(surveys)
+        numeric = [name for name in features if surveys[name].numeric]
+        return cls(features, numeric, {name: surveys[name].categories for name in features if name not in numeric})
 
     @property
     def text(self) -> list[str]:

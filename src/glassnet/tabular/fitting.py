@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..engine.splitting import SplitError
 from .notes import ImbalanceWarning
-from .pipeline import MAX_CLASSES_INFERRED, PreparedTable, TableOptions, infer_task, prepare_table
+from .pipeline import MAX_CLASSES_INFERRED, TableOptions, infer_task, prepare_table, training_targets
 
 __all__ = ["Options", "fit_table", "infer_task", "MAX_CLASSES_INFERRED"]
 
@@ -47,7 +47,7 @@ class Options(TableOptions):
                 "ignore": list(self.ignore), "id": self.id_column}
 
 
-def _estimator(options: Options):
+def make_estimator(options: Options):
     from ..estimators import MLPClassifier, MLPRegressor
 
     common = dict(hidden_layer_sizes=tuple(options.hidden), activation=options.activation, solver=options.solver,
@@ -66,7 +66,7 @@ def _estimator(options: Options):
     return MLPRegressor(**common)
 
 
-def _warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
+def warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
     """An ImbalanceWarning when the trained network predicts none of the
     training rows of some class correctly (recall 0), e.g. a rare class it never predicts."""
     predicted = estimator.predict(X)
@@ -83,23 +83,14 @@ def _warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
                                    f"{stopped}; try {advice}"))
 
 
-def _training_targets(prepared: PreparedTable) -> np.ndarray:
-    """What the estimator fits: the labels of a classifier (its LabelBinarizer
-    encodes them as the pipeline's class encoding does), the standardised
-    values of a regressor, shape (n_train,)."""
-    if prepared.task == "classify":
-        return prepared.labels_train
-    return prepared.target_encoding.encode(prepared.labels_train)[:, 0]
-
-
 def fit_table(frame: pd.DataFrame, options: Options, source: str):
     """``(model, test_frame, dropped)``: a trained :class:`~.model.TabularModel`, the
     held-out rows it has not seen, and how many rows --drop-missing dropped.
     ``options.task`` is set to the task inferred when it was None."""
     prepared = prepare_table(frame, options, source)
     options.task = prepared.task
-    estimator = _estimator(options)
-    X_train, y_train = prepared.X_train, _training_targets(prepared)
+    estimator = make_estimator(options)
+    X_train, y_train = prepared.X_train, training_targets(prepared.task, prepared.target_encoding, prepared.labels_train)
     try:
         estimator.fit(X_train, y_train)
     except SplitError as error:
@@ -107,7 +98,7 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
         raise ValueError(f"too few rows for the early-stopping validation split (--test-size "
                          f"{options.test_size} of the training part): {error}") from None
     if options.task == "classify":
-        _warn_unrecognised_classes(estimator, X_train, y_train, options)
+        warn_unrecognised_classes(estimator, X_train, y_train, options)
     settings = {**options.settings(), "source": source, "rows_train": len(prepared.train),
                 "rows_test": len(prepared.test), "rows_dropped": prepared.dropped}
     return prepared.model(estimator, settings), prepared.test, prepared.dropped

@@ -150,6 +150,14 @@ def _reading_arguments(group):
                        help="the file's text encoding, e.g. latin-1 or cp1252 (default: utf-8)")
 
 
+def _chunk_argument(group, what: str):
+    """--chunk-rows: read DATA (a file, a glob or a folder of them) in chunks of N rows."""
+    group.add_argument("--chunk-rows", type=_count("--chunk-rows"), metavar="N",
+                       help=f"read DATA in chunks of N rows, so that {what} a table larger than memory; DATA may "
+                            "then also be a folder or a glob ('parts/*.csv') of files with the same columns "
+                            "(default: read the whole file)")
+
+
 def _demo_arguments(parser):
     add_setting(parser, "--seed", help="seed of the initial weights (default: 0)")
     add_setting(parser, "--scaler", default="minmax",
@@ -166,6 +174,7 @@ def _demo_arguments(parser):
 def _train_arguments(parser):
     source = parser.add_argument_group("data")
     source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
+    _chunk_argument(source, "training streams")
     source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
     # the data settings a model file keeps, from the one table too
     for flag in ("--target", "--ignore", "--id", "--impute", "--drop-missing"):
@@ -192,6 +201,7 @@ def _evaluate_arguments(parser):
     parser.add_argument("--drop-missing", action="store_true",
                         help="drop rows with an empty cell instead of filling it as in training")
     _reading_arguments(parser)
+    _chunk_argument(parser, "the metrics are tallied over")
 
 
 def _predict_arguments(parser):
@@ -205,6 +215,7 @@ def _predict_arguments(parser):
     # predict never drops a row; the option is refused with the reason
     parser.add_argument("--drop-missing", action="store_true", help=argparse.SUPPRESS)
     _reading_arguments(parser)
+    _chunk_argument(parser, "predictions are written chunk by chunk for")
 
 
 def _trace_arguments(parser):

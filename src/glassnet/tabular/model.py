@@ -30,6 +30,7 @@ from ._sklearn_state import scaler_from_state, scaler_state
 from .columns import Columns
 from .encoding import Encoded, encode, parse_numbers
 from .imputing import Imputation
+from .reading import text_cells
 from .target import TARGET_ENCODINGS, ClassTarget, ValueTarget, target_encoding_from_state
 
 __all__ = ["TabularModel", "scaled"]
@@ -135,8 +136,10 @@ class TabularModel:
     # --- from a table to the network's inputs and targets ----------------------------------
     def encode(self, frame: pd.DataFrame, source: str = "the data", *, strict: bool = True) -> Encoded:
         """``frame``'s feature columns parsed, filled and one-hot encoded (see
-        :mod:`.encoding`); ``strict=False`` marks unusable rows instead of raising."""
-        return encode(self.columns, self.imputation, frame, source, strict=strict)
+        :mod:`.encoding`); ``strict=False`` marks unusable rows instead of raising.
+        ``frame`` may hold numbers and missing values (NaN, None, pandas' NA)
+        as well as the text cells a file is read as: they are read as text first."""
+        return encode(self.columns, self.imputation, text_cells(frame), source, strict=strict)
 
     def scale(self, X: np.ndarray, source: str = "the data") -> np.ndarray:
         """Encoded inputs (n_rows, n_inputs) as the network takes them."""

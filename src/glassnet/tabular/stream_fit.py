@@ -26,6 +26,7 @@ import warnings
 from dataclasses import replace
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 from ..engine.history import EarlyStopping
 from .fitting import Options, make_estimator
@@ -46,6 +47,7 @@ class StreamedRun:
         self.rows_trained = 0
         self.losses: list[float] = []
         self.interrupted = False
+        self.plateau = False
 
 
 def check_streamable(options: Options) -> None:
@@ -131,12 +133,16 @@ def fit_stream(table: TableSource, options: Options, progress=None, stop_request
             run.losses.append(total / rows)
             if stopping.update({"epoch": epoch, "loss": total / rows}, estimator.learner_.network.params):
                 if estimator.learner_.optimizer.on_plateau():
+                    run.plateau = True
                     break
                 stopping.wait = 0
     except KeyboardInterrupt:
         if not hasattr(estimator, "learner_"):
             raise
         run.interrupted = True
+    if run.passes == options.epochs and not run.interrupted and not run.plateau:
+        warnings.warn(f"Stochastic Optimizer: Maximum passes ({options.epochs}) reached and the optimization "
+                      "hasn't converged yet.", ConvergenceWarning)
     settings = {**options.settings(), "source": table.name, "rows_train": prepared.rows_train,
                 "rows_test": prepared.rows_test, "rows_dropped": prepared.dropped, "chunk_rows": table.chunk_rows,
                 "passes": run.passes, "pass_losses": run.losses}

@@ -26,17 +26,17 @@ _GLOB_CHARACTERS = set("*?[")
 def table_paths(data: str) -> list[Path]:
     """The files of ``data``: itself, the table files in a folder (by their
     suffixes: .csv, .tsv, .parquet, ...) or the files a glob matches, in name
-    order. FileNotFoundError when there are none."""
+    order. ValueError when there are none."""
     path = Path(data)
     if path.is_dir():
         found = sorted(item for item in path.iterdir() if item.is_file() and item.suffix.lower() in READERS)
         if not found:
-            raise FileNotFoundError(2, f"No table files ({', '.join(READERS.names())}) in the folder", str(path))
+            raise ValueError(f"the folder {data!r} holds no table file (one ending in {', '.join(READERS.names())})")
         return found
     if _GLOB_CHARACTERS & set(data) and not path.exists():
         found = sorted(Path(item) for item in glob.glob(data) if Path(item).is_file())
         if not found:
-            raise FileNotFoundError(2, "No file matches", data)
+            raise ValueError(f"no file matches {data!r}")
         return found
     return [path]
 

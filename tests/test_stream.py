@@ -1,0 +1,231 @@
+"""glassnet train/evaluate/predict --chunk-rows: a table read in chunks.
+
+Peak memory is measured on real subprocesses (the kernel's account of the
+child's resident memory) for a file and one ten times larger; everything
+else runs in this process, on small generated files.
+"""
+
+import json
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cli_helpers import glassnet_peak
+from glassnet import load
+from glassnet.cli import main
+from glassnet.tabular.fitting import Options
+from glassnet.tabular.notes import DataNote
+from glassnet.tabular.pipeline import TableOptions, prepare_table
+from glassnet.tabular.reading import read_table
+from glassnet.tabular.rowhash import RowHash
+from glassnet.tabular.sources import TableSource
+from glassnet.tabular.stream_fit import fit_stream
+from glassnet.tabular.streamed import prepare_stream
+
+
+def _table(n: int, seed: int = 0, *, regress: bool = False) -> pd.DataFrame:
+    """Six numbers, a colour, a constant and an empty column, an identifier, a target; a few empty cells."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 6))
+    colour = rng.choice(["red", "green", "blue", "white"], n)
+    signal = 2 * X[:, 0] - X[:, 1] + 0.5 * X[:, 2] * X[:, 3] + (colour == "red") - 0.3
+    frame = pd.DataFrame({f"x{j}": np.round(X[:, j], 4).astype(str) for j in range(6)})
+    frame["colour"], frame["constant"], frame["nothing"] = colour, "k", ""
+    frame["code"] = [f"c{i:07d}" for i in rng.permutation(n)]
+    frame["label"] = np.round(signal, 3).astype(str) if regress else \
+        np.where(signal + 0.5 * rng.standard_normal(n) > 0, "yes", "no")
+    empty = rng.random((n, 2)) < 0.02
+    frame.loc[empty[:, 0], "x1"] = ""
+    frame.loc[empty[:, 1], "colour"] = ""
+    return frame
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("stream")
+    paths = {}
+    for name, rows in (("small", 10_000), ("large", 100_000)):
+        paths[name] = folder / f"{name}.csv"
+        _table(rows).to_csv(paths[name], index=False)
+    paths["parts"] = folder / "parts"
+    paths["parts"].mkdir()
+    small = read_table(paths["small"])
+    for part, rows in enumerate(np.array_split(np.arange(len(small)), 3)):
+        small.iloc[rows].to_csv(paths["parts"] / f"part-{part}.csv", index=False)
+    paths["regress"] = folder / "regress.csv"
+    _table(3000, seed=1, regress=True).to_csv(paths["regress"], index=False)
+    return paths
+
+
+def _cli(capsys, *args):
+    code = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_peak_memory_does_not_grow_with_the_file(files, tmp_path):
+    """The same command on 10,000 and 100,000 rows: the child's peak resident memory stays put, where the
+    in-memory run's grows by the table (about 70 MB more for these 90,000 rows)."""
+    peaks = {}
+    for name in ("small", "large"):
+        done, peaks[name] = glassnet_peak("train", files[name], "--target", "label", "--id", "code",
+                                          "--chunk-rows", 2500, "--epochs", 1, "--hidden", 16,
+                                          "-o", tmp_path / f"{name}.glassnet")
+        assert done.returncode == 0, done.stderr
+        assert "1 pass(es) in chunks of 2500 rows" in done.stdout
+    growth = peaks["large"] - peaks["small"]
+    assert growth < 25 * 2**20, f"peak grew by {growth / 2**20:.1f} MiB: {peaks}"
+    assert peaks["large"] < 1.15 * peaks["small"]
+
+
+def test_the_held_out_rows_are_the_same_in_every_pass_and_for_every_chunk_size(files):
+    options = TableOptions(target="label", id_column="code", seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataNote)
+        tables = [prepare_stream(TableSource(str(files["small"]), rows), options) for rows in (997, 4000)]
+    held = [[np.concatenate([test.index.to_numpy() for _, test in table.parts()]) for _ in range(2)]
+            for table in tables]
+    expected = np.flatnonzero(RowHash(0.2, 3).held_out(np.arange(10_000)))
+    for first, second in held:
+        np.testing.assert_array_equal(first, expected)
+        np.testing.assert_array_equal(second, expected)
+    assert tables[0].rows_test == expected.size and 0.18 < expected.size / 10_000 < 0.22
+    # and so everything fitted on the training part is fitted on the same rows, whatever the chunk size
+    small, large = tables
+    np.testing.assert_allclose(small.scaler.mean_, large.scaler.mean_, rtol=1e-12)
+    np.testing.assert_array_equal(small.imputation.numeric_values, large.imputation.numeric_values)
+    assert small.columns == large.columns
+
+
+def test_the_column_rules_and_notes_are_the_in_memory_pipelines(files):
+    """Columns left out (empty, constant), an identifier noted, cells filled: the same notes as in memory,
+    the same column kinds and categories; fill values from the bounded sample (here all the training rows)."""
+    options = TableOptions(target="label")
+    frame = read_table(files["small"])
+    with warnings.catch_warnings(record=True) as memory:
+        warnings.simplefilter("always")
+        prepared = prepare_table(frame, options, repr(str(files["small"])))
+    with warnings.catch_warnings(record=True) as streamed:
+        warnings.simplefilter("always")
+        table = prepare_stream(TableSource(str(files["small"]), 1500), options)
+    said = {re.sub(r"\d+", "N", str(w.message).split(":")[0]) for w in memory}
+    assert said == {re.sub(r"\d+", "N", str(w.message).split(":")[0]) for w in streamed}
+    assert any("'constant'" in message for message in said) and any("'nothing'" in message for message in said)
+    assert any("'code' has a different value in every row" in message for message in said)
+    assert table.columns.features == prepared.columns.features and table.columns.numeric == prepared.columns.numeric
+    # every training part holds every colour; each holds its own identifiers
+    assert table.columns.categories["colour"] == prepared.columns.categories["colour"]
+    assert table.task == prepared.task == "classify"
+    # the training parts differ (a hash split against a stratified one), so their medians agree only nearly
+    np.testing.assert_allclose(table.imputation.numeric_values, prepared.imputation.numeric_values, atol=0.05)
+    assert table.imputation.text_values == prepared.imputation.text_values
+
+
+def test_streamed_training_saves_the_model_file_every_command_reads(files, tmp_path, capsys):
+    model_path = tmp_path / "stream.glassnet"
+    code, out, err = _cli(capsys, "train", files["small"], "--target", "label", "--ignore", "code",
+                          "--chunk-rows", 3000, "--epochs", 4, "-o", model_path)
+    assert code == 0, err
+    model = load(model_path)
+    settings = model.settings
+    assert settings["chunk_rows"] == 3000 and settings["passes"] == 4 and len(settings["pass_losses"]) == 4
+    assert settings["rows_train"] + settings["rows_test"] == 10_000
+    # four passes of four partial_fit steps (3000-row chunks, the shuffle buffer's last rows a step of their own)
+    assert len(model.history) >= 16 and model.learner.samples_seen == 4 * settings["rows_train"]
+    assert model.report["accuracy"] > 0.85
+    assert "note: columns 'constant'" in err or "note: column 'constant'" in err
+    # predictions read in chunks are those of the whole file, row for row
+    for chunked in (False, True):
+        extra = ["--chunk-rows", 1234] if chunked else []
+        code, out, err = _cli(capsys, "predict", model_path, files["small"], "-o", tmp_path / f"p{chunked}.csv", *extra)
+        assert code == 0, err
+    chunked, whole = pd.read_csv(tmp_path / "pTrue.csv"), pd.read_csv(tmp_path / "pFalse.csv")
+    # the same labels; the probabilities to the last bits (a matrix product of other rows may round differently)
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=False, rtol=1e-12)
+    assert chunked["predicted_label"].tolist() == whole["predicted_label"].tolist()
+    # and so are the metrics (ROC AUC from binned scores: within a hair)
+    figures = {}
+    for chunked in (False, True):
+        extra = ["--chunk-rows", 777] if chunked else []
+        code, out, err = _cli(capsys, "evaluate", model_path, files["small"], "--json", *extra)
+        assert code == 0, err
+        figures[chunked] = json.loads(out)
+    roc = figures[True].pop("roc_auc"), figures[False].pop("roc_auc")
+    assert figures[True] == figures[False] and roc[0] == pytest.approx(roc[1], abs=1e-4)
+    code, out, err = _cli(capsys, "inspect", model_path)
+    assert code == 0 and "one-hot 'colour': 4 categories" in out
+
+
+def test_a_folder_or_a_glob_of_files_is_one_table(files, tmp_path, capsys):
+    options = TableOptions(target="label", id_column="code")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataNote)
+        whole = prepare_stream(TableSource(str(files["small"]), 2000), options)
+        folder = prepare_stream(TableSource(str(files["parts"]), 2000), options)
+        matched = prepare_stream(TableSource(str(files["parts"] / "part-*.csv"), 2000), options)
+    for table in (folder, matched):
+        assert (table.rows_train, table.rows_test) == (whole.rows_train, whole.rows_test)
+        np.testing.assert_allclose(table.scaler.mean_, whole.scaler.mean_, rtol=1e-12)
+        assert table.columns == whole.columns
+    assert folder.source == f"{str(files['parts'])!r} (3 files)"
+    # predictions row by row, numbered across the files
+    code, out, err = _cli(capsys, "train", files["parts"], "--target", "label", "--id", "code", "--chunk-rows", 2000,
+                          "--epochs", 1, "-o", tmp_path / "m.glassnet")
+    assert code == 0, err
+    code, out, err = _cli(capsys, "predict", tmp_path / "m.glassnet", files["parts"], "--chunk-rows", 999,
+                          "-o", tmp_path / "p.csv")
+    assert code == 0, err
+    predicted = pd.read_csv(tmp_path / "p.csv", dtype=str)
+    assert predicted["code"].tolist() == read_table(files["small"])["code"].tolist()
+
+
+def test_a_regression_streams_with_its_target_standardised(files, tmp_path, capsys):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model, run = fit_stream(TableSource(str(files["regress"]), 700),
+                                Options(target="label", task="regress", ignore=["code"], epochs=3, seed=0))
+    assert model.task == "regress" and run.passes == 3
+    # the target's mean and spread, merged chunk by chunk, are those of the training rows
+    frame = read_table(files["regress"])
+    held = RowHash(0.2, 0).held_out(np.arange(len(frame)))
+    values = frame["label"].astype(float).to_numpy()[~held]
+    assert model.target_encoding.mean == pytest.approx(values.mean(), rel=1e-12)
+    assert model.target_encoding.scale == pytest.approx(values.std(), rel=1e-10)
+    path = tmp_path / "r.glassnet"
+    from glassnet import save
+
+    save(model, path)
+    figures = {}
+    for chunked in (False, True):
+        extra = ["--chunk-rows", 400] if chunked else []
+        code, out, err = _cli(capsys, "evaluate", path, files["regress"], "--json", *extra)
+        assert code == 0, err
+        figures[chunked] = json.loads(out)
+    for name in ("mae", "mse", "rmse", "r2"):
+        assert figures[True][name] == pytest.approx(figures[False][name], rel=1e-9)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--solver", "lbfgs"], "--solver lbfgs takes its steps on the whole training part at once"),
+    (["--early-stopping"], "--early-stopping holds out a validation part"),
+    (["--dataset", "iris"], "a --dataset is in memory already"),
+])
+def test_settings_that_need_every_row_at_once_are_refused_in_one_line(files, tmp_path, capsys, args, message):
+    data = [] if "--dataset" in args else [files["small"], "--target", "label"]
+    code, out, err = _cli(capsys, "train", *data, *args, "--chunk-rows", 1000, "-o", tmp_path / "m.glassnet")
+    assert code != 0 and message in err and "Traceback" not in err and len(err.strip().splitlines()) <= 2
+
+
+def test_files_of_one_table_need_the_same_columns(files, tmp_path, capsys):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    read_table(files["small"]).iloc[:50].to_csv(folder / "a.csv", index=False)
+    read_table(files["small"]).iloc[:50, ::-1].to_csv(folder / "b.csv", index=False)
+    code, out, err = _cli(capsys, "train", folder, "--target", "label", "--chunk-rows", 20, "-o", tmp_path / "m.g")
+    assert code == 1 and "b.csv' has the columns" in err and "need the same columns in the same order" in err
+    code, out, err = _cli(capsys, "train", tmp_path / "none-*.csv", "--target", "label", "--chunk-rows", 20,
+                          "-o", tmp_path / "m.g")
+    assert code == 1 and err.startswith("error: no file matches")

@@ -229,3 +229,21 @@ def test_files_of_one_table_need_the_same_columns(files, tmp_path, capsys):
     code, out, err = _cli(capsys, "train", tmp_path / "none-*.csv", "--target", "label", "--chunk-rows", 20,
                           "-o", tmp_path / "m.g")
     assert code == 1 and err.startswith("error: no file matches")
+
+
+def test_drop_missing_drops_the_rows_it_drops_in_memory_and_balanced_weights_come_from_the_survey(files):
+    options = Options(target="label", ignore=["code"], drop_missing=True, class_weight="balanced", epochs=1)
+    frame = read_table(files["small"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prepared = prepare_table(frame, options, "small")
+        model, run = fit_stream(TableSource(str(files["small"]), 3000), options)
+    empty = ((frame["x1"] == "") | (frame["colour"] == "")).sum()
+    assert prepared.dropped == model.settings["rows_dropped"] == empty > 0
+    assert model.settings["rows_train"] + model.settings["rows_test"] == len(frame) - empty
+    weights = model.trained.class_weight
+    counts = {label: count for label, count in zip(*np.unique(
+        frame["label"][(frame["x1"] != "") & (frame["colour"] != "")
+                       & ~RowHash(0.2, 0).held_out(np.arange(len(frame)))], return_counts=True))}
+    total = sum(counts.values())
+    assert weights == pytest.approx({label: total / (2 * count) for label, count in counts.items()})

@@ -169,11 +169,11 @@ def _survey(table, options, split, features, progress, drop_features=None):
             found = _Survey(features, split.sample_keys)
         for train, test in _parts([chunk], options.target, split, drop_features, counts):
             found.add(train, test)
-            if drop_features is None:
-                for part, rows in (("train", train), ("test", test)):
+            for part, rows in (("train", train), ("test", test)):
+                if drop_features is None:
                     evidence.add(rows[options.target])
-                    if len(labels[part]) <= MAX_CLASSES:
-                        labels[part].update(rows[options.target].str.strip().value_counts().to_dict())
+                if len(labels[part]) <= MAX_CLASSES:
+                    labels[part].update(rows[options.target].str.strip().value_counts().to_dict())
     return found, evidence, labels, counts
 
 
@@ -194,12 +194,18 @@ def _check_categories(surveys: dict, columns: Columns, source: str) -> None:
                              "leaves it out)")
 
 
-def _target_encoding(task, labels, moments, source, target):
+def _check_labels(task, labels, source, target) -> None:
+    """A class target: at most :data:`MAX_CLASSES` labels, at least two (in the whole table, as in memory)."""
     if task == "classify":
         if len(labels["train"]) > MAX_CLASSES:
             raise ValueError(f"the target {target!r} of {source} has more than {MAX_CLASSES:,} classes; is it "
                              "a number to regress (--task regress)?")
         check_classes(set(labels["train"]) | set(labels["test"]), target)
+
+
+def _target_encoding(task, labels, moments, source, target):
+    """The target encoding of the training part's labels (after --drop-missing) or values."""
+    if task == "classify":
         return ClassTarget(sorted(labels["train"]))
     return ValueTarget.of_moments(float(moments.mean_[0]), math.sqrt(float(moments.var_[0])),
                                   lambda: max(abs(moments.mean_[0]), math.sqrt(moments.var_[0])))
@@ -221,11 +227,12 @@ def prepare_stream(table: TableSource, options: TableOptions, progress=None) -> 
     no_target_note(counts["no_target"], options.target, found.rows_train + found.rows_test, source)
     task = options.task or evidence.task
     _check_rows(found, options, source)
+    _check_labels(task, labels, source, options.target)
     features = kept_of(found.columns)
     drop_features, dropped = None, 0
     if options.drop_missing:
         drop_features = features
-        found, _, _, drops = _survey(table, options, split, features, progress, drop_features)
+        found, _, labels, drops = _survey(table, options, split, features, progress, drop_features)
         dropped = drops["dropped"]
         check_parts_left(found.rows_train, found.rows_test, source)
     surveys = {name: found.columns[name] for name in features}

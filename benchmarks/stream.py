@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -89,7 +90,8 @@ def run(quick: bool = False, folder: str | None = None) -> dict:
     rows = QUICK_ROWS if quick else ROWS
     chunk_rows = QUICK_CHUNK_ROWS if quick else CHUNK_ROWS
     work = Path(tempfile.mkdtemp(prefix="glassnet-stream-", dir=folder))
-    results = {"chunk_rows": chunk_rows, "epochs": EPOCHS, "runs": {}}
+    results = {"machine": platform.platform(), "cpus": os.cpu_count(), "load_average_before": os.getloadavg(),
+               "chunk_rows": chunk_rows, "epochs": EPOCHS, "runs": {}}
     try:
         small, large = (_short(count) for count in rows)
         for name, count in zip((small, large), rows):
@@ -104,6 +106,7 @@ def run(quick: bool = False, folder: str | None = None) -> dict:
             print(f"  {label}: {_line(results['runs'][label])}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    results["load_average_after"] = os.getloadavg()
     memory, streamed, streamed_large = (results["runs"][label] for label in results["plan"])
     results["accuracy_gap"] = abs(streamed["accuracy"] - memory["accuracy"])
     results["peak_ratio_10x"] = streamed_large["peak_mb"] / streamed["peak_mb"]

@@ -174,12 +174,12 @@ def _demo_arguments(parser):
 def _train_arguments(parser):
     source = parser.add_argument_group("data")
     source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
-    _chunk_argument(source, "training streams")
     source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
     # the data settings a model file keeps, from the one table too
     for flag in ("--target", "--ignore", "--id", "--impute", "--drop-missing"):
         add_setting(source, flag)
     _reading_arguments(source)
+    _chunk_argument(source, "training streams")
     model = parser.add_argument_group("model")
     # every model setting: its type, default, choices and help from the one table
     for flag in ("--task", "--hidden", "--activation", "--solver", "--epochs", "--batch-size", "--learning-rate",
@@ -278,7 +278,9 @@ _TABLE = (
      "for classification), fits the filling of empty cells, the scaler and the one-hot encoding of\n"
      "text columns on the training part only, trains, prints the test report and writes MODEL.\n"
      "Columns that are empty or constant are left out, with a note. Ctrl-C stops training and\n"
-     "saves the last completed epoch.\n\n"
+     "saves the last completed epoch. With --chunk-rows N the file (or a folder or glob of files)\n"
+     "is read N rows at a time, in passes, and the held-out rows are chosen by a hash of the row\n"
+     "number: peak memory is set by N, not by the file (docs/beyond-one-machine.md).\n\n"
      "example:\n  glassnet train penguins.csv --target species --ignore year -o penguins.glassnet"),
     ("evaluate", "report a saved model's metrics on a labelled CSV file", _evaluate_arguments,
      "Classification: confusion matrix (tp/tn/fp/fn for two classes), accuracy, precision,\n"

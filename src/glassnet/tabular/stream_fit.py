@@ -113,15 +113,10 @@ def fit_stream(table: TableSource, options: Options, progress=None, stop_request
     run = StreamedRun()
     try:
         for epoch in range(1, options.epochs + 1):
-            described = f"training, pass {epoch} of {options.epochs}"
-            chunks = table.chunks() if progress is None else progress.rows(table.chunks(), described,
-                                                                            _table_rows(prepared))
+            chunks = _described(progress, table, f"training, pass {epoch} of {options.epochs}", prepared.rows_read)
             total, rows = 0.0, 0
             for X, y in _shuffled(_blocks(prepared, prepared.parts(chunks)), rng, table.chunk_rows):
-                with warnings.catch_warnings():
-                    # a pass's steps are not the end of training: "not converged" is said of the whole run
-                    warnings.filterwarnings("ignore", "Stochastic Optimizer")
-                    estimator.partial_fit(X, y, **extra)
+                estimator.partial_fit(X, y, **extra)
                 total += estimator.loss_curve_[-1] * X.shape[0]
                 rows += X.shape[0]
                 if stop_requested():
@@ -148,15 +143,12 @@ def fit_stream(table: TableSource, options: Options, progress=None, stop_request
                 "passes": run.passes, "pass_losses": run.losses}
     model = prepared.model(estimator, settings)
     if not run.interrupted:
-        model.report = streamed_report(
-            model, (test for _, test in prepared.parts(_described(progress, table, "testing", _table_rows(prepared)))
-                    if len(test)), f"the test part of {table.name}")
+        chunks = _described(progress, table, "testing", prepared.rows_read)
+        model.report = streamed_report(model, (test for _, test in prepared.parts(chunks) if len(test)),
+                                       f"the test part of {table.name}")
     return model, run
 
 
 def _described(progress, table: TableSource, description: str, total: int):
+    """The table's chunks, counted on the progress line (when there is one) under ``description``."""
     return table.chunks() if progress is None else progress.rows(table.chunks(), description, total)
-
-
-def _table_rows(prepared: StreamedTable) -> int:
-    return prepared.rows_read

@@ -247,3 +247,20 @@ def test_drop_missing_drops_the_rows_it_drops_in_memory_and_balanced_weights_com
                        & ~RowHash(0.2, 0).held_out(np.arange(len(frame)))], return_counts=True))}
     total = sum(counts.values())
     assert weights == pytest.approx({label: total / (2 * count) for label, count in counts.items()})
+
+
+def test_the_progress_line_says_the_pass_the_rows_and_their_rate():
+    import io
+
+    from rich.console import Console
+
+    from glassnet.progress import RowProgress
+
+    console = Console(file=io.StringIO(), width=120)
+    blocks = [np.zeros((3, 2)), np.zeros((4, 2))]
+    with RowProgress(console) as progress:
+        assert [block.shape[0] for block in progress.rows(blocks, "surveying")] == [3, 4]
+        list(progress.rows(blocks, "training, pass 1 of 2", total=7))
+    surveying, training = console.file.getvalue().splitlines()
+    assert surveying.startswith("surveying") and " 7 rows " in surveying and "rows/s" in surveying
+    assert training.startswith("training, pass 1 of 2") and "7/7 rows" in training and "rows/s" in training

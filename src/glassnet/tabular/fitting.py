@@ -47,7 +47,7 @@ class Options(TableOptions):
                 "ignore": list(self.ignore), "id": self.id_column}
 
 
-def make_estimator(options: Options):
+def _estimator(options: Options):
     from ..estimators import MLPClassifier, MLPRegressor
 
     common = dict(hidden_layer_sizes=tuple(options.hidden), activation=options.activation, solver=options.solver,
@@ -66,7 +66,7 @@ def make_estimator(options: Options):
     return MLPRegressor(**common)
 
 
-def warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
+def _warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
     """An ImbalanceWarning when the trained network predicts none of the
     training rows of some class correctly (recall 0), e.g. a rare class it never predicts."""
     predicted = estimator.predict(X)
@@ -89,8 +89,9 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
     ``options.task`` is set to the task inferred when it was None."""
     prepared = prepare_table(frame, options, source)
     options.task = prepared.task
-    estimator = make_estimator(options)
-    X_train, y_train = prepared.X_train, training_targets(prepared.task, prepared.target_encoding, prepared.labels_train)
+    estimator = _estimator(options)
+    X_train = prepared.X_train
+    y_train = training_targets(prepared.task, prepared.target_encoding, prepared.labels_train)
     try:
         estimator.fit(X_train, y_train)
     except SplitError as error:
@@ -98,7 +99,7 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
         raise ValueError(f"too few rows for the early-stopping validation split (--test-size "
                          f"{options.test_size} of the training part): {error}") from None
     if options.task == "classify":
-        warn_unrecognised_classes(estimator, X_train, y_train, options)
+        _warn_unrecognised_classes(estimator, X_train, y_train, options)
     settings = {**options.settings(), "source": source, "rows_train": len(prepared.train),
                 "rows_test": len(prepared.test), "rows_dropped": prepared.dropped}
     return prepared.model(estimator, settings), prepared.test, prepared.dropped

@@ -29,7 +29,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ..engine.history import EarlyStopping
-from .fitting import Options, make_estimator
+from . import fitting
+from .fitting import Options
 from .pipeline import target_labels, training_targets
 from .sources import TableSource
 from .stream_report import streamed_report
@@ -104,7 +105,8 @@ def fit_stream(table: TableSource, options: Options, progress=None, stop_request
     check_streamable(options)
     prepared = prepare_stream(table, options, progress)
     options.task = prepared.task
-    estimator = make_estimator(replace(options, progress=False))
+    # the estimator an in-memory run fits (fitting's one place that makes it)
+    estimator = fitting._estimator(replace(options, progress=False))
     if options.task == "classify" and options.class_weight == "balanced":
         estimator.set_params(class_weight=_balanced(prepared.class_counts))
     extra = {"classes": prepared.classes} if options.task == "classify" else {}

@@ -12,13 +12,17 @@ of worker processes (one thread each). Needs ``distributed`` and ``dask-ml``.
   one's weights), so a second worker does not speed this up; it only moves
   and makes the blocks.
 * **Grid search**: ``GridSearchCV`` of 8 candidates × 3 folds on 100,000
-  rows under joblib's Dask backend, on 1 worker and on 2: the speed-up.
+  rows, one fit after another in this process, and under joblib's Dask
+  backend on 2 workers: the speed-up. (On a cluster of one single-threaded
+  worker joblib would run the fits in this process anyway.)
 * **map_partitions**: predicting a 1M-row CSV read as a Dask DataFrame
   (``dtype=str``, blocks of 8 MB) with a model file loaded on each worker,
   on 1 worker and on 2: rows per second and the speed-up.
 
-A machine of 2 cores shared with other work gives at most 2×, less the
-scheduler's share.
+* **Control**: eight tasks of pure Python arithmetic on 1 worker and on 2:
+  the speed-up the machine allows a second worker at the time. A machine of
+  2 cores shared with other work gives at most 2×, less the scheduler's
+  share, and less still when the other work takes the second core.
 """
 
 from __future__ import annotations
@@ -102,7 +106,8 @@ def incremental(rows: int, wave: int | None = None) -> dict:
         cluster.close()
 
 
-def grid_search(workers: int) -> dict:
+def grid_search(workers: int | None) -> dict:
+    """The search on a cluster of ``workers`` workers, or (None) in this process, one fit after another."""
     import joblib
     from sklearn.model_selection import GridSearchCV
 
@@ -112,18 +117,29 @@ def grid_search(workers: int) -> dict:
     X = rng.standard_normal((100_000, FEATURES))
     y = _labels(X)
     grid = {"hidden_layer_sizes": [(32,), (64, 32)], "alpha": [1e-4, 1e-2], "learning_rate_init": [1e-3, 1e-2]}
-    cluster, client = _cluster(workers)
-    try:
-        search = GridSearchCV(glassnet.MLPClassifier(max_iter=5, random_state=0), grid, cv=3, n_jobs=-1, refit=False)
-        with warnings.catch_warnings(), joblib.parallel_backend("dask"), get_task_stream(client) as tasks:
-            warnings.simplefilter("ignore")
-            started = time.perf_counter()
-            search.fit(X, y)
-        seconds = time.perf_counter() - started
-        return {"workers": workers, "fits": 24, "seconds": seconds, "concurrency": _busy(tasks) / seconds}
-    finally:
-        client.close()
-        cluster.close()
+    search = GridSearchCV(glassnet.MLPClassifier(max_iter=5, random_state=0), grid, cv=3,
+                          n_jobs=1 if workers is None else -1, refit=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if workers is None:
+            from threadpoolctl import threadpool_limits
+
+            # one BLAS thread, as each of Dask's workers has (its nanny sets OMP_NUM_THREADS=1 and the like)
+            with threadpool_limits(limits=1):
+                started = time.perf_counter()
+                search.fit(X, y)
+                seconds = time.perf_counter() - started
+            return {"workers": None, "fits": 24, "seconds": seconds, "concurrency": 1.0}
+        cluster, client = _cluster(workers)
+        try:
+            with joblib.parallel_backend("dask"), get_task_stream(client) as tasks:
+                started = time.perf_counter()
+                search.fit(X, y)
+            seconds = time.perf_counter() - started
+            return {"workers": workers, "fits": 24, "seconds": seconds, "concurrency": _busy(tasks) / seconds}
+        finally:
+            client.close()
+            cluster.close()
 
 
 def _busy(tasks) -> float:
@@ -164,7 +180,30 @@ def map_partitions(workers: int, data: Path, model: Path) -> dict:
         cluster.close()
 
 
-def run(quick: bool = False) -> dict:
+def _spin(_):
+    """A task of pure Python arithmetic (about 0.2 s of CPU): the control, which any cluster should split."""
+    total = 0
+    for k in range(6_000_000):
+        total += k
+    return total
+
+
+def control(workers: int) -> dict:
+    """Eight CPU-bound tasks on ``workers`` workers: the speed-up this machine allows a second worker."""
+    cluster, client = _cluster(workers)
+    try:
+        started = time.perf_counter()
+        client.gather(client.map(_spin, range(8)))
+        return {"workers": workers, "tasks": 8, "seconds": time.perf_counter() - started}
+    finally:
+        client.close()
+        cluster.close()
+
+
+RECIPES = ("control", "incremental", "grid_search", "map_partitions")
+
+
+def run(quick: bool = False, recipes=RECIPES) -> dict:
     import subprocess
     import sys
 
@@ -172,10 +211,16 @@ def run(quick: bool = False) -> dict:
 
     sizes = (200_000, 1_000_000) if quick else (1_000_000, 10_000_000)
     results = {"machine": platform.platform(), "cpus": os.cpu_count(), "load_average_before": os.getloadavg()}
-    results["incremental"] = [incremental(rows, wave) for wave in (None, WAVE) for rows in sizes]
-    results["grid_search"] = [grid_search(workers) for workers in (1, 2)]
+    if "control" in recipes:
+        results["control"] = [control(workers) for workers in (1, 2)]
+    if "incremental" in recipes:
+        results["incremental"] = [incremental(rows, wave) for wave in (None, WAVE) for rows in sizes]
+    if "grid_search" in recipes:
+        results["grid_search"] = [grid_search(workers) for workers in (None, 2)]
     work = Path(tempfile.mkdtemp(prefix="glassnet-dask-"))
     try:
+        if "map_partitions" not in recipes:
+            return _done(results)
         generate(work / "train.csv", 20_000, seed=1)
         subprocess.run([sys.executable, "-m", "glassnet", "train", str(work / "train.csv"), "--target", "label",
                         "--epochs", "20", "-o", str(work / "model.glassnet"), "--quiet"], check=True)
@@ -184,10 +229,15 @@ def run(quick: bool = False) -> dict:
                                      for workers in (1, 2)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return _done(results)
+
+
+def _done(results: dict) -> dict:
     results["load_average_after"] = os.getloadavg()
-    for name in ("grid_search", "map_partitions"):
-        one, two = results[name]
-        results[f"{name}_speedup"] = one["seconds"] / two["seconds"]
+    for name in ("control", "grid_search", "map_partitions"):
+        if name in results:
+            one, two = results[name]
+            results[f"{name}_speedup"] = one["seconds"] / two["seconds"]
     return results
 
 
@@ -196,21 +246,29 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test")
     parser.add_argument("--json", metavar="PATH", help="write the results as JSON")
+    parser.add_argument("--recipes", nargs="+", choices=RECIPES, default=list(RECIPES), help="which to measure")
     args = parser.parse_args(argv)
-    results = run(args.quick)
-    for row in results["incremental"]:
+    results = run(args.quick, args.recipes)
+    for row in results.get("control", ()):
+        print(f"control, 8 pure-Python tasks on {row['workers']} worker(s): {row['seconds']:.2f} s")
+    if "control" in results:
+        print(f"  speed-up with 2 workers: {results['control_speedup']:.2f}x (what this machine allows)")
+    for row in results.get("incremental", ()):
         how = "fit" if row["wave"] is None else f"partial_fit on {row['wave']} blocks at a time"
         print(f"Incremental {how}, {row['rows']:,} rows: {row['seconds']:.1f} s, {row['rows_per_second']:,.0f} rows/s, "
               f"worker peak {row['worker_peak_mb']:.0f} MB, accuracy {row['accuracy']:.4f}")
-    for row in results["grid_search"]:
-        print(f"grid search, {row['fits']} fits on {row['workers']} worker(s): {row['seconds']:.1f} s, "
-              f"{row['concurrency']:.2f} tasks at a time")
-    print(f"  speed-up with 2 workers: {results['grid_search_speedup']:.2f}x")
-    for row in results["map_partitions"]:
+    for row in results.get("grid_search", ()):
+        where = "in this process" if row["workers"] is None else f"on {row['workers']} workers"
+        print(f"grid search, {row['fits']} fits {where}: {row['seconds']:.1f} s, "
+              f"{row['concurrency']:.2f} fits at a time")
+    if "grid_search" in results:
+        print(f"  speed-up with 2 workers: {results['grid_search_speedup']:.2f}x")
+    for row in results.get("map_partitions", ()):
         print(f"map_partitions predict, {row['rows']:,} rows in {row['partitions']} blocks on {row['workers']} "
               f"worker(s): {row['seconds']:.1f} s, {row['rows_per_second']:,.0f} rows/s, worker peak "
               f"{row['worker_peak_mb']:.0f} MB, {row['concurrency']:.2f} tasks at a time")
-    print(f"  speed-up with 2 workers: {results['map_partitions_speedup']:.2f}x")
+    if "map_partitions" in results:
+        print(f"  speed-up with 2 workers: {results['map_partitions_speedup']:.2f}x")
     print(f"load average before and after: {results['load_average_before']}, {results['load_average_after']}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

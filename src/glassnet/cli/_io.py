@@ -10,8 +10,8 @@ from pathlib import Path
 
 from . import EXIT_USAGE, CliError
 
-__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "check_output_path", "PLOT_SUFFIXES", "note_extrapolation",
-           "note_outside", "table_source"]
+__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "check_output_path", "PLOT_SUFFIXES",
+           "note_extrapolation", "note_outside", "table_source"]
 
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")

@@ -179,7 +179,8 @@ def _train_arguments(parser):
     for flag in ("--target", "--ignore", "--id", "--impute", "--drop-missing"):
         add_setting(source, flag)
     _reading_arguments(source)
-    _chunk_argument(source, "training streams")
+    # how DATA is read, not what the model file keeps: a group of its own
+    _chunk_argument(parser.add_argument_group("larger than memory"), "training streams")
     model = parser.add_argument_group("model")
     # every model setting: its type, default, choices and help from the one table
     for flag in ("--task", "--hidden", "--activation", "--solver", "--epochs", "--batch-size", "--learning-rate",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 
 from . import EXIT_USAGE, CliError
-from ._io import check_output_path, note_extrapolation, note_outside, notes_on_stderr, read_data, read_model, table_source
+from ._io import (check_output_path, note_extrapolation, note_outside, notes_on_stderr, read_data, read_model,
+                  table_source)
 
 
 def run(args) -> int:

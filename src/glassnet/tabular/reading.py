@@ -25,7 +25,8 @@ import pandas as pd
 
 from .._registry import Registry
 
-__all__ = ["read_table", "read_bytes", "read_chunks", "text_cells", "READERS", "SEPARATORS", "separator", "sniff_separator", "separator_hint"]
+__all__ = ["read_table", "read_bytes", "read_chunks", "text_cells", "READERS", "SEPARATORS", "separator",
+           "sniff_separator", "separator_hint"]
 
 # how much of a file is sniffed for NUL bytes (binary data) and for its separator
 _SNIFF_BYTES = 65536

@@ -53,9 +53,12 @@ class StreamedRun:
 
 def check_streamable(options: Options) -> None:
     """ValueError for a setting that needs every row at once."""
-    if options.solver == "lbfgs":
-        raise ValueError("--solver lbfgs takes its steps on the whole training part at once, so it cannot stream "
-                         "with --chunk-rows; use sgd or adam")
+    from ..estimators import MLPRegressor
+
+    # the estimators know which solvers learn batch by batch: those have partial_fit
+    if not hasattr(MLPRegressor(solver=options.solver), "partial_fit"):
+        raise ValueError(f"--solver {options.solver} takes its steps on the whole training part at once, so it "
+                         "cannot stream with --chunk-rows; use sgd or adam")
     if options.early_stopping:
         raise ValueError("--early-stopping holds out a validation part of the rows in memory, so it cannot stream "
                          "with --chunk-rows; the pass's training loss decides when to stop instead")

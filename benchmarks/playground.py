@@ -8,7 +8,11 @@
 * frames per second reaching the page while it trains;
 * server start-up to the first page: from starting ``glassnet playground``
   to the page holding its first frame;
-* Ctrl-C to exit, with the page still connected and training.
+* Ctrl-C to exit, with the page still connected and training;
+* with ``--uploads``: the server's peak memory, and another page's frames,
+  on the uploads of :mod:`benchmarks.playground_uploads` (0.5 MB of 20,000
+  rows with an identifier-like column, 1.3 MB of 80,000 such rows, 2.6 MB
+  of 10,000 columns × 40 rows); ``--uploads-only`` skips the speed.
 
 Needs chromium (Debian's package) and pytest-playwright's ``playwright``.
 """
@@ -109,7 +113,27 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each measurement (default: 3)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default: 5)")
     parser.add_argument("--json", metavar="PATH", help="write the results as JSON")
+    parser.add_argument("--uploads", nargs="*", metavar="NAME", default=None,
+                        help="also measure the server's peak memory on these uploads (none named: all of "
+                             "ids-20k, ids-80k, wide-10k)")
+    parser.add_argument("--uploads-only", action="store_true", help="measure the uploads only, not the speed")
+    parser.add_argument("--upload-seconds", type=float, default=300.0,
+                        help="how long to wait for an upload's data before noting that none came (default: 300)")
     args = parser.parse_args(argv)
+    from .playground_uploads import UPLOADS, measure_uploads, print_uploads
+
+    uploads = None
+    if args.uploads is not None or args.uploads_only:
+        names = args.uploads or list(UPLOADS)
+        unknown = [name for name in names if name not in UPLOADS]
+        if unknown:
+            parser.error(f"unknown upload {unknown[0]!r}; expected one of: {', '.join(UPLOADS)}")
+        uploads = measure_uploads(names, args.upload_seconds)
+    if args.uploads_only:
+        print_uploads(uploads)
+        if args.json:
+            Path(args.json).write_text(json.dumps({"machine": platform.platform(), "uploads": uploads}, indent=1))
+        return 0
     if shutil.which("chromium") is None:
         print("error: needs Debian's chromium: apt-get install -y chromium", file=sys.stderr)
         return 1
@@ -125,6 +149,9 @@ def main(argv=None) -> int:
     print(f"start-up: URL printed after {page['url_printed_seconds']:.2f} s, first page drawn after "
           f"{page['first_page_seconds']:.2f} s")
     print(f"Ctrl-C with the page training: stopped after {page['ctrl_c_seconds']:.2f} s")
+    if uploads is not None:
+        results["uploads"] = uploads
+        print_uploads(uploads)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     return 0

@@ -5,6 +5,7 @@ import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -40,6 +41,48 @@ class Server:
                 self.process.kill()
             self.process.stdout.close()
             self.process.stderr.close()
+
+
+class AppServer:
+    """The playground's app served by uvicorn in a thread of the test's own
+    process, so that a test can look at the server's state (``state``:
+    the start table, the uploads, the sessions)."""
+
+    def __init__(self, **options):
+        import socket
+        import threading
+        import time
+
+        import uvicorn
+
+        from glassnet.playground.app import create_app
+        from glassnet.playground.security import allowed_hosts, new_token
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        port = sock.getsockname()[1]
+        self.token = new_token()
+        self.netloc = f"127.0.0.1:{port}"
+        self.base = f"http://{self.netloc}/"
+        self.url = f"{self.base}?token={self.token}"
+        app = create_app(self.token, allowed_hosts("127.0.0.1", port), **options)
+        self.state = app.app.state.playground
+        config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", ws_per_message_deflate=False,
+                                lifespan="off", timeout_graceful_shutdown=0.5)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread.start()
+        for _ in range(600):
+            if self.server.started:
+                break
+            time.sleep(0.05)
+        self.socket = sock
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+        self.socket.close()
 
 
 def penguins_csv(path, columns=("bill_length_mm", "flipper_length_mm", "island", "species")):
@@ -90,3 +133,53 @@ def chromium_or_skip():
             pytest.fail(reason)
         pytest.skip(reason)
     return path
+
+
+# --- a page in the browser ---------------------------------------------------------------------------
+def wait_for_frame(page, after: int = 0):
+    page.wait_for_function(f"window.playground && window.playground.state.frames > {after}")
+
+
+def frames(page) -> int:
+    return page.evaluate("window.playground.state.frames")
+
+
+def epoch(page) -> int:
+    return int(page.get_by_test_id("epoch").text_content())
+
+
+def step(page, times: int = 1):
+    for _ in range(times):
+        before = epoch(page)
+        page.get_by_test_id("step").click()
+        page.wait_for_function(f"document.querySelector('[data-testid=epoch]').textContent === '{before + 1}'")
+
+
+def loaded(page, action):
+    """Do ``action()``, then wait until new data has come and been drawn."""
+    loads = page.evaluate("window.playground.state.loads")
+    action()
+    page.wait_for_function(f"window.playground.state.loads > {loads}")
+    page.wait_for_function("window.playground.state.lastHeader.version === window.playground.state.data.version")
+
+
+def applied(page, action):
+    """Do ``action()``, a live edit, then wait until the server has applied it to the running network."""
+    count = page.evaluate("window.playground.state.applies")
+    action()
+    page.wait_for_function(f"window.playground.state.applies > {count}")
+
+
+def choose(page, test_id: str, value: str):
+    loaded(page, lambda: page.get_by_test_id(test_id).select_option(value))
+
+
+def upload(page, path):
+    loaded(page, lambda: page.get_by_test_id("upload").set_input_files(str(path)))
+
+
+def shoot(page, tmp_path, name):
+    """A full-page screenshot, to look at as a user would: kept in the folder
+    GLASSNET_SCREENSHOTS names, if any, else in the test's temporary folder."""
+    folder = Path(os.environ.get("GLASSNET_SCREENSHOTS") or tmp_path)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

@@ -95,10 +95,11 @@ def test_no_import_cycle_in_glassnet():
 
 # The layers, lowest first: a module imports only from its own layer and those below.
 #   engine -> protocol and glass-box tools -> front doors -> files and export -> command line and playground
-# (helpers shared by all: the registry, JSON numbers, warnings' stack level, typing, text, atomic writes)
+# (helpers shared by all: the registry, JSON numbers, warnings' stack level, typing, text, atomic writes,
+#  the HTML pictures notebooks show)
 LAYERS = (
     ("helpers", ("glassnet._registry", "glassnet._json", "glassnet._stack", "glassnet._typing", "glassnet._format",
-                 "glassnet._atomic", "glassnet._docstring")),
+                 "glassnet._atomic", "glassnet._docstring", "glassnet._html")),
     ("engine", ("glassnet.engine",)),
     ("protocol and tools", ("glassnet.protocol", "glassnet.parameters", "glassnet.glassbox", "glassnet.plot",
                             "glassnet.evaluation", "glassnet.progress", "glassnet.preprocessing")),
@@ -212,12 +213,13 @@ def test_the_command_line_offers_every_registered_name():
 @pytest.mark.parametrize("name", ["NeuralNetwork", "Network"])
 def test_the_article_class_and_the_engine_load_no_heavy_library(name):
     """``import glassnet; glassnet.NeuralNetwork`` is the engine and the article's class: no scikit-learn,
-    pandas, matplotlib or scipy.optimize (they load when a tool that needs them is used)."""
+    pandas, matplotlib, scipy.optimize or notebook library (they load when a tool that needs them is used)."""
     import subprocess
     import sys
 
     code = (f"import glassnet, sys; glassnet.{name}; print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('sklearn', 'pandas', 'matplotlib', 'joblib') or m == 'scipy.optimize'))")
+            "('sklearn', 'pandas', 'matplotlib', 'joblib', 'anywidget', 'ipywidgets', 'IPython') "
+            "or m == 'scipy.optimize'))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
     # and the article's class still trains, evaluates and traces without them

@@ -2,6 +2,7 @@
 here asserts a timing: speed is judged by the ratios in the benchmark's own
 output, never by a test on a shared machine."""
 
+import io
 import json
 import statistics
 import sys
@@ -164,3 +165,24 @@ def test_the_stream_workload_runs_and_deletes_its_files(monkeypatch, tmp_path, c
         results["runs"]["streamed, 20k"]["peak_mb"] / results["runs"]["streamed, 2k"]["peak_mb"])
     assert not (tmp_path / "work").exists()
     assert "goal: at most 0.01" in capsys.readouterr().out
+
+
+def test_the_playground_uploads_benchmark_measures_what_it_says(tmp_path):
+    """The uploads ``python -m benchmarks.playground --uploads`` measures are those it describes, and one
+    measurement (on a small table here) gives its figures: a trained table, the server's peak memory,
+    another page's frames meanwhile."""
+    import pandas as pd
+
+    from benchmarks.playground_uploads import measure_upload, upload_bytes
+    from cli_helpers import FRUIT
+
+    for name, rows, columns, megabytes in (("ids-20k", 20_000, 4, 0.5), ("ids-80k", 80_000, 3, 1.3),
+                                           ("wide-10k", 40, 10_001, 2.5)):
+        content = upload_bytes(name)
+        table = pd.read_csv(io.BytesIO(content))
+        assert table.shape == (rows, columns) and abs(len(content) / 1e6 - megabytes) < 0.1, name
+        if name.startswith("ids"):
+            assert table["id"].nunique() > 0.99 * rows  # identifier-like: nearly one value per row
+    figures = measure_upload("fruit", open(FRUIT, "rb").read())
+    assert figures["outcome"] == "trained" and figures["inputs"] > 0
+    assert figures["peak_mb"] >= figures["rss_before_mb"] > 0 and figures["other_page_frames_meanwhile"] >= 0

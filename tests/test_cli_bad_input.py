@@ -32,8 +32,9 @@ CASES = {
     "header only": ({"h.csv": HEADER}, ["train", "h.csv", "--target", "fruit"], 1, "'h.csv' has a header but no rows"),
     "binary junk": ({"j.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\xff" * 20}, ["train", "j.csv", "--target", "y"], 1,
                     "'j.csv' is not a text CSV file"),
-    "unknown target": ({"d.csv": HEADER + ROWS}, ["train", "d.csv", "--target", "fruits"], 1,
-                       "lacks the --target column(s) 'fruits' (did you mean 'fruit'?)"),
+    # a slip of the keyboard: two letters swapped; the fix is said as the flag
+    "misspelt target": ({"d.csv": HEADER + ROWS}, ["train", "d.csv", "--target", "friut"], 1,
+                        "lacks the --target column(s) 'friut' (did you mean 'fruit'? --target fruit)"),
     "non-numeric cell": ({"d.csv": HEADER + ROWS.replace("103,", "10three,", 1)}, ["train", "d.csv", "--target", "fruit"], 1,
                          "row 4, column 'weight_g': '10three' is not a finite number"),
     "empty cell, no imputing": ({"d.csv": HEADER + ROWS.replace(",0.5,", ",,", 1)},
@@ -109,11 +110,11 @@ def test_drop_missing_drops_the_rows_with_empty_cells(tmp_path, capsys):
     assert glassnet.load(tmp_path / "m.glassnet").settings["rows_dropped"] == 2
 
 
-def test_a_failed_train_keeps_the_old_model(tmp_path, capsys):
-    old = _file(tmp_path, "m.glassnet", b"previous model bytes")
+def test_a_failed_train_keeps_the_old_model(tmp_path, capsys, model_path):
+    old = _file(tmp_path, "m.glassnet", model_path.read_bytes())
     _file(tmp_path, "d.csv", HEADER + ROWS.replace("lemon", "apple"))
     assert main(["train", str(tmp_path / "d.csv"), "--target", "fruit", "-o", str(old)]) == 1
-    assert old.read_bytes() == b"previous model bytes"
+    assert old.read_bytes() == model_path.read_bytes()
 
 
 def test_bad_plot_suffix_fails_before_training(tmp_path, capsys):

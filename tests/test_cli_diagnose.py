@@ -60,8 +60,13 @@ def test_the_doctor_finds_unscaled_inputs(unscaled_cancer):
     frame = pd.read_csv(data)
     peak = frame.drop(columns="target").abs().max()
     assert scaling and scaling[0]["numbers"]["scale_ratio"] == pytest.approx(peak.max() / peak.min(), rel=1e-9)
-    table = run_glassnet("diagnose", model, data)
-    assert "input_scaling" in table.stdout and "StandardScaler" in table.stdout
+    # the fix in the command line's words: a flag of glassnet train, not Python
+    assert {"setting": "scaler", "said": "--scaler standard", "value": "standard"} in scaling[0]["fixes"]
+    assert "(--scaler standard)." in scaling[0]["suggestion"]
+    table = run_glassnet("diagnose", model, data, env={"COLUMNS": "300"})
+    assert "input_scaling" in table.stdout and "--scaler standard" in table.stdout
+    said = json.dumps(findings) + table.stdout
+    assert not any(python in said for python in ("StandardScaler", "MinMaxScaler", "init=", "class_weight=", "_init="))
 
 
 @pytest.mark.parametrize("arguments, message", [

@@ -60,7 +60,7 @@ def test_the_command_lines_help_comes_from_the_one_table():
 
     shown = run_glassnet("train", "--help", env={"COLUMNS": "400"}).stdout
     flat = " ".join(shown.split())
-    assert len(parameters.settings_of(parameters.CLI)) == 18
+    assert len(parameters.settings_of(parameters.CLI)) == 21
     for setting in parameters.settings_of(parameters.CLI):
         help_text = parameters.cli_help(setting)
         assert help_text.startswith(setting.summary())

@@ -49,3 +49,6 @@ def test_the_wheel_ships_the_license_and_py_typed(tmp_path):
     assert "glassnet/py.typed" in names
     assert "License-Expression: MIT" in metadata.splitlines()
     assert any(name.startswith("glassnet/export/") for name in names)
+    # the widget's view and layout, and the page's modules it imports
+    assert {"glassnet/notebook/widget.js", "glassnet/notebook/widget.css", "glassnet/playground/static/network.js"} <= set(names)
+    assert 'Provides-Extra: notebook' in metadata.splitlines()

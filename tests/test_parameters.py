@@ -3,7 +3,6 @@ message from NeuralNetwork, the estimators (at fit), the playground's
 settings and the command line, each naming the setting its own way; and
 every door's settings are the table's, no more and no fewer."""
 
-import dataclasses
 import inspect
 import math
 import subprocess
@@ -148,16 +147,19 @@ def _names(door):
     return [setting.name(door).name for setting in parameters.settings_of(door)]
 
 
+# how a table is read: the table's settings, whose values the reader reads by its own rules
+READING = {"--sep", "--encoding"}
+
+
 def _setting_flags():
-    """glassnet train's flags that set what a model file keeps: the model's
-    settings and the data's (not where the data comes from or how it is read)."""
+    """glassnet train's flags that are settings: the model's, the data's and
+    how the data is read (not where the data comes from)."""
     from glassnet.cli import build_parser
 
     train = build_parser()._subparsers._group_actions[0].choices["train"]
     groups = [group for group in train._action_groups if group.title in ("model", "data")]
-    reading = {"--dataset", "--sep", "--encoding"}
     return {action.option_strings[-1]: action for group in groups for action in group._group_actions
-            if action.option_strings and action.option_strings[-1] not in reading}
+            if action.option_strings and action.option_strings[-1] != "--dataset"}
 
 
 def test_every_neural_network_keyword_is_in_the_table_with_its_default():
@@ -184,14 +186,15 @@ def test_every_setting_flag_of_glassnet_train_is_the_tables():
         setting = parameters.lookup(CLI, flag)
         assert action.default == setting.default(CLI) and action.dest == setting.name(CLI).dest
         assert action.help == parameters.cli_help(setting)
-        if action.type is not None:  # store_true flags take no value
+        if action.type is not None and flag != "--sep":  # store_true flags take no value; --sep reads names
             assert action.type.__name__ == flag
 
 
 def test_every_playground_setting_is_in_the_table_with_its_default():
-    fields = {field.name for field in dataclasses.fields(Settings)}
-    assert fields == set(_names(PLAYGROUND))
+    # the page's settings are the table's: a setting added there is one of the page's
+    assert set(Settings().as_dict()) == set(_names(PLAYGROUND))
     assert Settings().as_dict() == parameters.defaults(PLAYGROUND)
+    assert Settings.parse({"learning_rate": "0.5"}).learning_rate == 0.5
 
 
 def test_the_table_names_each_setting_once_per_door():
@@ -232,7 +235,8 @@ def test_a_model_files_settings_pass_the_table(tmp_path):
                                                                           "rows_dropped")}
     assert parameters.check_settings(CLI, settings) == settings
     # every setting the file keeps is a flag of the table (record_stats lives in the history instead)
-    assert {parameters.lookup(CLI, name).name(CLI).name for name in settings} == set(_names(CLI)) - {"--record-stats"}
+    assert {parameters.lookup(CLI, name).name(CLI).name for name in settings} == \
+        set(_names(CLI)) - {"--record-stats"} - READING
     with pytest.raises(ValueError, match=r"--learning-rate must be a real number in \(0, inf\), got -1"):
         parameters.check_settings(CLI, {**settings, "learning_rate": -1})
 

@@ -4,7 +4,6 @@ against the real ``glassnet playground`` server in a subprocess."""
 import io
 import json
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,8 @@ except ImportError:
     pytest.skip("the browser tests need pytest-playwright: pip install -e '.[test]'", allow_module_level=True)
 
 from cli_helpers import glassnet  # noqa: E402
-from playground_helpers import Server, chromium_or_skip, penguins_csv, rich_trace_numbers  # noqa: E402
+from playground_helpers import (Server, applied, choose, chromium_or_skip, epoch, loaded,  # noqa: E402
+                                penguins_csv, rich_trace_numbers, shoot, step, upload, wait_for_frame)
 
 
 @pytest.fixture(scope="session")
@@ -44,48 +44,6 @@ def app(page, server):
     wait_for_frame(page)
     yield page
     assert errors == []
-
-
-def wait_for_frame(page, after: int = 0):
-    page.wait_for_function(f"window.playground && window.playground.state.frames > {after}")
-
-
-def frames(page) -> int:
-    return page.evaluate("window.playground.state.frames")
-
-
-def epoch(page) -> int:
-    return int(page.get_by_test_id("epoch").text_content())
-
-
-def step(page, times: int = 1):
-    for _ in range(times):
-        before = epoch(page)
-        page.get_by_test_id("step").click()
-        page.wait_for_function(f"document.querySelector('[data-testid=epoch]').textContent === '{before + 1}'")
-
-
-def loaded(page, action):
-    """Do ``action()``, then wait until new data has come and been drawn."""
-    loads = page.evaluate("window.playground.state.loads")
-    action()
-    page.wait_for_function(f"window.playground.state.loads > {loads}")
-    page.wait_for_function("window.playground.state.lastHeader.version === window.playground.state.data.version")
-
-
-def choose(page, test_id: str, value: str):
-    loaded(page, lambda: page.get_by_test_id(test_id).select_option(value))
-
-
-def upload(page, path):
-    loaded(page, lambda: page.get_by_test_id("upload").set_input_files(str(path)))
-
-
-def shoot(page, tmp_path, name):
-    """A full-page screenshot, to look at as a user would: kept in the folder
-    GLASSNET_SCREENSHOTS names, if any, else in the test's temporary folder."""
-    folder = Path(os.environ.get("GLASSNET_SCREENSHOTS") or tmp_path)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def test_play_moves_epoch_and_loss_and_pause_stands_still(app, tmp_path):
@@ -127,11 +85,13 @@ def test_network_controls_and_settings_in_the_link(app, page, server):
     loaded(app, app.locator(".layer-editor").nth(0).get_by_role("button", name="+").click)
     assert app.get_by_test_id("neuron").count() == 5 + 2 + 2 + 1
     loaded(app, lambda: app.locator(".layer-editor select").nth(1).select_option("relu"))
-    for control, value in (("#learning_rate", "0.1"), ("#batch_size", "25"), ("#l2", "0.001"), ("#seed", "7")):
+    for control, value in (("#learning_rate", "0.1"), ("#batch_size", "25"), ("#l2", "0.001")):
         app.fill(control, value)
-        loaded(app, lambda: app.press(control, "Enter"))
+        applied(app, lambda: app.press(control, "Enter"))
+    app.fill("#seed", "7")
+    loaded(app, lambda: app.press("#seed", "Enter"))
     choose(app, "dataset", "xor")
-    loaded(app, lambda: app.select_option("#optimizer", "adam"))
+    applied(app, lambda: app.select_option("#optimizer", "adam"))
     link = app.url
     assert "hidden=5,2,2" in link and "activations=tanh,relu,tanh" in link and "dataset=xor" in link
     assert "seed=7" in link and "optimizer=adam" in link and "learning_rate=0.1" in link
@@ -148,7 +108,7 @@ def test_network_controls_and_settings_in_the_link(app, page, server):
 def test_multiclass_boundary_is_coloured_by_class(app, tmp_path):
     choose(app, "dataset", "blobs")
     app.fill("#learning_rate", "0.1")
-    loaded(app, lambda: app.press("#learning_rate", "Enter"))
+    applied(app, lambda: app.press("#learning_rate", "Enter"))
     step(app, 15)
     assert app.locator("#legend i").count() == 3
     assert app.get_by_test_id("neuron").count() == 4 + 2 + 3
@@ -188,8 +148,8 @@ def test_uploaded_csv_trace_and_model_match_the_command_line(app, tmp_path):
     # the inputs: 2 numeric columns and island one-hot (3 islands)
     assert app.locator("#feature_x option").count() == 5
     step(app, 5)
-    server_file = app.locator("#dataset").input_value()
-    assert server_file == "file"
+    # the page's own upload
+    assert app.locator("#dataset").input_value() == "upload"
     # click a training point; the panel shows its trace
     point = app.evaluate("window.playground.pointPixel('train', 3)")
     box = app.get_by_test_id("boundary").bounding_box()
@@ -284,7 +244,7 @@ def test_history_download_has_one_row_per_epoch(app, tmp_path):
 
 
 def test_layer_stats_reach_the_history_download(app, tmp_path):
-    loaded(app, lambda: app.check("#record_stats"))
+    applied(app, lambda: app.check("#record_stats"))
     assert "record_stats=true" in app.url
     step(app, 3)
     with app.expect_download() as download:

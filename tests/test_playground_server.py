@@ -102,14 +102,53 @@ def test_the_websocket_checks_origin_and_token(server):
 def test_uploads_are_capped(server):
     small = b"a,b,label\n" + b"".join(b"%d,%d,%s\n" % (i, i % 7, b"yes" if i % 2 else b"no") for i in range(100))
     assert len(small) < 0.01 * 2**20
-    status, body, _ = request(server, "POST", f"/upload?name=small.csv&token={server.token}", body=small)
-    assert status == 200 and json.loads(body) == {"name": "small.csv", "columns": ["a", "b", "label"], "rows": 100}
-    large = small * 20
-    status, body, _ = request(server, "POST", f"/upload?name=large.csv&token={server.token}", body=large)
-    assert status == 413
-    assert "upload limit of 0.01 MB" in json.loads(body)["error"] and "--max-upload-mb" in json.loads(body)["error"]
-    status, body, _ = request(server, "POST", f"/upload?name=bad.csv&token={server.token}", body=b"\x00\x01")
-    assert status == 400 and "binary" in json.loads(body)["error"]
+    with websocket(server, f"http://{server.netloc}") as connection:
+        session = until(connection, "hello")["session"]
+        query = f"session={session}&token={server.token}"
+        status, body, _ = request(server, "POST", f"/upload?name=small.csv&{query}", body=small)
+        answer = json.loads(body)
+        assert status == 200 and answer.pop("upload")
+        assert answer == {"name": "small.csv", "columns": ["a", "b", "label"], "rows": 100}
+        large = small * 20
+        status, body, _ = request(server, "POST", f"/upload?name=large.csv&{query}", body=large)
+        assert status == 413
+        assert "upload limit of 0.01 MB" in json.loads(body)["error"] and "--max-upload-mb" in json.loads(body)["error"]
+        status, body, _ = request(server, "POST", f"/upload?name=bad.csv&{query}", body=b"\x00\x01")
+        assert status == 400 and "binary" in json.loads(body)["error"]
+    # an upload belongs to a page: once it has closed there is nowhere to put it
+    for _ in range(100):
+        status, body, _ = request(server, "POST", f"/upload?name=small.csv&session={session}&token={server.token}",
+                                  body=small)
+        if status == 404:
+            break
+        time.sleep(0.1)
+    assert status == 404 and "no such session" in json.loads(body)["error"]
+
+
+def test_the_page_says_problems_in_its_own_words(server):
+    """The reproduction: the page showed pandas' raw "C error: Expected 3 fields", and the command
+    line's flags (pass --sep, --target column(s)); now its own words and its own controls."""
+    ragged = b"a,b,label\n1,2,x\n3,4,y\n5,6,7,z\n"
+    status, body, _ = request(server, "POST", f"/upload?name=ragged.csv&token={server.token}", body=ragged)
+    assert status == 400 and json.loads(body)["error"] == (
+        "'ragged.csv' is not a well-formed table with separator ',': line 4 has 4 cells where the header has 3 "
+        "(a quoted cell may lack its closing quote, or the separator is another)")
+    # a table whose name column is like an identifier, and a target spelt wrong (as a link may)
+    rows = b"".join(b"car %d,%d,%d\n" % (i, i % 9, 3 * (i % 9) + i % 2) for i in range(60))
+    status, _, _ = request(server, "POST", f"/upload?name=sales.csv&token={server.token}", body=b"name,TV,Sales\n" + rows)
+    assert status == 200
+    with websocket(server, f"http://{server.netloc}") as connection:
+        until(connection, "hello")
+        connection.send(json.dumps({"type": "settings", "settings": {"dataset": "file", "target": "Slaes"}}))
+        message = until(connection, "error")["message"]
+        assert message.startswith("'sales.csv' lacks the Target column(s) 'Slaes' (did you mean 'Sales'? set the "
+                                  "Target to Sales); it has: 'name', 'TV', 'Sales'")
+        connection.send(json.dumps({"type": "settings", "settings": {"dataset": "file", "target": "Sales"}}))
+        data = until(connection, "data")
+        assert data["inputs"] == ["TV"]
+        [note] = [note for note in data["notes"] if "identifier" in note]
+        assert note.startswith("text column 'name' (30 distinct values in 30 rows") and note.endswith("for new ones")
+    assert "--" not in message + note and "C error" not in message
 
 
 def test_a_page_that_disconnects_takes_its_training_with_it(server):

@@ -88,7 +88,7 @@ def test_frame_holds_every_neuron_over_the_grid():
     assert header["train_loss"] == pytest.approx(network.loss_value(session.data.X_train,
                                                                     session.tabular.targets(session.data.labels_train)))
     # independently: the grid of inputs, the other two held at the training median
-    grid = session.grid.inputs
+    grid = session.grid.points(GRID_SIZE)
     assert grid.shape == (GRID_SIZE**2, 4)
     np.testing.assert_array_equal(grid[:, 0], np.median(session.data.X_train[:, 0]))
     x_low, x_high, y_low, y_high = session.grid.extent
@@ -105,7 +105,7 @@ def test_frame_holds_every_neuron_over_the_grid():
     np.testing.assert_allclose(payload[: 6 * n], hidden.T.ravel(), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(payload[6 * n: 9 * n], softmax.T.ravel(), rtol=1e-5, atol=1e-6)
     # the decision boundary on its finer grid, over the same extent
-    fine = session.grid.boundary_inputs
+    fine = session.grid.points(BOUNDARY_SIZE)
     assert fine.shape == (b, 4) and fine[0, 2] == x_low and fine[-1, 2] == x_high and fine[-1, 3] == y_low
     np.testing.assert_allclose(payload[9 * n: 9 * n + 3 * b], outputs(fine)[1].T.ravel(), rtol=1e-5, atol=1e-6)
     weights = payload[9 * n + 3 * b: 9 * n + 3 * b + 4 * 6 + 6 * 3]
@@ -228,7 +228,8 @@ def test_layer_stats_are_recorded_on_request_and_downloaded_one_column_per_layer
     ({"test_ratio": 0.99}, r"test_ratio must be a real number in \[0.05, 0.95\], got 0.99"),
     ({"color": "red"}, "unknown playground setting 'color'; expected one of: hidden, activations"),
     ({"dataset": "mnist"}, "unknown data set 'mnist'"),
-    ({"dataset": "file"}, "no file has been uploaded"),
+    ({"dataset": "file"}, "the playground was started without a file; choose a data set, or your own CSV file"),
+    ({"dataset": "upload", "upload": "0123"}, "the uploaded file this page used is no longer on the server"),
 ])
 def test_bad_settings_name_the_problem_and_change_nothing(settings, message):
     session = Session()
@@ -355,3 +356,59 @@ def test_ticks_check_measure_and_fingerprint_the_table_once(monkeypatch):
     for _ in range(4):
         assert session.train(3) is None
     assert calls == [] and session.epoch == 12
+
+
+def test_settings_back_from_the_page_change_nothing():
+    """The page sends back the settings it was sent, through JSON (0.0 comes back as 0): no new data, no reset."""
+    import json
+
+    session = Session()
+    session.apply({"dataset": "circle"})
+    session.train(3)
+    model = session.model
+    change = session.apply(json.loads(json.dumps(session.settings.as_dict()).replace(".0,", ",")))
+    assert change.kind == "none" and session.model is model and session.epoch == 3
+
+
+def test_a_frame_of_a_wide_table_costs_what_a_narrow_one_does():
+    """The plotting grid does not grow with the inputs: the grid and a frame of a table of 2,000 inputs
+    allocate about what those of 2 inputs do (a 96×96 boundary over every input would be 147 MB), and
+    show the same numbers as the network over every input of the grid."""
+    import tracemalloc
+
+    from glassnet.playground.frames import Grid
+
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.random((60, 2000)).round(3), columns=[f"c{j}" for j in range(2000)]).astype(str)
+    wide["label"] = np.where(rng.random(60) > 0.5, "a", "b")
+    session = Session(start=(wide, "wide.csv"))
+    session.apply({"dataset": "file", "target": "label", "hidden": [4, 2], "feature_x": 3, "feature_y": 7})
+    assert len(session.data.input_names) == 2000
+    session.frame()  # the network's work arrays, once
+    tracemalloc.start()
+    session.grid = Grid.over(session.data, 3, 7)
+    frame = session.frame()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10 * 2**20, peak
+    network = session.model.network
+    _, payload = decode_header(frame)
+    n = GRID_SIZE**2
+    full = network.layer_values(session.grid.points(GRID_SIZE))
+    np.testing.assert_allclose(payload[: 4 * n], full[0][1].T.ravel(), rtol=1e-5, atol=1e-6)
+    boundary = network.predict(session.grid.points(BOUNDARY_SIZE))
+    start = (4 + 2 + 1) * n
+    np.testing.assert_allclose(payload[start: start + BOUNDARY_SIZE**2], boundary.ravel(), rtol=1e-5, atol=1e-6)
+
+
+def test_a_grid_over_a_table_without_test_rows_spans_the_training_rows():
+    from types import SimpleNamespace
+
+    from glassnet.playground.frames import Grid
+
+    X = np.array([[0.0, 1.0, 5.0], [2.0, -1.0, 7.0], [4.0, 0.0, 6.0]])
+    grid = Grid.over(SimpleNamespace(X_train=X, X_test=np.empty((0, 3))), 0, 1)
+    # the training points' range with a tenth of it (at least 0.5) on each side; the third input held at its median
+    assert grid.extent == (-0.5, 4.5, -1.5, 1.5)
+    np.testing.assert_array_equal(grid.points(2), [[-0.5, 1.5, 6.0], [4.5, 1.5, 6.0], [-0.5, -1.5, 6.0],
+                                                   [4.5, -1.5, 6.0]])

@@ -180,7 +180,8 @@ def test_the_doctor_reports_the_current_learning_rate_of_an_estimator_whose_sche
     finding, = glassnet.diagnose(model, X, y, checks=["learning_rate"]).findings
     assert finding.numbers["learning_rate"] == current
     assert finding.numbers["initial_learning_rate"] == 5.0
-    assert "it started at 5 (the schedule has lowered it to 5.12e-07 since); start at 0.5" in finding.suggestion
+    assert "it started at 5 (the schedule has lowered it to 5.12e-07 since); start lower" in finding.suggestion
+    assert "(learning_rate_init=0.5)" in finding.advice()
 
 
 def test_a_neural_network_trained_on_a_dataframe_names_its_columns_in_warnings():

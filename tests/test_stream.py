@@ -114,7 +114,9 @@ def test_the_column_rules_and_notes_are_the_in_memory_pipelines(files):
     said = {re.sub(r"\d+", "N", str(w.message).split(":")[0]) for w in memory}
     assert said == {re.sub(r"\d+", "N", str(w.message).split(":")[0]) for w in streamed}
     assert any("'constant'" in message for message in said) and any("'nothing'" in message for message in said)
-    assert any("'code' has a different value in every row" in message for message in said)
+    assert any("text column 'code' (N distinct values in N rows, N of them in one row only, like an identifier) "
+               "left out" in message for message in said)
+    assert "code" not in prepared.columns.features
     assert table.columns.features == prepared.columns.features and table.columns.numeric == prepared.columns.numeric
     # every training part holds every colour; each holds its own identifiers
     assert table.columns.categories["colour"] == prepared.columns.categories["colour"]
@@ -122,6 +124,28 @@ def test_the_column_rules_and_notes_are_the_in_memory_pipelines(files):
     # the training parts differ (a hash split against a stratified one), so their medians agree only nearly
     np.testing.assert_allclose(table.imputation.numeric_values, prepared.imputation.numeric_values, atol=0.05)
     assert table.imputation.text_values == prepared.imputation.text_values
+
+
+def test_a_text_column_with_more_values_than_counted_is_left_out_and_cannot_be_kept(files, monkeypatch):
+    """The survey counts a column's values up to a limit: past it, the column has too many values for the
+    in-memory rule as well (left out, noted); kept with --keep, it is refused, naming --ignore."""
+    from glassnet.parameters import phrased
+    from glassnet.tabular import streamed
+
+    monkeypatch.setattr(streamed, "COUNTED_VALUES", 1000)
+    options = TableOptions(target="label", max_inputs=1000)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = prepare_stream(TableSource(str(files["small"]), 3000), options)
+    assert "code" not in table.columns.features and "colour" in table.columns.features
+    notes = [str(w.message) for w in caught if "'code'" in str(w.message)]
+    assert len(notes) == 1 and notes[0].startswith("text column 'code' (more than 1000 distinct values in ")
+    with pytest.raises(ValueError) as refused:
+        prepare_stream(TableSource(str(files["small"]), 3000), TableOptions(target="label", keep=["code"],
+                                                                             max_inputs=1000))
+    assert phrased(refused.value, "cli") == (f"column 'code' of {str(files['small'])!r} has more than 1,000 distinct "
+                                             "values in the training part, too many to one-hot encode (--ignore code "
+                                             "leaves it out)")
 
 
 def test_streamed_training_saves_the_model_file_every_command_reads(files, tmp_path, capsys):
@@ -180,6 +204,14 @@ def test_a_folder_or_a_glob_of_files_is_one_table(files, tmp_path, capsys):
     assert code == 0, err
     predicted = pd.read_csv(tmp_path / "p.csv", dtype=str)
     assert predicted["code"].tolist() == read_table(files["small"])["code"].tolist()
+    # no output may be one of the table's files, even with --force
+    part = files["parts"] / "part-1.csv"
+    before = part.read_bytes()
+    for command in (["predict", tmp_path / "m.glassnet", files["parts"], "-o", part],
+                    ["train", files["parts"] / "part-*.csv", "--target", "label", "-o", part]):
+        code, out, err = _cli(capsys, *command, "--chunk-rows", 999, "--force")
+        assert code == 2 and f"is the DATA file {str(part)!r}" in err, err
+    assert part.read_bytes() == before
 
 
 def test_a_regression_streams_with_its_target_standardised(files, tmp_path, capsys):

@@ -180,9 +180,11 @@ def test_the_same_csv_with_empty_cells_keeps_the_same_rows_through_train_and_the
     np.testing.assert_array_equal(data.X_test, model.inputs(test))
     assert data.input_names == model.columns.input_names and "sex=male" in data.input_names
     np.testing.assert_array_equal(session.tabular.imputation.numeric_values, model.imputation.numeric_values)
-    # the same note, which the page shows instead of printing it
+    # the same note, which the page shows instead of printing it, without the command line's flag
     filled = [note for note in cli_notes if note.startswith("filled ")]
-    assert len(filled) == 1 and filled[0] in session.notes
+    assert len(filled) == 1 and " (--impute median): " in filled[0]
+    assert filled[0].replace(" (--impute median)", "") in session.notes
+    assert not any("--" in note for note in session.notes)
     description = session.description()
     assert description["notes"] == session.notes
     assert description["filled"] == frame[model.columns.features].eq("").to_numpy().sum() > 11

@@ -187,7 +187,8 @@ def test_rows_without_a_target_are_left_out_with_a_note(tmp_path):
 
 
 @pytest.mark.parametrize("option, message", [
-    (dict(ignore=["bill_lenght_mm"]), "lacks the --ignore column(s) 'bill_lenght_mm' (did you mean 'bill_length_mm'?)"),
+    (dict(ignore=["bill_lenght_mm"]),
+     "lacks the --ignore column(s) 'bill_lenght_mm' (did you mean 'bill_length_mm'? --ignore bill_length_mm)"),
     (dict(id_column="species"), "--id names the target 'species'"),
     (dict(ignore=["species"]), "--ignore names the target 'species'"),
 ])
@@ -197,9 +198,31 @@ def test_bad_column_options(tmp_path, option, message):
     assert message in str(error.value)
 
 
-def test_an_identifier_like_column_is_noted(tmp_path):
-    _, _, notes = _fit(written(tmp_path, penguin_like()))
-    assert any(note.startswith("column 'tag' has a different value in every row, like an identifier") for note in notes)
+@pytest.mark.parametrize("cells, task, cli, page", [
+    (["1.5", "2", "x", "4", "5", "6"], "regress",
+     "row 3, column 'y': 'x' is not a finite number, and the target is regressed (--task classify)",
+     "row 3, column 'y': 'x' is not a finite number, and the target is regressed"),
+    (["a"] * 6, None, "the target column 'y' has a single class 'a'; classification needs at least two "
+                      "(--task regress, or --target COLUMN)",
+     "the target column 'y' has a single class 'a'; classification needs at least two (change the Target)"),
+    ([""] * 6, None, "the target column 'y' of t is entirely empty; nothing to learn (--target COLUMN)",
+     "the target column 'y' of t is entirely empty; nothing to learn (change the Target)"),
+])
+def test_the_targets_refusals_say_their_fix_in_each_door(cells, task, cli, page):
+    from glassnet.parameters import PLAYGROUND, phrased
+    from glassnet.tabular.pipeline import TableOptions, prepare_table
+
+    frame = pd.DataFrame({"x": ["1", "2", "3", "4", "5", "6"], "y": cells})
+    with pytest.raises(ValueError) as refused:
+        prepare_table(frame, TableOptions(target="y", task=task), "t")
+    assert str(refused.value) == cli and phrased(refused.value, PLAYGROUND) == page
+
+
+def test_an_identifier_like_column_is_left_out_with_a_note(tmp_path):
+    model, _, notes = _fit(written(tmp_path, penguin_like()))
+    assert "tag" not in model.columns.features
+    assert any(note.startswith("text column 'tag' (96 distinct values in 96 rows, 96 of them in one row only, like "
+                               "an identifier) left out") and note.endswith("(--keep tag keeps it)") for note in notes)
 
 
 # --- unseen values, imbalance -------------------------------------------------------------

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from .datasets import load_tutorial as load_tutorial
     from .persistence import load as load
     from .persistence import save as save
+    from .notebook import widget as widget
 
 # public name -> the module that defines it
 _EXPORTS = {
@@ -50,6 +51,7 @@ _EXPORTS = {
     "load": ".persistence",
     "to_onnx": ".export",
     "explain_extrapolation": ".glassbox.extrapolation",
+    "widget": ".notebook",
 }
 
 # public submodules that live deeper in the package

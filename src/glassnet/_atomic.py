@@ -51,6 +51,14 @@ def atomic_path(path):
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
         os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if error.filename is None or str(error.filename) == str(temporary):
+            # a full disk, a quota ...: name the file the caller asked for,
+            # not the temporary one, which is gone
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()

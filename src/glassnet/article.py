@@ -32,9 +32,9 @@ from .engine.optimizers import Optimizer, make_optimizer
 from .engine.solvers import SOLVERS
 from .engine.stats import DynamicsRecorder
 from .engine.training import DivergenceWarning, StalledTrainingWarning
-from .engine.validation import check_positive_int, check_X, check_y
+from .engine.validation import check_X, check_y
 from .evaluation import EvaluationResult, evaluate_outputs
-from .glassbox.extrapolation import check_extrapolation_setting, warn_extrapolation
+from .glassbox.extrapolation import warn_extrapolation
 from .glassbox.trace import Trace, trace
 from ._article_protocol import NeuralNetworkAdapter
 from .parameters import NEURAL_NETWORK, TRAIN
@@ -94,7 +94,8 @@ class NeuralNetwork:
         if batch_size is not None:
             batch_size = int(batch_size)
         self.solver = optimizer.name if isinstance(optimizer, Optimizer) else SOLVERS.canonical(optimizer)
-        if self.solver == "lbfgs" and (learning_rate is not None or batch_size is not None):
+        stochastic = SOLVERS.get(self.solver).stochastic
+        if not stochastic and (learning_rate is not None or batch_size is not None):
             raise ValueError("optimizer='lbfgs' takes no learning_rate or batch_size: it chooses its own "
                              "steps on the full batch; expected learning_rate=None and batch_size=None")
         self.metric = get_metric(metric).name
@@ -117,7 +118,7 @@ class NeuralNetwork:
             rng=rng,
         )
         step_optimizer = None
-        if self.solver != "lbfgs":
+        if stochastic:
             if learning_rate is None and isinstance(optimizer, str):
                 learning_rate = _DEFAULT_LEARNING_RATE.get(optimizer)
             step_optimizer = make_optimizer(optimizer, learning_rate)
@@ -236,6 +237,7 @@ class NeuralNetwork:
         tol: float = 1e-4,
         callbacks: Sequence[Callable[..., Any]] = (),
         record_stats: bool = False,
+        live: bool = False,
     ) -> NeuralNetwork:
         """Train for ``epochs`` epochs, appending one ``metric`` value per epoch.
 
@@ -266,6 +268,10 @@ class NeuralNetwork:
         saturated fractions; see :mod:`glassnet.engine.stats`), drawn by
         ``glassnet.plot.training_dynamics``.
 
+        ``live=True`` draws the loss per epoch as a curve under the cell in
+        a notebook (JupyterLab, VS Code, Colab), redrawn as training runs,
+        and shows the text progress bar elsewhere.
+
         A diverging run stops at once with a :class:`DivergenceWarning` and the
         weights of the last finite epoch; if not one epoch ever ended with a
         finite loss it raises ``ValueError`` instead. A network that can no
@@ -276,7 +282,7 @@ class NeuralNetwork:
         """
         parameters.check_settings(TRAIN, dict(epochs=epochs, validation_split=validation_split,
                                               early_stopping=early_stopping, patience=patience, tol=tol,
-                                              callbacks=callbacks, record_stats=record_stats))
+                                              callbacks=callbacks, record_stats=record_stats, live=live))
         epochs = int(epochs)
         callbacks = () if callbacks is None else callbacks
         if isinstance(X, BoundData):
@@ -304,14 +310,20 @@ class NeuralNetwork:
         else:
             self.learner.set_stopping(None)
         stats = DynamicsRecorder() if record_stats else None
-        if self.solver == "lbfgs":
-            result = self.learner.fit_lbfgs(data, Y, max_iter=epochs, validation=validation, metric=self.metric,
-                                            validation_metric=self.metric, limit=self.limit, callbacks=callbacks,
-                                            stats=stats)
-        else:
-            result = self.learner.fit_epochs(data, Y, epochs, batch_size=self.batch_size, shuffle=self.shuffle,
-                                             validation=validation, metric=self.metric, limit=self.limit,
-                                             callbacks=callbacks, stats=stats)
+        shown = None
+        if live:
+            from .progress import progress_display
+
+            shown = progress_display("live", epochs, type(self).__name__)
+            callbacks = [*callbacks, shown]
+        try:
+            result = SOLVERS.get(self.solver).fit(self.learner, data, Y, epochs, batch_size=self.batch_size,
+                                                  shuffle=self.shuffle, validation=validation, metric=self.metric,
+                                                  validation_metric=self.metric, limit=self.limit,
+                                                  callbacks=callbacks, stats=stats)
+        finally:
+            if shown is not None:
+                shown.close()
         self._last_output = None
         if result.stop_reason == "diverged":
             warnings.warn(result.message, DivergenceWarning, stacklevel=2)
@@ -402,6 +414,7 @@ class NeuralNetwork:
 
     @classmethod
     def _from_glassnet_state(cls, state: dict, arrays: dict) -> "NeuralNetwork":
+        settings = _loaded_settings(state)
         model = cls.__new__(cls)
         if "learner" in state:
             model.learner = Learner.from_state(state["learner"], arrays)
@@ -409,17 +422,25 @@ class NeuralNetwork:
         else:  # a file written before the Learner held the training state
             model.learner = _legacy_learner(state, arrays)
             model.solver = model.learner.optimizer.name
-        if (model.solver == "lbfgs") != (model.learner.optimizer is None):
+        if SOLVERS.get(model.solver).stochastic == (model.learner.optimizer is None):
             raise ValueError(f"the file's solver {model.solver!r} does not match its optimiser state")
-        model.metric = get_metric(state["metric"]).name
-        model.limit = float(state["limit"])
-        batch_size = state["batch_size"]
-        model.batch_size = None if batch_size is None else check_positive_int(batch_size, "batch_size")
-        model.shuffle = bool(state["shuffle"])
-        model.seed = state["seed"]
-        model.extrapolation = check_extrapolation_setting(state.get("extrapolation", "warn"))
+        model.metric = get_metric(settings["metric"]).name
+        model.limit = float(settings["limit"])
+        batch_size = settings["batch_size"]
+        model.batch_size = None if batch_size is None else int(batch_size)
+        model.shuffle = bool(settings["shuffle"])
+        model.seed = settings["seed"]
+        model.extrapolation = settings["extrapolation"]
         model._last_output = None
         return model
+
+    def _repr_html_(self) -> str:
+        """The model as a notebook shows it: a picture of its layers (sizes,
+        activations), the parameter count, and the training state (epochs,
+        the last loss, a sparkline of the loss per epoch)."""
+        from .glassbox.card import card
+
+        return card(self)
 
     def __repr__(self) -> str:
         net = self.network
@@ -429,6 +450,18 @@ class NeuralNetwork:
             f"output_activation={net.activations[-1].name!r}, loss={net.loss.name!r}, "
             f"optimizer={self.optimizer if self.optimizer is not None else self.solver!r}, metric={self.metric!r}, epochs_trained={len(self.history)})"
         )
+
+
+def _loaded_settings(state: dict) -> dict:
+    """The article's settings a model file keeps, and its network's
+    configuration, checked by the one table as the keywords would be (a file
+    may say anything): the settings by NeuralNetwork's names."""
+    settings = {name: state[name] for name in ("metric", "limit", "batch_size", "shuffle", "seed")}
+    settings["extrapolation"] = state.get("extrapolation", "warn")
+    if "solver" in state:  # (files from before the Learner name their optimiser only)
+        settings["optimizer"] = state["solver"]
+    parameters.check_network((state["learner"] if "learner" in state else state)["network"])
+    return parameters.check_settings(NEURAL_NETWORK, settings)
 
 
 def _column_names(X) -> tuple[str, ...] | None:

@@ -10,6 +10,14 @@ epoch out of the total, the training loss and the validation figures::
 
 The estimators use it for ``progress=True``; ``glassnet train`` can use it
 the same way. It never stops training (it returns None).
+
+:class:`LiveCurve` is the same callback as a loss curve redrawn under a
+notebook cell; :func:`progress_display` chooses between them
+(``NeuralNetwork.train(..., live=True)``, the estimators'
+``progress="live"``): the curve in a notebook, the bar elsewhere.
+
+:class:`RowProgress` counts rows instead of epochs, for passes over a table
+read in chunks (``glassnet train --chunk-rows``).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-__all__ = ["ProgressBar", "RowProgress", "format_figures"]
+__all__ = ["ProgressBar", "RowProgress", "LiveCurve", "format_figures", "in_notebook", "progress_display"]
 
 
 def format_figures(record: dict) -> str:
@@ -128,3 +136,97 @@ class RowProgress:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class LiveCurve:
+    """The loss per epoch drawn live under a notebook cell, a callback like
+    :class:`ProgressBar`: one display (an inline SVG, see
+    :func:`glassnet._html.curve`) updated in place at most ``rate`` times a
+    second, and once more when training ends (:meth:`close`).
+
+    ``display`` is ``IPython.display.display`` (a test may pass its own):
+    it is called as ``display(html, display_id=True)`` and its handle's
+    ``update(html)`` redraws.
+    """
+
+    def __init__(self, total: int, description: str = "training", *, display=None, rate: float = 10.0):
+        self.total = int(total)
+        self.description = description
+        self.records: list[dict] = []
+        self.last_record: dict | None = None
+        self._display = display
+        self._interval = 1.0 / rate
+        self._handle = None
+        self._shown = 0.0
+        self._drawn = 0
+
+    def html(self):
+        """The current picture, as an ``IPython.display.HTML`` (or its text without IPython)."""
+        from . import _html
+
+        series = {"loss": [record["loss"] for record in self.records]}
+        if any("val_loss" in record for record in self.records):
+            series["val_loss"] = [record.get("val_loss") for record in self.records]
+        last = self.records[-1] if self.records else {}
+        title = f"{self.description}: epoch {len(self.records)}/{self.total}  {format_figures(last)}".rstrip()
+        text = f'<div class="glassnet-live">{_html.curve(series, title=title)}</div>'
+        try:
+            from IPython.display import HTML
+        except ImportError:
+            return text
+        return HTML(text)
+
+    def _show(self) -> None:
+        import time
+
+        self._shown = time.monotonic()
+        self._drawn = len(self.records)
+        if self._handle is None:
+            display = self._display
+            if display is None:
+                from IPython.display import display
+            self._handle = display(self.html(), display_id=True)
+        else:
+            self._handle.update(self.html())
+
+    def __call__(self, record: dict) -> None:
+        import time
+
+        self.records.append(dict(record))
+        self.last_record = record
+        if self._handle is None or time.monotonic() - self._shown >= self._interval:
+            self._show()
+
+    def close(self) -> None:
+        """Draw the last epochs the rate limit held back."""
+        if self.records and self._drawn != len(self.records):
+            self._show()
+
+    def __enter__(self) -> "LiveCurve":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (JupyterLab, Notebook, VS Code,
+    Colab...), whose cells can show HTML; False in a terminal, a script or
+    plain IPython. Looks without importing IPython."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return False
+    shell = sys.modules["IPython"].get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def progress_display(kind, total: int, description: str = "training"):
+    """The callback showing training's progress: ``kind`` True for the
+    progress bar, "live" for the live loss curve in a notebook (the bar
+    elsewhere), False or None for nothing."""
+    if not kind:
+        return None
+    if kind == "live" and in_notebook():
+        return LiveCurve(total, description)
+    return ProgressBar(total, description=description)

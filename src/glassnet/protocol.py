@@ -16,7 +16,10 @@ export) through one :class:`ModelAdapter`:
 * ``classes``: the class labels of a classifier, else None;
 * ``extrapolation``: the policy ("warn" or "ignore"), and
   ``extrapolation_rows(X)``: the range it watches with the rows of ``X`` in
-  that range's units.
+  that range's units;
+* ``door``: the door whose settings make the model (NeuralNetwork's
+  keywords, the estimators', glassnet train's flags, the page's controls),
+  in whose words advice on it is given.
 
 This module is the one place that knows the kinds. A front door registers
 its classes with :func:`register` when it is imported (with an adapter, and
@@ -35,8 +38,10 @@ from ._registry import Registry
 from .engine.history import History
 from .engine.learner import Learner
 from .engine.network import Network
+from .engine.state_arrays import StateArrays
 from .engine.training_range import TrainingRange
 from .engine.validation import check_sample, check_sample_target, check_X, check_y
+from .parameters.setting import NEURAL_NETWORK
 
 __all__ = ["Rows", "ModelAdapter", "adapt", "register", "KINDS", "kind_of", "kind_class", "state_of", "from_state",
            "embed_state", "embedded_object", "class_labels", "CLASSIFICATION_LOSSES"]
@@ -75,6 +80,9 @@ class ModelAdapter:
 
     #: the kind's name, as reports say it
     kind = "model"
+    #: the door whose settings make this kind (see glassnet.parameters.DOORS): the
+    #: doctor's advice names the fixes in its words
+    door = NEURAL_NETWORK
 
     def __init__(self, model, action: str):
         self.model = model
@@ -342,8 +350,14 @@ def state_of(model) -> tuple[dict, dict]:
     return functions[0](model) if functions is not None else model._glassnet_state()
 
 
-def from_state(cls: type, state: dict, arrays: dict):
-    """The object of class ``cls`` that ``state`` and ``arrays`` describe."""
+def from_state(cls: type, state: dict, arrays):
+    """The object of class ``cls`` that ``state`` and ``arrays`` describe.
+
+    ``arrays`` is a :class:`~glassnet.engine.state_arrays.StateArrays` (a
+    dict is wrapped in one): the class takes each array with the shape and
+    dtype it needs, checked before the array is read.
+    """
+    arrays = StateArrays.of(arrays)
     functions = _STATE_FUNCTIONS.get(cls)
     return functions[1](state, arrays) if functions is not None else cls._from_glassnet_state(state, arrays)
 
@@ -356,12 +370,12 @@ def embed_state(model, prefix: str) -> tuple[dict, dict]:
     return {"kind": kind, "state": state}, {prefix + name: array for name, array in arrays.items()}
 
 
-def embedded_object(entry: dict, arrays: dict, prefix: str):
-    """The object :func:`embed_state` described."""
+def embedded_object(entry: dict, arrays, prefix: str):
+    """The object :func:`embed_state` described (its arrays are those named
+    ``prefix + name``, read only when it takes them)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
         raise ValueError(f"the embedded model entry {entry!r} is malformed; expected a kind and a state")
-    own = {name[len(prefix):]: array for name, array in arrays.items() if name.startswith(prefix)}
-    return from_state(kind_class(entry["kind"]), entry.get("state"), own)
+    return from_state(kind_class(entry["kind"]), entry.get("state"), StateArrays.of(arrays).within(prefix))
 
 
 register(Network, NetworkAdapter, kind="Network")

@@ -6,26 +6,14 @@ from __future__ import annotations
 import contextlib
 import sys
 import warnings
-from pathlib import Path
 
-from . import EXIT_USAGE, CliError
+from . import CliError
 
-__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "check_output_path", "PLOT_SUFFIXES",
-           "note_extrapolation", "note_outside", "table_source"]
+__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "PLOT_SUFFIXES", "note_extrapolation",
+           "note_outside", "table_source", "data_inputs"]
 
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-
-
-def check_output_path(path: str, suffixes=None) -> None:
-    """Refuse, before any work, an output path that could not be written."""
-    target = Path(path)
-    if target.is_dir():
-        raise CliError(f"{path!r} is a directory; expected a file name")
-    if not target.parent.is_dir():
-        raise CliError(f"the folder of {path!r} does not exist")
-    if suffixes and target.suffix.lower() not in suffixes:
-        raise CliError(f"{path!r} must end in {', '.join(suffixes)}", code=EXIT_USAGE)
 
 
 def note(message: str) -> None:
@@ -83,6 +71,16 @@ def note_outside(rows: int, total: int, by_feature: dict) -> None:
         features = ", ".join(f"{name} ({count} row{'s' if count != 1 else ''})" for name, count in by_feature.items())
         note(f"{rows} of {total} rows lie outside the training range of some feature, so their "
              f"predictions are extrapolations: {features}")
+
+
+def data_inputs(args) -> list[tuple[str, str]]:
+    """The command's DATA as inputs no output may be (``_outputs.check_outputs``):
+    with --chunk-rows every file of the folder or glob, else the one file."""
+    if getattr(args, "chunk_rows", None) and args.data:
+        from ..tabular.sources import table_paths
+
+        return [("DATA", str(path)) for path in table_paths(args.data)]
+    return [("DATA", args.data)]
 
 
 def table_source(args):

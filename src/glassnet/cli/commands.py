@@ -142,12 +142,17 @@ def separator_argument(text: str) -> str:
 
 
 def _reading_arguments(group):
-    """How a data file is read: every command that reads one takes these."""
-    group.add_argument("--sep", type=separator_argument, metavar="CHAR",
-                       help="the separator: one character, or comma, semicolon, tab, pipe "
-                            "(default: sniffed among , ; tab |; a .tsv file: tab)")
-    group.add_argument("--encoding", metavar="NAME",
-                       help="the file's text encoding, e.g. latin-1 or cp1252 (default: utf-8)")
+    """How a data file is read: every command that reads one takes these (the table's
+    settings; a separator's names are read by the reader's own rules)."""
+    add_setting(group, "--sep", type=separator_argument)
+    add_setting(group, "--encoding")
+
+
+def _force_argument(group, replaces: str):
+    """--force: replace an existing file that is not of the kind the command writes."""
+    group.add_argument("--force", action="store_true",
+                       help=f"replace an existing output file even when it is not {replaces} (an output is never "
+                            "allowed to be one of the command's input files)")
 
 
 def _chunk_argument(group, what: str):
@@ -163,6 +168,7 @@ def _demo_arguments(parser):
     add_setting(parser, "--scaler", default="minmax",
                 help="scaler fitted on the training rows (default: minmax, clipped to the training range)")
     parser.add_argument("--plot", metavar="PATH", help="save the error development plot (.png or .svg)")
+    _force_argument(parser, "a picture")
     parser.add_argument("--explain", action="store_true",
                         help="walk through the first epoch with every number (forward pass, error, deltas, "
                              "update), then train")
@@ -176,7 +182,7 @@ def _train_arguments(parser):
     source.add_argument("data", nargs="?", metavar="DATA", help="a CSV file (or .parquet) with a header row")
     source.add_argument("--dataset", choices=DATASETS, help="train on a dataset shipped with scikit-learn or glassnet instead")
     # the data settings a model file keeps, from the one table too
-    for flag in ("--target", "--ignore", "--id", "--impute", "--drop-missing"):
+    for flag in ("--target", "--ignore", "--keep", "--id", "--impute", "--drop-missing"):
         add_setting(source, flag)
     _reading_arguments(source)
     # how DATA is read, not what the model file keeps: a group of its own
@@ -187,8 +193,10 @@ def _train_arguments(parser):
                  "--scaler", "--test-size", "--seed", "--early-stopping", "--class-weight", "--record-stats"):
         add_setting(model, flag)
     output = parser.add_argument_group("output")
-    output.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model file")
+    output.add_argument("-o", "--output", required=True, metavar="MODEL",
+                        help="where to write the model file (an existing glassnet model file there is replaced)")
     output.add_argument("--plot", metavar="PATH", help="save the learning curves (.png or .svg)")
+    _force_argument(output, "a glassnet model file (-o) or a picture (--plot)")
     output.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar, notes or report)")
 
 
@@ -199,6 +207,7 @@ def _evaluate_arguments(parser):
     parser.add_argument("--plot", metavar="PATH",
                         help="save the confusion matrix (classifiers) or predicted against actual values with a "
                              "residual histogram (regressors); .png, .svg or .pdf")
+    _force_argument(parser, "a picture")
     parser.add_argument("--drop-missing", action="store_true",
                         help="drop rows with an empty cell instead of filling it as in training")
     _reading_arguments(parser)
@@ -209,7 +218,9 @@ def _predict_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by 'glassnet train'")
     parser.add_argument("data", metavar="DATA", help="a CSV file with the model's feature columns")
     parser.add_argument("-o", "--output", metavar="OUT.csv",
-                        help="where to write the predictions (default: standard output)")
+                        help="where to write the predictions (default: standard output); an existing file there is "
+                             "replaced only when it holds predictions glassnet wrote")
+    _force_argument(parser, "predictions glassnet wrote")
     parser.add_argument("--id", dest="id_column", metavar="COL",
                         help="copy this column into the predictions (default: the model's --id column when the "
                              "file has it, else the row number)")
@@ -237,7 +248,9 @@ def _gradcheck_arguments(parser):
 
 def _export_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help="a model file written by glassnet (any kind)")
-    parser.add_argument("-o", "--output", required=True, metavar="MODEL.onnx", help="where to write the ONNX model")
+    parser.add_argument("-o", "--output", required=True, metavar="MODEL.onnx",
+                        help="where to write the ONNX model (an existing ONNX file there is replaced)")
+    _force_argument(parser, "an ONNX file")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
@@ -278,10 +291,11 @@ _TABLE = (
      "Reads DATA (NA, N/A, null and empty cells are missing), splits off --test-size rows (stratified\n"
      "for classification), fits the filling of empty cells, the scaler and the one-hot encoding of\n"
      "text columns on the training part only, trains, prints the test report and writes MODEL.\n"
-     "Columns that are empty or constant are left out, with a note. Ctrl-C stops training and\n"
-     "saves the last completed epoch. With --chunk-rows N the file (or a folder or glob of files)\n"
-     "is read N rows at a time, in passes, and the held-out rows are chosen by a hash of the row\n"
-     "number: peak memory is set by N, not by the file (docs/beyond-one-machine.md).\n\n"
+     "Columns that are empty or constant, and text columns like identifiers (unless --keep), are\n"
+     "left out, with a note. Ctrl-C stops training and saves the last completed epoch. With\n"
+     "--chunk-rows N the file (or a folder or glob of files) is read N rows at a time, in passes,\n"
+     "and the held-out rows are chosen by a hash of the row number: peak memory is set by N, not\n"
+     "by the file (docs/beyond-one-machine.md).\n\n"
      "example:\n  glassnet train penguins.csv --target species --ignore year -o penguins.glassnet"),
     ("evaluate", "report a saved model's metrics on a labelled CSV file", _evaluate_arguments,
      "Classification: confusion matrix (tp/tn/fp/fn for two classes), accuracy, precision,\n"

@@ -11,6 +11,8 @@ from ..article import NeuralNetwork
 from ..datasets import load_tutorial
 from ..evaluation import EvaluationResult
 from ..preprocessing import OutOfRange, make_scaler, out_of_range
+from . import wrote
+from ._outputs import Output, check_outputs
 from .explain import print_explanation
 
 EPOCHS = 200
@@ -72,6 +74,8 @@ def _describe_outside(run: TutorialRun, scaler: str) -> list[str]:
 
 
 def run(args) -> int:
+    # the plot's suffix is checked where it is drawn
+    check_outputs([Output("--plot", args.plot, "picture")], force=args.force)
     console = Console(highlight=False)
     if args.diagnose:
         from .demo_diagnose import run_diagnosis
@@ -82,6 +86,7 @@ def run(args) -> int:
         network = print_explanation(console, args.seed, scaler, scale, EPOCHS)
         if args.plot:
             network.view_error_development(args.plot)
+            wrote(args.plot)
             console.print(f"Error development plot saved to {args.plot}")
         return 0
     run = tutorial_run(args.seed, args.scaler)
@@ -106,5 +111,6 @@ def run(args) -> int:
     console.print(f"\nPrediction for {_vector(data.X_predict[0])}: {run.prediction:.4f} -> class {label}")
     if args.plot:
         run.network.view_error_development(args.plot)
+        wrote(args.plot)
         console.print(f"Error development plot saved to {args.plot}")
     return 0

@@ -11,10 +11,16 @@ def run(args) -> int:
     from rich.console import Console
 
     from ..glassbox.diagnose import diagnose
+    from ..parameters import CLI
     from ..tabular.columns import drop_missing_rows
 
     model = read_model(args.model)
     frame = read_data(args.data, args)
+    if model.target in frame.columns:
+        # as evaluate does: a row without its target cannot be judged against it
+        frame, no_target = drop_missing_rows(frame, [model.target])
+        if no_target:
+            note(f"{no_target} row(s) with an empty target {model.target!r} are left out")
     if args.drop_missing:
         columns = [name for name in (*model.columns.features, model.target) if name in frame.columns]
         frame, dropped = drop_missing_rows(frame, columns)
@@ -24,7 +30,8 @@ def run(args) -> int:
         from . import CliError
 
         raise CliError(f"{args.data!r} has no rows to diagnose the model on")
-    diagnosis = diagnose(model, frame)
+    # the suggestions name glassnet train's flags, whoever trained the model
+    diagnosis = diagnose(model, frame, door=CLI)
     if args.json:
         print(json.dumps(diagnosis.as_dict()))
         return 0

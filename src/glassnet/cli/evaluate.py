@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-
 from collections import Counter
 
-from . import EXIT_USAGE, CliError
-from ._io import (PLOT_SUFFIXES, check_output_path, note, note_extrapolation, note_outside, notes_on_stderr, read_data,
+from . import EXIT_USAGE, CliError, wrote
+from ._io import (PLOT_SUFFIXES, data_inputs, note, note_extrapolation, note_outside, notes_on_stderr, read_data,
                   read_model, table_source)
+from ._outputs import Output, check_outputs
 
 
 def _scored(model, frame, args, counts: Counter):
@@ -57,8 +57,8 @@ def _streamed(model, args):
 def run(args) -> int:
     from ..tabular.report import format_report, report
 
-    if args.plot:
-        check_output_path(args.plot, PLOT_SUFFIXES)
+    check_outputs([Output("--plot", args.plot, "picture", PLOT_SUFFIXES)], [("MODEL", args.model), *data_inputs(args)],
+                  args.force)
     model = read_model(args.model)
     if args.chunk_rows:
         figures, rows, source = _streamed(model, args)
@@ -82,4 +82,5 @@ def run(args) -> int:
 
         draw = confusion_matrix if model.task == "classify" else predicted_vs_actual
         draw(model, frame, path=args.plot)
+        wrote(args.plot)
     return 0

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from . import CliError
-from ._io import check_output_path
+from . import CliError, wrote
+from ._outputs import Output, check_outputs
 
 
 def run(args) -> int:
-    check_output_path(args.output)
+    check_outputs([Output("-o", args.output, "onnx")], [("MODEL", args.model)], args.force)
     from ..persistence import load
 
     model = load(args.model)
@@ -18,6 +18,7 @@ def run(args) -> int:
     except ImportError as error:
         raise CliError(str(error), hint='pip install "glassnet[onnx]"') from None
     proto = to_onnx(model, args.output)
+    wrote(args.output)
     inputs = ", ".join(value.name for value in proto.graph.input)
     outputs = ", ".join(value.name for value in proto.graph.output)
     if not args.quiet:

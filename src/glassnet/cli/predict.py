@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sys
 
-from . import EXIT_USAGE, CliError
-from ._io import (check_output_path, note_extrapolation, note_outside, notes_on_stderr, read_data, read_model,
-                  table_source)
+from . import EXIT_USAGE, CliError, wrote
+from ._io import data_inputs, note_extrapolation, note_outside, notes_on_stderr, read_data, read_model, table_source
+from ._outputs import Output, check_outputs
 
 
 def run(args) -> int:
@@ -18,8 +18,8 @@ def run(args) -> int:
         raise CliError("predict never drops a row: a row with an empty cell is filled as in training, or, when "
                        "the model does not impute, written with empty predictions and a note saying why",
                        hint="--drop-missing applies to train and evaluate", code=EXIT_USAGE)
-    if args.output:
-        check_output_path(args.output)
+    check_outputs([Output("-o", args.output, "predictions")], [("MODEL", args.model), *data_inputs(args)],
+                  args.force)
     model = read_model(args.model)
     if args.chunk_rows:
         return _streamed(model, args)
@@ -31,6 +31,7 @@ def run(args) -> int:
     if args.output:
         with atomic_path(args.output) as temporary:
             table.to_csv(temporary, index=False)
+        wrote(args.output)
         print(f"{len(table)} rows written to {args.output}", file=sys.stderr)
     else:
         table.to_csv(sys.stdout, index=False)
@@ -67,5 +68,6 @@ def _streamed(model, args) -> int:
     outside, by_feature = tally.extrapolation()
     note_outside(outside, tally.rows, by_feature)
     if args.output:
+        wrote(args.output)
         print(f"{tally.rows} rows written to {args.output}", file=sys.stderr)
     return 0

@@ -11,8 +11,9 @@ import contextlib
 import signal
 import sys
 
-from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError
-from ._io import PLOT_SUFFIXES, check_output_path, note, notes_on_stderr, read_data
+from . import EXIT_INTERRUPTED, EXIT_USAGE, CliError, wrote
+from ._io import PLOT_SUFFIXES, data_inputs, note, notes_on_stderr, read_data
+from ._outputs import Output, check_outputs
 
 _INTERRUPTED_WARNING = "Training interrupted by user."
 
@@ -64,7 +65,7 @@ def _options(args, target: str, show_bar: bool):
                    learning_rate=args.learning_rate, scaler=args.scaler, test_size=args.test_size,
                    seed=args.seed, early_stopping=args.early_stopping, class_weight=args.class_weight,
                    drop_missing=args.drop_missing, progress=show_bar, impute=args.impute,
-                   ignore=args.ignore, id_column=args.id_column, record_stats=args.record_stats)
+                   ignore=args.ignore, keep=args.keep, id_column=args.id_column, record_stats=args.record_stats)
 
 
 def _streamed(args, show_bar: bool):
@@ -108,9 +109,8 @@ def run(args) -> int:
     from ..persistence import save
     from ..tabular.report import format_report
 
-    check_output_path(args.output)
-    if args.plot:
-        check_output_path(args.plot, PLOT_SUFFIXES)
+    check_outputs([Output("-o", args.output, "model"), Output("--plot", args.plot, "picture", PLOT_SUFFIXES)],
+                  data_inputs(args), args.force)
     show_bar = not args.quiet and sys.stderr.isatty()
     model, test_rows, interrupted = (_streamed if args.chunk_rows else _in_memory)(args, show_bar)
     dropped = model.settings["rows_dropped"]
@@ -119,13 +119,16 @@ def run(args) -> int:
     if interrupted:
         # the loop kept the last completed epoch (streamed: step); save that model as it is
         save(model, args.output)
+        wrote(args.output)
         print(f"interrupted at {interrupted}; model saved to {args.output}", file=sys.stderr)
         return EXIT_INTERRUPTED
     save(model, args.output)
+    wrote(args.output)
     if args.plot:
         from ..plot import learning_curves
 
         learning_curves(model, args.plot)
+        wrote(args.plot)
     if not args.quiet:
         settings = model.settings
         kind = {"classify": "classifier", "regress": "regressor"}[model.task]

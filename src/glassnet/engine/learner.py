@@ -49,6 +49,7 @@ from .solvers import SOLVERS
 from .splitting import split_indices
 from .history import EarlyStopping, History
 from .training import Snapshots, TrainingResult, train
+from .state_arrays import StateArrays
 from .training_range import TrainingRange
 
 __all__ = ["Learner", "BoundData", "SOLVERS", "NON_FINITE_MESSAGE"]
@@ -339,6 +340,7 @@ class Learner:
         # as a malformed state of the file's kind
         network_config, records = meta["network"], meta["history"]
         samples_seen, range_meta = meta["samples_seen"], meta["training_range"]
+        arrays = StateArrays.of(arrays)
         network = Network._from_glassnet_state({"config": network_config}, arrays)
         optimizer = None
         if meta.get("optimizer") is not None:
@@ -351,9 +353,10 @@ class Learner:
         training_range = None
         if range_meta is not None:
             names = range_meta.get("names") if isinstance(range_meta, dict) else None
-            low, high = arrays.get("training_low"), arrays.get("training_high")
-            if low is None or high is None or low.shape != high.shape or low.shape != (network.n_inputs,):
+            if "training_low" not in arrays or "training_high" not in arrays:
                 raise ValueError(f"the training range must hold {network.n_inputs} lows and highs")
+            low, high = (arrays.take(name, shape=(network.n_inputs,), kind="f")
+                         for name in ("training_low", "training_high"))
             training_range = TrainingRange(low, high, None if names is None else tuple(map(str, names)))
         rng = None
         if meta.get("rng") is not None:

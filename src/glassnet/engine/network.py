@@ -26,6 +26,7 @@ from .activations import get_activation
 from .initializers import get_initializer
 from .losses import REDUCTIONS, get_loss, reduce_per_sample, softmax_logsumexp
 from .parameters import ParameterList, Workspace
+from .state_arrays import StateArrays
 from .validation import check_dtype
 
 __all__ = ["Network"]
@@ -250,17 +251,21 @@ class Network:
         cache = getattr(self, "_cache", None)
         return None if cache is None else cache[0]
 
-    def output_values(self, X) -> tuple[np.ndarray, np.ndarray]:
+    def output_values(self, X=None, *, first=None) -> tuple[np.ndarray, np.ndarray]:
         """``(Z, A)`` of the output layer for ``X``, in fresh arrays, no cache.
 
         Hidden layers are computed in place, so memory stays at two arrays
-        of one layer's width.
+        of one layer's width. ``first``: the first layer's ``Z``, as for
+        :meth:`layer_values` (it is overwritten).
         """
         A = X
         for l, act in enumerate(self.activations):
-            Z = _matmul(A, self._weights[l], None)
-            if self.bias:
-                Z += self._biases[l]
+            if l == 0 and first is not None:
+                Z = first
+            else:
+                Z = _matmul(A, self._weights[l], None)
+                if self.bias:
+                    Z += self._biases[l]
             A = act.forward(Z, Z if l < self.n_layers - 1 else np.empty_like(Z))
         return Z, A
 
@@ -281,13 +286,22 @@ class Network:
             )
         return output
 
-    def layer_values(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing)."""
+    def layer_values(self, X=None, *, first=None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(Z, A)`` of every layer for ``X``, in fresh arrays (for tracing).
+
+        ``first`` : the first layer's ``Z`` (n_samples, n_units of layer 1),
+        when the caller has it more cheaply than ``X·W₁ + b₁`` (the
+        playground's grid varies two inputs of many: its ``Z`` costs two
+        columns, not every input); ``X`` is then not read.
+        """
         values, A = [], X
         for l, act in enumerate(self.activations):
-            Z = _matmul(A, self._weights[l], None)
-            if self.bias:
-                Z += self._biases[l]
+            if l == 0 and first is not None:
+                Z = np.asarray(first, dtype=self.dtype)
+            else:
+                Z = _matmul(A, self._weights[l], None)
+                if self.bias:
+                    Z += self._biases[l]
             A = act.forward(Z, np.empty_like(Z))
             values.append((Z, A))
         return values
@@ -432,13 +446,23 @@ class Network:
     def _glassnet_state(self) -> tuple[dict, dict]:
         return {"config": self.config()}, {"params": self.params.copy()}
 
+    @staticmethod
+    def parameter_count(config: dict) -> int:
+        """How many parameters a network of ``config`` holds, computed without
+        building it (so a file's claimed sizes are checked before any allocation)."""
+        sizes = [int(size) for size in config["layer_sizes"]]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"layer sizes must be at least two positive integers, got {config['layer_sizes']!r}")
+        biases = sum(sizes[1:]) if config.get("bias", True) else 0
+        return sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])) + biases
+
     @classmethod
-    def _from_glassnet_state(cls, state: dict, arrays: dict) -> "Network":
-        params = arrays["params"]
-        dtype = np.dtype(state["config"]["dtype"])
-        if params.dtype != dtype:
-            raise ValueError(f"the parameters are {params.dtype}; the network's dtype is {dtype}")
-        return cls.from_config(state["config"], params)
+    def _from_glassnet_state(cls, state: dict, arrays) -> "Network":
+        config = state["config"]
+        dtype = np.dtype(check_dtype(config["dtype"]))
+        # the vector the configuration needs, checked before it is read or the network allocated
+        params = StateArrays.of(arrays).take("params", shape=(cls.parameter_count(config),), dtype=dtype)
+        return cls.from_config(config, params)
 
     # --- pickling and copying ---------------------------------------------------
     def __getstate__(self) -> dict:
@@ -458,6 +482,15 @@ class Network:
         if dtype is not None:
             config["dtype"] = np.dtype(check_dtype(dtype)).name
         return Network.from_config(config, self.params)
+
+    def _repr_html_(self) -> str:
+        """The network as a notebook shows it: a picture of its layers and its parameter count."""
+        from .._html import card
+
+        figures = [("layers", "-".join(map(str, self.layer_sizes))),
+                   ("parameters", Network.parameter_count(self.config())), ("loss", self.loss.name),
+                   ("dtype", np.dtype(self.dtype).name)]
+        return card("Network", self.layer_sizes, [a.name for a in self.activations], figures)
 
     def __repr__(self) -> str:
         hidden = ", ".join(a.name for a in self.activations[:-1]) or "none"

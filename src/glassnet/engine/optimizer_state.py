@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from .optimizers import OPTIMIZERS, Optimizer
+from .state_arrays import StateArrays
 
 __all__ = ["optimizer_state", "optimizer_from_state", "ARRAY_PREFIX"]
 
@@ -49,19 +50,16 @@ def optimizer_from_state(meta: dict, arrays: dict, params: np.ndarray) -> Optimi
         raise ValueError(f"the optimiser's step count must be an integer >= 0, got {steps!r}")
     if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not math.isfinite(rate) or rate < 0:
         raise ValueError(f"the optimiser's learning rate must be a finite number >= 0, got {rate!r}")
+    arrays = StateArrays.of(arrays)
     names = {key[len(ARRAY_PREFIX):] for key in arrays if key.startswith(ARRAY_PREFIX)}
     if names and names != set(cls.STATE_ARRAYS):
         raise ValueError(
             f"the {cls.name} optimiser keeps the arrays {', '.join(cls.STATE_ARRAYS)}; "
             f"the file holds {', '.join(sorted(names))}"
         )
-    state = {name: arrays[ARRAY_PREFIX + name] for name in sorted(names)}
+    # each shaped like the parameters, checked before it is read
+    state = {name: arrays.take(ARRAY_PREFIX + name, shape=params.shape, dtype=params.dtype) for name in sorted(names)}
     for name, array in state.items():
-        if array.shape != params.shape or array.dtype != params.dtype:
-            raise ValueError(
-                f"the optimiser's {name!r} array has shape {array.shape} and dtype {array.dtype}; "
-                f"the parameters have shape {params.shape} and dtype {params.dtype}"
-            )
         if not np.isfinite(array).all():
             raise ValueError(f"the optimiser's {name!r} array holds values that are not finite")
     optimizer.steps = steps

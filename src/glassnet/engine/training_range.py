@@ -137,6 +137,8 @@ class TrainingRange:
         inside it costs one pass; only the offending columns are examined row
         by row (densified when ``X`` is sparse).
         """
+        if X.shape[0] == 0:  # no row, so none outside (and no extremes to take)
+            return 0, []
         col_low, col_high = _column_extremes(X)
         features = np.flatnonzero((col_low < self.low) | (col_high > self.high))
         if features.size == 0:

@@ -62,17 +62,29 @@ def check_representable(X, dtype, name: str = "X") -> None:
     """ValueError when finite values of ``X`` (array or sparse matrix) would
     overflow to ±inf in ``dtype``; nothing is converted."""
     target = np.dtype(dtype)
-    data = X.data if hasattr(X, "tocsr") else X
+    if hasattr(X, "tocsr"):
+        # csr, csc, coo and bsr keep their stored values in a numeric ``data``;
+        # dok, lil and dia do not (or pad it), so they are read as csr
+        data = X.data if X.format in ("csr", "csc", "coo", "bsr") else X.tocsr().data
+    else:
+        data = X
     data = np.asarray(data) if not hasattr(data, "columns") else data.to_numpy()
     if target.kind != "f" or data.dtype.kind != "f" or data.dtype.itemsize <= target.itemsize:
         return
     limit = np.finfo(target).max
     with np.errstate(invalid="ignore"):
-        too_large = np.abs(data) > limit
+        # ±inf is not "too large" here: the finiteness check refuses it by name
+        too_large = (np.abs(data) > limit) & np.isfinite(data)
     if too_large.any():
-        where = tuple(np.argwhere(too_large & np.isfinite(data))[0])
+        if hasattr(X, "tocsr"):  # the matrix's row and column, not the place in its storage
+            coo = X.tocoo()
+            first = int(np.flatnonzero((np.abs(coo.data) > limit) & np.isfinite(coo.data))[0])
+            value, where = coo.data[first], (coo.row[first], coo.col[first])
+        else:
+            where = tuple(np.argwhere(too_large)[0])
+            value = data[where]
         raise ValueError(
-            f"{name} holds {data[where]:g} at index {list(map(int, where))}, beyond the {target} range "
+            f"{name} holds {value:g} at index {list(map(int, where))}, beyond the {target} range "
             f"(±{limit:.3g}); use dtype='float64' or scale the data"
         )
 

@@ -41,6 +41,7 @@ from ..engine.training import DivergenceWarning, StalledTrainingWarning
 from ..engine.validation import check_representable
 from ..glassbox.trace import Trace, trace
 from ._params import validate_parameters
+from ..engine.solvers import SOLVERS
 from ._solvers import SOLVER_FUNCTIONS
 from ._state import estimator_from_state, estimator_state
 
@@ -56,7 +57,7 @@ def store_parameters(estimator, arguments: dict) -> None:
 
 def stochastic_solver(estimator) -> bool:
     """Whether ``partial_fit`` exists: only sgd and adam learn batch by batch."""
-    if estimator.solver not in ("sgd", "adam"):
+    if not SOLVERS.get(estimator.solver).stochastic:
         raise AttributeError(
             f"partial_fit is only available for stochastic optimizers. {estimator.solver} is not stochastic."
         )
@@ -230,7 +231,7 @@ class BaseMLP(BaseEstimator):
         elif result.stop_reason == "diverged":
             # the engine's message already recommends a lower learning rate,
             # which the estimators set with learning_rate_init
-            hint = "" if self.solver == "lbfgs" else " (the learning rate is learning_rate_init)"
+            hint = " (the learning rate is learning_rate_init)" if SOLVERS.get(self.solver).stochastic else ""
             warnings.warn(
                 f"{type(self).__name__}: {result.message}{hint}",
                 DivergenceWarning,
@@ -368,7 +369,7 @@ class BaseMLP(BaseEstimator):
     @property
     def best_loss_(self) -> float | None:
         """Lowest training loss; None with early stopping, as in scikit-learn."""
-        if self.early_stopping and self.solver != "lbfgs":
+        if self.early_stopping and SOLVERS.get(self.solver).stochastic:
             return None
         curve = self.loss_curve_
         return min(curve) if curve else self.loss_
@@ -383,6 +384,23 @@ class BaseMLP(BaseEstimator):
     def _from_glassnet_state(cls, meta: dict, arrays: dict):
         """The fitted estimator that :meth:`_glassnet_state` described."""
         return estimator_from_state(cls, meta, arrays)
+
+    # --- in a notebook: scikit-learn's HTML box, and the network once fitted -----------------
+    def _with_card(self, html: str) -> str:
+        if not hasattr(self, "learner_"):
+            return html
+        from ..glassbox.card import card
+
+        return f"{html}{card(self)}"
+
+    def _repr_html_inner(self) -> str:
+        return self._with_card(super()._repr_html_inner())
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if "text/html" in bundle:
+            bundle["text/html"] = self._with_card(bundle["text/html"])
+        return bundle
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,12 +1,12 @@
 """The per-epoch callbacks an estimator hands to the training loop:
-``verbose`` printing (scikit-learn's lines), the ``progress`` bar and the
+``verbose`` printing (scikit-learn's lines), the ``progress`` bar (or live curve) and the
 user's ``callbacks``, each called with the epoch's record."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ..progress import ProgressBar
+from ..progress import progress_display
 
 __all__ = ["epoch_callbacks"]
 
@@ -39,7 +39,8 @@ def epoch_callbacks(estimator, total_epochs: int):
     callbacks = []
     if estimator.verbose:
         callbacks.append(_verbose_printer(estimator))
-    bar = ProgressBar(total_epochs, description=type(estimator).__name__) if estimator.progress else None
+    # progress=True: the bar; "live": the loss curve under a notebook cell (the bar elsewhere)
+    bar = progress_display(estimator.progress, total_epochs, type(estimator).__name__)
     if bar is not None:
         callbacks.append(bar)
     callbacks.extend(_user_callback(estimator, callback) for callback in estimator.callbacks or ())

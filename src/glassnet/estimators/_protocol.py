@@ -23,6 +23,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..engine.learner import Learner
+from ..parameters import ESTIMATOR
 from ..protocol import ModelAdapter, Rows, adapt, class_labels
 
 __all__ = ["EstimatorAdapter", "PipelineAdapter", "TransformedTargetAdapter"]
@@ -50,6 +51,8 @@ def _fitted(model, action: str) -> None:
 
 class EstimatorAdapter(ModelAdapter):
     """A fitted glassnet estimator."""
+
+    door = ESTIMATOR
 
     @property
     def kind(self) -> str:
@@ -110,6 +113,10 @@ class _Wrapper(ModelAdapter):
     @property
     def kind(self) -> str:
         return f"{type(self.model).__name__} of {self.inner.kind}"
+
+    @property
+    def door(self) -> str:
+        return self.inner.door
 
     @property
     def learner(self) -> Learner:

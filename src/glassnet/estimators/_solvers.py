@@ -16,9 +16,8 @@ from .lbfgs import fit_lbfgs
 
 __all__ = ["SOLVER_FUNCTIONS"]
 
-_BY_METHOD = {"fit_epochs": fit_stochastic, "fit_lbfgs": fit_lbfgs}
-
-# name -> fit function(estimator, X, Y, sample_weight, validation, incremental, random_state)
+# name -> fit function(estimator, X, Y, sample_weight, validation, incremental, random_state):
+# scikit-learn's stochastic options for the mini-batch solvers, its lbfgs options for L-BFGS
 SOLVER_FUNCTIONS: Registry = Registry("solver")
 for _name in SOLVERS:
-    SOLVER_FUNCTIONS.register(_name, _BY_METHOD[SOLVERS.get(_name)])
+    SOLVER_FUNCTIONS.register(_name, fit_stochastic if SOLVERS.get(_name).stochastic else fit_lbfgs)

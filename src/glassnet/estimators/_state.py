@@ -27,6 +27,7 @@ Version 1 files (before the Learner held the training state) still load.
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from numbers import Integral, Real
@@ -34,8 +35,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.preprocessing import LabelBinarizer
 
+from .. import parameters
 from .._stack import user_stacklevel
 from ..engine.learner import Learner
+from ..engine.state_arrays import StateArrays
+from ..engine.training_range import TrainingRange
+from ..parameters import ESTIMATOR
 
 __all__ = [
     "estimator_state",
@@ -118,8 +123,10 @@ def estimator_from_state(cls, meta: dict, arrays: dict):
     params = {name: _from_json(name, value) for name, value in meta["params"].items()}
     if isinstance(params.get("callbacks"), list) and not any(params["callbacks"]):
         params["callbacks"] = None  # written as [None] before callbacks were dropped on save
-    estimator = cls(**params)
-    estimator.learner_ = learner = _READERS[meta["version"]](meta, arrays)
+    estimator = cls(**loaded_params(cls, params))
+    network = meta["learner"]["network"] if meta["version"] >= 2 else meta["network"]
+    parameters.check_network(network)
+    estimator.learner_ = learner = _READERS[meta["version"]](meta, StateArrays.of(arrays))
     fitted = meta["fitted"]
     for name in _FITTED:
         if name in fitted:
@@ -131,6 +138,23 @@ def estimator_from_state(cls, meta: dict, arrays: dict):
     if fitted["feature_names_in_"] is not None:
         estimator.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     return estimator
+
+
+def loaded_params(cls, params: dict) -> dict:
+    """The constructor arguments a file holds, checked, as ``cls`` will receive them.
+
+    The one place an estimator's loaded settings pass before use: a file may
+    say anything, so each goes through the parameter table (the refusal is
+    the table's, as ``fit`` would give it) and ``cls`` must take every one.
+    """
+    if not isinstance(params, dict):
+        raise ValueError(f"the saved parameters must be a dict of names and values, got {type(params).__name__}")
+    taken = set(inspect.signature(cls).parameters)
+    foreign = sorted(name for name in params if name not in taken)
+    if foreign:
+        raise ValueError(f"the saved parameters name {', '.join(map(repr, foreign))}, which {cls.__name__} does not "
+                         f"take; expected some of: {', '.join(sorted(taken))}")
+    return parameters.check_settings(ESTIMATOR, params)
 
 
 def _learner_v2(meta: dict, arrays: dict) -> Learner:
@@ -149,14 +173,11 @@ def _learner_v1(meta: dict, arrays: dict) -> Learner:
         "training_range": None,
         "stopping": meta.get("stopping"),
     }
-    arrays = dict(arrays)
-    bounds = arrays.pop("training_range", None)
-    if bounds is not None:
-        if bounds.ndim != 2 or bounds.shape[0] != 2:
-            raise ValueError(f"the training range has shape {bounds.shape}; expected (2, n_features)")
-        learner_meta["training_range"] = {"names": None}
-        arrays["training_low"], arrays["training_high"] = bounds[0], bounds[1]
-    return Learner.from_state(learner_meta, arrays)
+    learner = Learner.from_state(learner_meta, arrays)
+    if "training_range" in arrays:  # lows then highs, one row each
+        bounds = arrays.take("training_range", shape=(2, learner.network.n_inputs), kind="f")
+        learner.training_range = TrainingRange(bounds[0], bounds[1])
+    return learner
 
 
 _READERS = {1: _learner_v1, 2: _learner_v2}
@@ -173,12 +194,19 @@ def classifier_labels_state(estimator) -> tuple[dict, dict]:
     return meta, {"classes": classes.copy()}
 
 
-def classifier_labels_from_state(meta: dict, arrays: dict) -> LabelBinarizer:
+def classifier_labels_from_state(meta: dict, arrays: dict, n_outputs: int | None = None) -> LabelBinarizer:
+    """The fitted LabelBinarizer of a classifier whose network has ``n_outputs``
+    outputs (one per class, or one for two classes)."""
+    count = None if n_outputs is None else max(int(n_outputs), 2)
     if "classes" in meta:
         dtype = object if meta["dtype"] == "|O" else meta["dtype"]
         classes = np.array(meta["classes"], dtype=dtype)
+        if classes.ndim != 1 or (count is not None and classes.size != count):
+            raise ValueError(f"the class labels must be a list of {count or 'the'} labels, got {meta['classes']!r}")
     else:
-        classes = np.asarray(arrays["classes"])
+        classes = StateArrays.of(arrays).take("classes", shape=(count,), kind="biuf")
+    if meta["y_type"] not in ("binary", "multiclass", "multilabel-indicator"):
+        raise ValueError(f"the target type {meta['y_type']!r} is not one a classifier learns")
     # the fitted state of LabelBinarizer().fit(y) for these classes
     binarizer = LabelBinarizer()
     binarizer.classes_ = classes

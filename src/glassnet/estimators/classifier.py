@@ -221,7 +221,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     @classmethod
     def _from_glassnet_state(cls, meta, arrays):
         estimator = super()._from_glassnet_state(meta, arrays)
-        estimator._label_binarizer = classifier_labels_from_state(meta["labels"], arrays)
+        estimator._label_binarizer = classifier_labels_from_state(meta["labels"], arrays,
+                                                                  estimator.learner_.network.layer_sizes[-1])
         estimator.classes_ = estimator._label_binarizer.classes_
         return estimator
 

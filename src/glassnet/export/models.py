@@ -43,24 +43,19 @@ def _network(graph, model) -> None:
     graph.add_output("output", TensorProto.FLOAT, [None, network.n_outputs])
 
 
-def _estimator_head(graph, estimator, x: str) -> None:
-    output = write_network(graph, estimator.network_, x)
-    n_outputs = estimator.network_.n_outputs
-    if hasattr(estimator, "classes_"):
+def _estimator(graph, estimator) -> None:
+    adapter = adapt(estimator, "exporting to ONNX")  # NotFittedError (a ValueError) before fit
+    network = adapter.network
+    output = write_network(graph, network, graph.add_input("X", TensorProto.FLOAT, [None, network.n_inputs]))
+    if adapter.classes is not None:
         classifier_outputs(graph, estimator, output, label="label", probabilities="probabilities")
-        n_classes = len(estimator.classes_)
+        n_classes = len(adapter.classes)
         label_shape = [None, n_classes] if is_multilabel(estimator) else [None]
         graph.add_output("label", label_type(estimator), label_shape)
         graph.add_output("probabilities", TensorProto.FLOAT, [None, n_classes])
     else:
         graph.node("Identity", [output], output="variable")
-        graph.add_output("variable", TensorProto.FLOAT, [None, n_outputs])
-
-
-def _estimator(graph, estimator) -> None:
-    adapt(estimator, "exporting to ONNX").learner  # NotFittedError (a ValueError) before fit
-    x = graph.add_input("X", TensorProto.FLOAT, [None, estimator.n_features_in_])
-    _estimator_head(graph, estimator, x)
+        graph.add_output("variable", TensorProto.FLOAT, [None, network.n_outputs])
 
 
 def _tabular(graph, model) -> None:

@@ -26,6 +26,10 @@ playground's values may be text ("0.01", "64,32", "true"), read before
 they are checked. The numpydoc sections of the classes and the command
 line's help are written from the same table.
 
+Advice is given in the same names (:mod:`.advice`): a finding or a refusal
+holds its fix as a setting of the table and a value (:class:`Fix`), which the
+command line says as a flag, Python as a keyword and the page as its control.
+
 This package reads the engine's registries (activations, losses, solvers,
 schedules, metrics, initialisers) for its lists of names, when first needed;
 it imports neither scikit-learn, pandas nor matplotlib.
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .advice import ANY, PYTHON_DOORS, Code, Fix, FixableError, Fixes, Message, Named, phrased, setting
 from .combined import AnyOf, Each, Extended, Narrowed, from_text
 from .constraints import (Boolean, Callables, Constraint, Exactly, FloatDtype, Instances, Interval, NoneValue, Options,
                           Text, shown)
@@ -43,10 +48,11 @@ from .table import EXTRAPOLATION, IMPUTE, REGRESSION_LOSSES, TABLE, TASKS
 
 __all__ = [
     "TABLE", "DOORS", "NEURAL_NETWORK", "TRAIN", "ESTIMATOR", "CLI", "PLAYGROUND", "Setting", "Name",
-    "settings_of", "lookup", "check", "check_settings", "offered", "read", "defaults", "docstring_entries", "cli_help",
+    "settings_of", "lookup", "check", "check_settings", "check_network", "offered", "read", "defaults", "docstring_entries", "cli_help",
     "REGRESSION_LOSSES", "EXTRAPOLATION", "TASKS", "IMPUTE",
     "Constraint", "Interval", "Exactly", "Options", "Boolean", "NoneValue", "Text", "Instances", "Callables",
     "FloatDtype", "Each", "AnyOf", "Extended", "Narrowed", "from_text", "shown",
+    "Fix", "Code", "Named", "Fixes", "Message", "FixableError", "phrased", "PYTHON_DOORS", "ANY", "setting",
 ]
 
 _INDEX: dict[str, dict[str, Setting]] = {}
@@ -132,6 +138,27 @@ def check_settings(door: str, settings: dict, *, complete: bool = False) -> dict
             if setting.key not in given and spelled.default is not NO_DEFAULT:
                 checked[spelled.dest if door == CLI else spelled.name] = spelled.default
     return checked
+
+
+# a network's configuration as model files keep it (Network.config()) -> NeuralNetwork's keyword for each entry
+_NETWORK_KEYWORDS = {"layer_sizes": "layers", "activation": "activation", "output_activation": "output_activation",
+                     "loss": "loss", "bias": "bias", "init": "init", "reduction": "reduction", "l2": "l2",
+                     "dtype": "dtype"}
+
+
+def check_network(config: dict) -> dict:
+    """A network's configuration as a model file keeps it (``layer_sizes``,
+    ``activation``, ``loss``, ...: ``Network.config()``), every entry checked
+    by the table under NeuralNetwork's keyword for it (``layer_sizes`` is
+    ``layers``); ValueError for an unknown entry or a bad value."""
+    if not isinstance(config, dict):
+        raise ValueError(f"a network's configuration must be a dict of names and values, got {shown(config)}")
+    unknown = [name for name in config if name not in _NETWORK_KEYWORDS]
+    if unknown:
+        raise ValueError(f"unknown network setting(s) {', '.join(map(repr, unknown))}; expected some of: "
+                         f"{', '.join(_NETWORK_KEYWORDS)}")
+    check_settings(NEURAL_NETWORK, {_NETWORK_KEYWORDS[name]: value for name, value in config.items()})
+    return config
 
 
 def defaults(door: str) -> dict:

@@ -41,6 +41,8 @@ class Name:
     ("classifier" or "regressor"). ``metavar`` and ``default_text`` shape a
     command-line flag's help, ``keyword`` names its argparse ``dest`` when
     that is not the flag's own name (``--id`` is stored as ``id_column``).
+    ``label`` is the playground's control for the setting, as the page shows
+    it (advice on the page names the control: "lower the Learning rate").
     """
 
     name: str
@@ -54,6 +56,7 @@ class Name:
     metavar: str | None = None
     default_text: str | None = None
     keyword: str | None = None
+    label: str | None = None
 
     @property
     def bare(self) -> str:

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_path, atomic_write_bytes, atomic_write_text
-from .archive import FORMAT, MAX_BYTES, VERSION, pack, unpack
+from ..engine.state_arrays import StateArrays
+from .archive import (ARRAY_BYTES_FLOOR, ARRAY_BYTES_RATIO, FORMAT, MAX_BYTES, VERSION, FileDamaged, array_limit, pack,
+                      unpack)
 from .kinds import KINDS, embed_state, embedded_object, from_state, kind_class, kind_of, register_kind, state_of
 
 __all__ = [
@@ -31,6 +33,10 @@ __all__ = [
     "FORMAT",
     "VERSION",
     "MAX_BYTES",
+    "ARRAY_BYTES_FLOOR",
+    "ARRAY_BYTES_RATIO",
+    "array_limit",
+    "StateArrays",
     "KINDS",
 ]
 
@@ -54,13 +60,18 @@ def save(model: object, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Any:
+def load(path: str | os.PathLike[str], *, max_bytes: int | None = None, max_array_bytes: int | None = None) -> Any:
     """The model saved at ``path``.
 
     Raises ``ValueError`` for a file that is not a glassnet model, is
-    truncated or altered, was written by a newer glassnet, or is larger than
-    ``max_bytes`` (default :data:`MAX_BYTES`, 2 GiB); ``FileNotFoundError``
-    or ``IsADirectoryError`` when ``path`` is not a file.
+    truncated or altered, was written by a newer glassnet, holds an array
+    of another shape or dtype than its model needs or one its model does not
+    use, is larger than ``max_bytes`` on disk (default :data:`MAX_BYTES`,
+    2 GiB), or would take more than ``max_array_bytes`` once read (default
+    :func:`~glassnet.persistence.archive.array_limit`: 32 times the file's
+    size, at least 64 MiB, at most 2 GiB; checked before anything is
+    decompressed); ``FileNotFoundError`` or ``IsADirectoryError`` when
+    ``path`` is not a file.
     """
     path = Path(path)
     limit = MAX_BYTES if max_bytes is None else int(max_bytes)
@@ -69,13 +80,24 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Any:
         size = os.fstat(handle.fileno()).st_size
         if size > limit:
             raise ValueError(f"{source} is {size} bytes, over the limit of {limit} bytes; pass max_bytes to allow it")
-        data = handle.read(limit + 1)
-    kind, state, arrays = unpack(data, source=source)
+        # as much as fstat says (a read of ``limit`` bytes would reserve them all)
+        data = handle.read(size + 1)
+    if len(data) > limit:
+        raise ValueError(f"{source} is over the limit of {limit} bytes; pass max_bytes to allow it")
+    kind, state, arrays = unpack(data, source=source, max_array_bytes=max_array_bytes)
     cls = kind_class(kind)
     try:
-        return from_state(cls, state, arrays)
+        model = from_state(cls, state, arrays)
+    except FileDamaged:
+        raise
     except ValueError as error:
         raise ValueError(f"{source} holds an invalid {kind}: {error}") from None
     except (KeyError, TypeError, IndexError, AttributeError, OverflowError) as error:
         # a state missing an entry or holding the wrong type: the JSON was edited
         raise ValueError(f"{source} holds a malformed {kind} state ({type(error).__name__}: {error})") from None
+    extra = arrays.untaken()
+    if extra:
+        raise ValueError(f"{source} holds array(s) its {kind} does not use: {', '.join(map(repr, extra))}; "
+                         "a glassnet model file holds nothing else")
+    return model
+

@@ -7,19 +7,28 @@ Layout::
                           "arrays": {"name": {"dtype": "<f8", "shape": [3, 3]}, ...}}
     arrays/<name>.npy    one NumPy array per entry of "arrays"
 
-Reading trusts nothing in the file. Before any array is used the reader
+Reading trusts nothing in the file. Before any array is read the reader
 checks, in order: the file's size against a limit; that it is a zip archive;
 every member's name (no folders other than ``arrays/``, no ``..``, no
 absolute paths, no duplicates, nothing undeclared) and declared size; the
-JSON's format name and version; then for each array the ``.npy`` header
-alone -- a plain numeric dtype (never object, never a structured or pickled
-type) and exactly the declared dtype and shape, with a byte count that
-matches -- before reading it with ``allow_pickle=False``. The zip's CRC
-catches bytes changed after writing. Every failure is a ``ValueError``.
+JSON's format name and version; every declared array's dtype (plain
+numbers: never object, structured or pickled) and shape; and the total the
+JSON and the arrays would take once read, against :func:`array_limit` (a
+multiple of the file's size, at least :data:`ARRAY_BYTES_FLOOR`, at most
+:data:`MAX_BYTES`), so a small file cannot expand into gigabytes.
+
+The arrays come back as a :class:`~glassnet.engine.state_arrays.StateArrays`:
+nothing is decompressed until the model's kind takes an array with the
+shape and dtype it needs. Then the ``.npy`` header alone is read and must
+match the declaration exactly before the data is read, straight into an
+array of that size, with ``allow_pickle=False`` semantics (numbers only).
+The zip's CRC catches bytes changed after writing. Every failure is a
+``ValueError``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -30,7 +39,10 @@ import zlib
 
 import numpy as np
 
-__all__ = ["FORMAT", "VERSION", "MAX_BYTES", "pack", "unpack"]
+from ..engine.state_arrays import StateArrays
+
+__all__ = ["FORMAT", "VERSION", "MAX_BYTES", "ARRAY_BYTES_FLOOR", "ARRAY_BYTES_RATIO", "FileDamaged", "array_limit",
+           "pack", "unpack"]
 
 FORMAT = "glassnet-model"
 VERSION = 1
@@ -39,6 +51,14 @@ VERSION = 1
 MAX_BYTES = 2 * 1024**3
 # the JSON document holds settings and history, never weights
 MAX_JSON_BYTES = 64 * 1024**2
+# what a file may expand to once read, by default: weights are random-looking
+# numbers that deflate hardly at all, so a real model file is about as large
+# as its arrays; a file expanding 32 times (or beyond 64 MiB, for a small
+# file) holds something else, such as a zip bomb
+ARRAY_BYTES_FLOOR = 64 * 1024**2
+ARRAY_BYTES_RATIO = 32
+# arrays are decompressed this much at a time
+_CHUNK_BYTES = 4 * 1024**2
 # dtype kinds a model may hold: bool, signed and unsigned integers, floats
 _NUMERIC_KINDS = "biuf"
 _META = "glassnet.json"
@@ -67,21 +87,61 @@ def pack(kind: str, state: dict, arrays: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
-def unpack(data: bytes, *, source: str = "the file") -> tuple[str, dict, dict[str, np.ndarray]]:
-    """``(kind, state, arrays)`` from the bytes of a model file, all validated."""
+def array_limit(file_size: int) -> int:
+    """The default limit on what a file of ``file_size`` bytes may expand to
+    (its JSON and arrays once read): :data:`ARRAY_BYTES_RATIO` times its size,
+    at least :data:`ARRAY_BYTES_FLOOR`, at most :data:`MAX_BYTES`."""
+    return min(MAX_BYTES, max(ARRAY_BYTES_FLOOR, ARRAY_BYTES_RATIO * int(file_size)))
+
+
+def unpack(data: bytes, *, source: str = "the file",
+           max_array_bytes: int | None = None) -> tuple[str, dict, StateArrays]:
+    """``(kind, state, arrays)`` from the bytes of a model file.
+
+    Everything but the arrays' data is validated here; each array is checked
+    and read when taken from ``arrays`` (see the module docstring).
+    ``max_array_bytes`` replaces :func:`array_limit` as the limit on the total.
+    """
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ValueError(f"{source} is not a glassnet model file (not a zip archive; it may be truncated)")
+    with _damage_is_a_value_error(source):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = _check_members(archive, source)
+        document = _read_document(archive, source)
+        specs = {name: _declared_spec(name, spec, source)
+                 for name, spec in _declared_arrays(document, members, source).items()}
+    limit = array_limit(len(data)) if max_array_bytes is None else int(max_array_bytes)
+    total = members[_META].file_size + sum(dtype.itemsize * math.prod(shape) for dtype, shape in specs.values())
+    if total > limit:
+        raise ValueError(
+            f"{source} would take {total} bytes once read, more than the {limit} bytes allowed for a file of "
+            f"{len(data)} bytes (a model's numbers hardly compress); if you trust the file, load it with "
+            "glassnet.load(path, max_array_bytes=...)"
+        )
+
+    def read(name, spec):
+        try:
+            with _damage_is_a_value_error(source):
+                return _read_array(archive, members, name, spec, source)
+        except ValueError as error:  # already names the file: passed on as it is
+            raise FileDamaged(str(error)) from None
+
+    return document["kind"], document["state"], StateArrays(specs, read)
+
+
+class FileDamaged(ValueError):
+    """An array's bytes do not match the file's own declaration (raised when
+    the array is taken, so while the model is being rebuilt)."""
+
+
+@contextlib.contextmanager
+def _damage_is_a_value_error(source: str):
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = _check_members(archive, source)
-            document = _read_document(archive, source)
-            arrays = {name: _read_array(archive, members, name, spec, source)
-                      for name, spec in _declared_arrays(document, members, source).items()}
+        yield
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, EOFError, OSError,
             NotImplementedError) as error:
         # CRC mismatch, corrupt deflate stream, truncated member, unsupported compression ...
         raise ValueError(f"{source} is damaged or truncated: {error}") from None
-    return document["kind"], document["state"], arrays
 
 
 def _check_name(name: str) -> None:
@@ -106,7 +166,7 @@ def _check_members(archive: zipfile.ZipFile, source: str) -> dict[str, zipfile.Z
             raise ValueError(f"{source}: member {name!r} is encrypted; glassnet never writes encrypted files")
         # deflate cannot expand data more than ~1032:1; a larger declared
         # size is a lie meant to exhaust memory
-        limit = MAX_JSON_BYTES if name == _META else min(max(1032 * info.compress_size, 1024), MAX_BYTES)
+        limit = MAX_JSON_BYTES if name == _META else max(1032 * info.compress_size, 1024)
         if info.file_size > limit:
             raise ValueError(
                 f"{source}: member {name!r} declares {info.file_size} bytes, more than its "
@@ -158,7 +218,7 @@ def _declared_arrays(document: dict, members: dict, source: str) -> dict:
 
 
 def _read_array(archive, members, name: str, spec, source: str) -> np.ndarray:
-    dtype, shape = _declared_spec(name, spec, source)
+    dtype, shape = spec
     info = members[f"arrays/{name}.npy"]
     with archive.open(info) as member:
         header_dtype, header_shape, fortran = _read_header(member, name, source)
@@ -167,15 +227,25 @@ def _read_array(archive, members, name: str, spec, source: str) -> np.ndarray:
                 f"{source}: array {name!r} holds {header_dtype} {header_shape}, but the file declares "
                 f"{dtype} {shape}; the file has been altered"
             )
-        expected = dtype.itemsize * math.prod(shape)
-        data = member.read(expected + 1)
-    if len(data) != expected:
+        # read in chunks straight into the array, whose size is the checked
+        # declaration: at no moment is more held than the array and a chunk
+        array = np.empty(shape, dtype=dtype, order="F" if fortran else "C")
+        raw = array.reshape(-1, order="A").view(np.uint8)
+        filled = 0
+        while filled < raw.size:
+            chunk = member.read(min(raw.size - filled, _CHUNK_BYTES))
+            if not chunk:
+                break
+            raw[filled:filled + len(chunk)] = np.frombuffer(chunk, dtype=np.uint8)
+            filled += len(chunk)
+        extra = member.read(1)
+    if filled != raw.size or extra:
         raise ValueError(
-            f"{source}: array {name!r} has {len(data)} bytes of data; its shape {shape} and "
-            f"dtype {dtype} need {expected}"
+            f"{source}: array {name!r} has {'more' if extra else filled} bytes of data; its shape {shape} and "
+            f"dtype {dtype} need {raw.size}"
         )
-    order = "F" if fortran else "C"
-    return np.frombuffer(data, dtype=dtype).reshape(shape, order=order).copy()
+    # glassnet writes C order; a Fortran-order array is handed out as C order too
+    return np.ascontiguousarray(array) if fortran else array
 
 
 def _declared_spec(name, spec, source):
@@ -191,11 +261,6 @@ def _declared_spec(name, spec, source):
         )
     if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape) or len(shape) > 8:
         raise ValueError(f"{source}: array {name!r} declares an invalid shape {spec['shape']!r}")
-    if dtype.itemsize * math.prod(shape) > MAX_BYTES:
-        raise ValueError(
-            f"{source}: array {name!r} declares shape {shape}, {dtype.itemsize * math.prod(shape)} bytes; "
-            f"more than any model holds ({MAX_BYTES} bytes)"
-        )
     return dtype, shape
 
 

@@ -9,7 +9,11 @@ methods:
   (str, int, float, bool, None, lists, dicts with string keys; no NaN or
   infinity), ``arrays`` maps names to numeric NumPy arrays;
 * ``_from_glassnet_state(cls, state, arrays)`` (a classmethod): the object
-  those describe.
+  those describe. ``arrays`` is a
+  :class:`~glassnet.engine.state_arrays.StateArrays`, a read-only mapping
+  whose ``take(name, shape=..., dtype=...)`` checks an array's declared
+  shape and dtype against what the object needs before reading it; an
+  array the object never takes makes :func:`glassnet.load` refuse the file.
 
 This module imports every front door (so that a file of any kind can be
 read) and registers scikit-learn's containers, which are kinds through a

@@ -31,6 +31,7 @@ from importlib import import_module
 
 import numpy as np
 
+from ..engine.state_arrays import StateArrays
 from ..protocol import embed_state, embedded_object, kind_class
 
 __all__ = ["STEP_CLASSES", "check_steps", "sklearn_state", "sklearn_from_state"]
@@ -220,8 +221,8 @@ def sklearn_state(model, prefix: str = "sk.") -> tuple[dict, dict]:
 
 # --- decoding ------------------------------------------------------------------------------------
 class _Reader:
-    def __init__(self, arrays: dict):
-        self.arrays = arrays
+    def __init__(self, arrays):
+        self.arrays = StateArrays.of(arrays)
 
     def decode(self, value, depth: int = 0):
         if depth > _MAX_DEPTH:
@@ -276,9 +277,11 @@ class _Reader:
 
     def _array(self, value, depth):
         name = value["array"]
-        if name not in self.arrays:
+        if not isinstance(name, str) or name not in self.arrays:
             raise ValueError(f"the pipeline state refers to an array {name!r} that the file does not hold")
-        return self.arrays[name]
+        # a step's arrays have no shape known in advance; the loader's limit
+        # on the file's total bounds them
+        return self.arrays.take(name)
 
     def _text_array(self, value, depth):
         dtype = np.dtype(value["text_array"])

@@ -43,40 +43,78 @@ def _finite(value) -> float | None:
 
 @dataclass
 class Grid:
-    """The plotted inputs' extent and the network inputs over two square grids.
+    """The two plotted inputs over the plot's extent, every other input held
+    at its training median.
 
-    ``inputs`` has shape (G·G, n_inputs) and ``boundary_inputs`` (B·B,
-    n_inputs): row ``r·G + c`` is the point in column c (left to right) of
-    row r (top to bottom).
+    Nothing here grows with the number of inputs beyond one row: the first
+    layer's ``Z`` over a grid is the held row's product (one row, computed
+    once per frame) plus the two plotted inputs' columns times their rows
+    of ``W₁``, so a table of 10,000 inputs costs what one of two does.
+    Cell ``r·n + c`` of an n×n grid is column c (left to right) of row r
+    (top to bottom).
     """
 
     feature_x: int
     feature_y: int
     extent: tuple[float, float, float, float]  # x_low, x_high, y_low, y_high
-    inputs: np.ndarray
-    boundary_inputs: np.ndarray
+    # the training medians, with the two plotted inputs set to 0: shape (n_inputs,)
+    held: np.ndarray
+    size: int = GRID_SIZE
+    boundary_size: int = BOUNDARY_SIZE
 
     @classmethod
     def over(cls, data, feature_x: int, feature_y: int, size: int = GRID_SIZE,
              boundary_size: int = BOUNDARY_SIZE) -> "Grid":
-        points = np.vstack([data.X_train, data.X_test])
         bounds = []
+        # both parts' points, without stacking them (a part may be empty: no test rows)
+        parts = [X for X in (data.X_train, data.X_test) if X.shape[0]]
         for feature in (feature_x, feature_y):
-            low, high = float(points[:, feature].min()), float(points[:, feature].max())
+            low = float(min(X[:, feature].min() for X in parts))
+            high = float(max(X[:, feature].max() for X in parts))
             pad = max((high - low) * _MARGIN, 0.5)
             bounds += [low - pad, high + pad]
-        # the inputs not plotted are held at their training median
-        median = np.median(data.X_train, axis=0)
+        held = np.median(data.X_train, axis=0)
+        held[[feature_x, feature_y]] = 0.0
+        return cls(feature_x, feature_y, tuple(bounds), held, size, boundary_size)
 
-        def grid(n):
-            xs = np.linspace(bounds[0], bounds[1], n)
-            ys = np.linspace(bounds[3], bounds[2], n)  # top row first
-            inputs = np.tile(median, (n * n, 1))
-            inputs[:, feature_x] = np.tile(xs, n)
-            inputs[:, feature_y] = np.repeat(ys, n)
-            return inputs
+    def coordinates(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The plotted inputs' values at each cell of the n×n grid: ``(x, y)``, each of shape (n·n,)."""
+        xs = np.linspace(self.extent[0], self.extent[1], n)
+        ys = np.linspace(self.extent[3], self.extent[2], n)  # top row first
+        return np.tile(xs, n), np.repeat(ys, n)
 
-        return cls(feature_x, feature_y, tuple(bounds), grid(size), grid(boundary_size))
+    def points(self, n: int) -> np.ndarray:
+        """Every network input at each cell, shape (n·n, n_inputs): what the
+        grid stands for (for checks; drawing never builds it)."""
+        x, y = self.coordinates(n)
+        inputs = np.tile(self.held, (n * n, 1))
+        inputs[:, self.feature_x], inputs[:, self.feature_y] = x, y
+        return inputs
+
+    def first_layer(self, network, n: int) -> np.ndarray:
+        """The first layer's ``Z`` over the n×n grid, shape (n·n, units)."""
+        W = network.weights[0]
+        base = self.held @ W
+        if network.bias:
+            base = base + network.biases[0]
+        # Z₁ = x·W₁[x] + y·W₁[y] + (held·W₁ + b₁): one product of the cells' (x, y, 1) rows
+        return (self._plane(n) @ np.vstack([W[self.feature_x], W[self.feature_y], base])).astype(network.dtype,
+                                                                                                 copy=False)
+
+    def layer_values(self, network, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(Z, A)`` of every layer over the n×n grid."""
+        return network.layer_values(first=self.first_layer(network, n))
+
+    def outputs(self, network, n: int) -> np.ndarray:
+        """The output layer over the n×n grid, shape (n·n, n_outputs)."""
+        return network.output_values(first=self.first_layer(network, n))[1]
+
+    def _plane(self, n: int) -> np.ndarray:
+        """The rows (x, y, 1) of the n×n grid's cells, shape (n·n, 3), made once per grid."""
+        planes = self.__dict__.setdefault("_planes", {})
+        if n not in planes:
+            planes[n] = np.column_stack([*self.coordinates(n), np.ones(n * n)])
+        return planes[n]
 
 
 def description(data, model, grid: Grid, settings: dict, notes=()) -> dict:
@@ -124,8 +162,8 @@ def description(data, model, grid: Grid, settings: dict, notes=()) -> dict:
         "axes": [axis(fx), axis(fy)],
         "extent": list(grid.extent),
         "training_box": box,
-        "grid_size": int(round(math.sqrt(grid.inputs.shape[0]))),
-        "boundary_size": int(round(math.sqrt(grid.boundary_inputs.shape[0]))),
+        "grid_size": grid.size,
+        "boundary_size": grid.boundary_size,
         "train": points(data.X_train, data.labels_train, data.rows_train),
         "test": points(data.X_test, data.labels_test, data.rows_test),
         "filled": int(sum(sum(counts.values()) for counts in data.filled.values())),
@@ -160,8 +198,8 @@ def figures(network, model, data, Y_train, Y_test) -> dict:
 
 def encode(network, grid: Grid, header: dict) -> bytes:
     """One frame's bytes: ``header`` plus the grid images, weights and biases."""
-    blocks = [A.T for _, A in network.layer_values(grid.inputs)]
-    blocks.append(network.predict(grid.boundary_inputs).T)
+    blocks = [A.T for _, A in grid.layer_values(network, grid.size)]
+    blocks.append(grid.outputs(network, grid.boundary_size).T)
     blocks += list(network.weights) + list(network.biases)
     payload = np.concatenate([np.ravel(block) for block in blocks]).astype("<f4")
     header = {**header, "floats": int(payload.size)}

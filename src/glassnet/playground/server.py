@@ -93,6 +93,10 @@ def _run(sock, host, open_browser, out, max_upload_mb, table, dataset, target) -
     from threadpoolctl import threadpool_limits
 
     from .app import create_app
+    from .caught import log_in_words
+
+    # what Python would print as a warning (file, line, class) is logged as words
+    log_in_words()
 
     # one BLAS thread: the playground's products are small, and on a busy
     # machine OpenBLAS's threads waiting for each other made a frame's

@@ -2,7 +2,8 @@
 
 - :mod:`.reading`: CSV/TSV (pandas' reader: missing-value tokens, sniffed separator, encodings) and Parquet
   to a DataFrame of text cells, clear errors
-- :mod:`.columns`: numeric vs text columns, columns left out, finding columns by (close) name
+- :mod:`.columns`: numeric vs text columns, columns left out (identifier-like text columns too), the
+  encoded table's size limits, finding columns by (close) name
 - :mod:`.imputing`: filling empty cells with scikit-learn's SimpleImputer, kept in the model file
 - :mod:`.encoding`: cells to network inputs, strictly (bad cells named) or row by row
 - :mod:`.target`: the target's encoding (class labels, or a standardised value) and its decoding

@@ -107,3 +107,8 @@ class TabularAdapter(ModelAdapter):
     @property
     def scales_inputs(self) -> bool:
         return self.model.scaler is not None
+
+    @property
+    def door(self) -> str:
+        """The page's controls for a model the playground trained, else glassnet train's flags."""
+        return self.model.door

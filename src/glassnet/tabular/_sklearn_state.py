@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from .._json import number_from_json, number_to_json
+from ..engine.state_arrays import StateArrays
 from ..preprocessing import SCALERS, make_scaler
 
 __all__ = ["scaler_state", "scaler_from_state", "fitted_split", "fitted_restore"]
@@ -28,31 +29,45 @@ def scaler_state(name: str, scaler, prefix: str) -> tuple[dict, dict]:
     return {"name": name, "fitted": scalars}, arrays
 
 
-def scaler_from_state(state: dict, arrays: dict, prefix: str):
-    scaler = make_scaler(SCALERS.canonical(state["name"]))
+def scaler_from_state(state: dict, arrays, prefix: str, n_features: int | None = None):
+    """The fitted scaler; its per-feature arrays must have ``n_features`` entries,
+    and it must have every fitted attribute its kind has once fitted."""
+    name = SCALERS.canonical(state["name"])
+    scaler = make_scaler(name)
     if scaler is None:
         return None
-    return fitted_restore(scaler, state["fitted"], arrays, prefix)
+    scaler = fitted_restore(scaler, state["fitted"], arrays, prefix, shape=None if n_features is None else (n_features,))
+    if n_features is not None:
+        fitted = make_scaler(name).fit(np.zeros((2, n_features)))
+        missing = sorted(key for key in vars(fitted) if key.endswith("_") and not key.startswith("_")
+                         and not hasattr(scaler, key))
+        if missing:
+            raise ValueError(f"the {name} scaler lacks its fitted {', '.join(missing)}")
+    return scaler
 
 
 def fitted_split(transformer, prefix: str) -> tuple[dict, dict]:
     """A fitted transformer's public fitted attributes (ending in ``_``):
     ``(JSON numbers, arrays named prefix + attribute)``."""
-
     fitted = {key: value for key, value in vars(transformer).items() if key.endswith("_") and not key.startswith("_")}
     arrays = {prefix + key: value for key, value in fitted.items() if isinstance(value, np.ndarray)}
     scalars = {key: number_to_json(value) for key, value in fitted.items() if not isinstance(value, np.ndarray)}
     return scalars, arrays
 
 
-def fitted_restore(transformer, scalars: dict, arrays: dict, prefix: str):
-    """Set back what :func:`fitted_split` took; returns the transformer."""
+def fitted_restore(transformer, scalars: dict, arrays, prefix: str, shape=None):
+    """Set back what :func:`fitted_split` took; returns the transformer.
 
+    ``shape``, when given, is the shape every array must have (a scaler's
+    per-feature statistics: ``(n_features,)``), checked before it is read.
+    """
     for key, value in scalars.items():
         if not key.endswith("_") or not _ATTRIBUTE.fullmatch(key) or key.startswith("_"):
             raise ValueError(f"the fitted attribute {key!r} is not a fitted attribute")
         setattr(transformer, key, number_from_json(value))
-    for key, value in arrays.items():
-        if key.startswith(prefix):
-            setattr(transformer, key[len(prefix):], value)
+    own = StateArrays.of(arrays).within(prefix)
+    for key in own:
+        if not key.endswith("_") or not _ATTRIBUTE.fullmatch(key) or key.startswith("_"):
+            raise ValueError(f"the fitted array {key!r} is not a fitted attribute")
+        setattr(transformer, key, own.take(key, shape=shape))
     return transformer

@@ -1,12 +1,18 @@
-"""Which columns are numbers and which are text, which are left out, and
-finding columns by name.
+"""Which columns are numbers and which are text, which are left out, how
+wide the encoded table is, and finding columns by name.
 
 A column is numeric when at least half of its filled cells parse as
 numbers; its other filled cells are then errors that name their row and
 column. Any other column is text and is one-hot encoded: one 0/1 input per
 category seen in training (a category first seen later gives all zeros).
 A column that is entirely empty, or holds one value, in the training part
-teaches the network nothing and is left out.
+teaches the network nothing and is left out. So is a text column like an
+identifier (:func:`identifier_like`: most of its cells hold a value no other
+row has, or it has more than :data:`MAX_CATEGORIES` values), which one-hot
+encoding would turn into many inputs the network learns the training rows
+by, unless the user keeps it. The encoded table is at most
+:data:`MAX_INPUTS` inputs wide and :data:`MAX_CELLS` cells large
+(:func:`check_size`).
 """
 
 from __future__ import annotations
@@ -18,18 +24,31 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import parameters
+from ..parameters import Each, Fix, FixableError, Fixes, Named
 from .reading import separator_hint
 
 __all__ = ["Columns", "ColumnSurvey", "survey", "row_number", "check_has_columns", "close_names", "missing_cells",
-           "drop_missing_rows", "left_out_columns", "left_out_reasons", "identifier_like", "identifier_columns"]
+           "drop_missing_rows", "left_out_columns", "left_out_reasons", "identifier_like", "identifiers_of", "Identifier",
+           "check_size", "MAX_CATEGORIES", "MAX_INPUTS", "MAX_CELLS"]
 
 # how alike two column names must be (difflib's ratio, case ignored) for
 # one to be offered as "did you mean": 'fruits' for 'fruit' (0.91), not
 # 'bill_length_mm' for 'bill_depth_mm' (0.81)
 CLOSE_NAME_CUTOFF = 0.85
-# a text column with this many rows or more and a different value in each
-# is probably an identifier, which one-hot encoding turns into noise
+# a text column with this many filled cells or more, more than IDENTIFIER_SHARE
+# of them holding a value no other row has, is probably an identifier (a
+# name, a code): one-hot encoded, each of its inputs is one row's own, which
+# the network learns by heart and which tells nothing about a new row
 IDENTIFIER_MIN_ROWS = 20
+IDENTIFIER_SHARE = 0.5
+# a text column with more categories than this is left out as well (unless
+# kept): each category is an input, and they crowd out the other columns
+MAX_CATEGORIES = 100
+# the widest encoded table (inputs), and the most cells (rows x inputs) the
+# encoded table may hold: 100 million float64 cells are 800 MB per copy
+MAX_INPUTS = 5000
+MAX_CELLS = 100_000_000
 
 
 def row_number(frame: pd.DataFrame, position: int) -> int:
@@ -37,25 +56,54 @@ def row_number(frame: pd.DataFrame, position: int) -> int:
     return int(frame.index[position]) + 1
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter changed, added or dropped, or two
+    neighbours swapped ('Slaes' for 'Sales', a slip difflib's ratio ranks low: 0.8)."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 3:
+        return False
+    if len(a) == len(b):
+        differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
+                                    and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]])
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 def close_names(name: str, names) -> list[str]:
-    """The names in ``names`` close to ``name`` (case ignored), closest first."""
+    """The names in ``names`` close to ``name`` (case ignored), closest first:
+    one slip of the keyboard away, or alike by difflib's measure."""
     by_lower = {str(candidate).lower(): str(candidate) for candidate in names}
-    matches = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=CLOSE_NAME_CUTOFF)
-    return [by_lower[match] for match in matches]
+    typed = name.lower()
+    slips = [candidate for candidate in by_lower if _one_edit_apart(typed, candidate)]
+    alike = difflib.get_close_matches(typed, list(by_lower), n=3, cutoff=CLOSE_NAME_CUTOFF)
+    return [by_lower[match] for match in dict.fromkeys([*alike, *slips])][:3]
 
 
-def check_has_columns(frame: pd.DataFrame, needed, source: str, what: str = "the model's") -> None:
+def check_has_columns(frame: pd.DataFrame, needed, source: str, what: str = "the model's",
+                      setting: str | None = None) -> None:
     """ValueError naming the columns of ``needed`` that ``frame`` lacks, with
-    close names as suggestions, and every column it has."""
+    close names as suggestions ("did you mean 'Sales'?"), and every column it has.
+
+    ``setting`` is the key of the parameter table that named them (``"target"``):
+    the message then names it in each door's words (``--target``, the page's
+    Target) and offers the close name as a fix of that setting.
+    """
     missing = [name for name in needed if name not in frame.columns]
     if not missing:
         return
-    hints = list(dict.fromkeys(close for name in missing for close in close_names(name, frame.columns)))
-    hint = f" (did you mean {', '.join(map(repr, hints))}?)" if hints else ""
-    raise ValueError(
-        f"{source} lacks {what} column(s) {', '.join(map(repr, missing))}{hint}; it has: "
-        f"{', '.join(map(repr, frame.columns))}{separator_hint(frame.columns)}"
-    )
+    closest = {name: close_names(name, frame.columns) for name in missing}
+    hints = list(dict.fromkeys(close for names in closest.values() for close in names))
+    named = ("the ", Named(setting)) if setting else (what,)
+    fixes = ()
+    if setting is not None and all(closest.values()):
+        fixed = [closest.get(name, [name])[0] for name in needed]
+        # a setting of a list of columns (--ignore) takes them all, corrected; one of a single column, that one
+        value = fixed if isinstance(parameters.setting(setting).constraint, Each) else fixed[0]
+        fixes = (Fixes(Fix(setting, value), before=" ", after=""),)
+    hint = (f" (did you mean {', '.join(map(repr, hints))}?", *fixes, ")") if hints else ()
+    raise FixableError(
+        f"{source} lacks ", *named, f" column(s) {', '.join(map(repr, missing))}", *hint,
+        f"; it has: {', '.join(map(repr, frame.columns))}", *separator_hint(frame.columns))
 
 
 def missing_cells(frame: pd.DataFrame, columns) -> np.ndarray:
@@ -142,9 +190,9 @@ class ColumnSurvey:
         return sorted(self.counts)
 
     @property
-    def distinct_in_every_row(self) -> bool:
-        """A different value in every row, in at least :data:`IDENTIFIER_MIN_ROWS` rows."""
-        return self.rows >= IDENTIFIER_MIN_ROWS and not self.overflow and len(self.counts) == self.rows
+    def single(self) -> int:
+        """How many values fill one cell only (0 once the counts stopped)."""
+        return sum(1 for count in self.counts.values() if count == 1)
 
 
 def survey(frame: pd.DataFrame, features, limit: int | None = None) -> dict[str, ColumnSurvey]:
@@ -170,16 +218,80 @@ def left_out_columns(frame: pd.DataFrame, features) -> dict[str, str | None]:
     return left_out_reasons(survey(frame, features))
 
 
-def identifier_columns(surveys: dict[str, ColumnSurvey], columns: "Columns") -> list[str]:
-    """Text columns with a different value in every one of at least
-    :data:`IDENTIFIER_MIN_ROWS` rows: identifiers, most likely."""
-    return [name for name in columns.categories if surveys[name].distinct_in_every_row]
+@dataclass(frozen=True)
+class Identifier:
+    """A text column that looks like an identifier: its ``distinct`` values
+    over ``filled`` cells of the training part, ``single`` of which hold a
+    value no other row has. ``exact`` is False for a column whose values
+    were counted only up to a limit (a table read in chunks): it has more
+    than ``distinct`` values, and ``single`` is unknown."""
+
+    name: str
+    distinct: int
+    single: int
+    filled: int
+    exact: bool = True
+
+    @property
+    def unique_per_row(self) -> bool:
+        """Whether most of its rows hold a value of their own (else: it has too many values)."""
+        return self.exact and self.filled >= IDENTIFIER_MIN_ROWS and self.single > IDENTIFIER_SHARE * self.filled
+
+    def describe(self) -> str:
+        if self.unique_per_row:
+            return (f"{self.name!r} ({self.distinct} distinct values in {self.filled} rows, {self.single} of them in "
+                    "one row only, like an identifier)")
+        if not self.exact:
+            return f"{self.name!r} (more than {self.distinct} distinct values in {self.filled} rows)"
+        return f"{self.name!r} ({self.distinct} distinct values, more than {MAX_CATEGORIES})"
 
 
-def identifier_like(frame: pd.DataFrame, columns: "Columns") -> list[str]:
-    """Text columns of ``frame`` with a different value in every one of at least
-    :data:`IDENTIFIER_MIN_ROWS` rows: identifiers, most likely."""
-    return identifier_columns(survey(frame, columns.text), columns)
+def identifiers_of(surveys: dict[str, ColumnSurvey], columns: "Columns", keep=()) -> list[Identifier]:
+    """The text columns of ``columns`` (but those in ``keep``) that look like
+    identifiers by their surveys of the training part: more than
+    :data:`IDENTIFIER_SHARE` of at least :data:`IDENTIFIER_MIN_ROWS` filled
+    cells hold a value no other row has, or more than :data:`MAX_CATEGORIES`
+    values (a survey that stopped counting has more than its limit)."""
+    found = []
+    for name in columns.categories:
+        if name in keep:
+            continue
+        column = surveys[name]
+        if column.overflow:
+            identifier = Identifier(name, column.limit, 0, column.filled, exact=False)
+        else:
+            identifier = Identifier(name, len(column.counts), column.single, column.filled)
+        if identifier.unique_per_row or identifier.distinct > MAX_CATEGORIES:
+            found.append(identifier)
+    return found
+
+
+def identifier_like(frame: pd.DataFrame, columns: "Columns", keep=()) -> list[Identifier]:
+    """The text columns of ``columns`` (but those in ``keep``) that look like
+    identifiers in ``frame`` (the training part), by :func:`identifiers_of`."""
+    return identifiers_of(survey(frame, columns.text), columns, keep)
+
+
+def check_size(columns: "Columns", rows: int, max_inputs: int = MAX_INPUTS, max_cells: int = MAX_CELLS) -> None:
+    """ValueError when ``rows`` rows of ``columns`` would encode wider than
+    ``max_inputs`` inputs or into more than ``max_cells`` cells, naming the
+    widest columns (before anything that large is made)."""
+    width = len(columns.input_names)
+    cells = width * rows
+    if width <= max_inputs and cells <= max_cells:
+        return
+    widths = {name: len(values) for name, values in columns.categories.items()}
+    widest = sorted(widths, key=lambda name: -widths[name])[:5]
+    parts = [f"{name!r} {widths[name]}" for name in widest]
+    if columns.numeric:
+        parts.append(f"{len(columns.numeric)} numeric column(s) 1 each")
+    if width > max_inputs:
+        what = f"{width} inputs wide, more than the limit of {max_inputs}"
+    else:
+        what = f"{cells} cells ({rows} rows x {width} inputs), more than the limit of {max_cells}"
+    raise FixableError(
+        f"the table would be encoded {what}; inputs per column: {', '.join(parts)}",
+        Fixes(Fix("ignore", widest), before=" (leave columns out: ", after=")") if widest else "")
 
 
 @dataclass
@@ -201,6 +313,13 @@ class Columns:
         features = list(surveys)
         numeric = [name for name in features if surveys[name].numeric]
         return cls(features, numeric, {name: surveys[name].categories for name in features if name not in numeric})
+
+    def without(self, names) -> "Columns":
+        """These columns but ``names``."""
+        names = set(names)
+        return Columns([name for name in self.features if name not in names],
+                       [name for name in self.numeric if name not in names],
+                       {name: values for name, values in self.categories.items() if name not in names})
 
     @property
     def text(self) -> list[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..parameters import Fix, FixableError, Fixes
 from .columns import Columns, check_has_columns, row_number
 from .imputing import Imputation
 
@@ -69,9 +70,10 @@ def texts_of(frame: pd.DataFrame, names) -> np.ndarray:
     return np.column_stack([frame[name].str.strip().to_numpy(dtype=object) for name in names])
 
 
-def _empty_cell(row: int, name: str) -> str:
-    return (f"empty cell in row {row}, column {name!r}; fill it in or pass --drop-missing to drop such rows "
-            "(empty cells are not imputed: --impute none)")
+def _empty_cell(row: int, name: str) -> FixableError:
+    return FixableError(f"empty cell in row {row}, column {name!r}; fill it in",
+                        Fixes(Fix("drop missing", True), before=" or pass ", after=" to drop such rows"),
+                        " (empty cells are not imputed", Fixes(Fix("impute", "none"), before=": ", after=""), ")")
 
 
 def _missing(frame, names, empty_masks, imputation, empty_columns, strict) -> dict[str, int]:
@@ -86,7 +88,7 @@ def _missing(frame, names, empty_masks, imputation, empty_columns, strict) -> di
             counts[name] = int(positions.size)
             continue
         if strict:
-            raise ValueError(_empty_cell(row_number(frame, int(positions[0])), name))
+            raise _empty_cell(row_number(frame, int(positions[0])), name)
         for position in positions:
             empty_columns[int(position)].append(name)
     return counts

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.splitting import SplitError
+from ..parameters import Fix, Fixes, Message
 from .notes import ImbalanceWarning
 from .pipeline import MAX_CLASSES_INFERRED, TableOptions, infer_task, prepare_table, training_targets
 
@@ -44,7 +45,7 @@ class Options(TableOptions):
         keep = ("target", "task", "activation", "solver", "epochs", "batch_size", "learning_rate", "scaler",
                 "test_size", "seed", "early_stopping", "class_weight", "drop_missing", "impute")
         return {"hidden": list(self.hidden), **{name: getattr(self, name) for name in keep},
-                "ignore": list(self.ignore), "id": self.id_column}
+                "ignore": list(self.ignore), "keep": list(self.keep), "id": self.id_column}
 
 
 def _estimator(options: Options):
@@ -75,12 +76,13 @@ def _warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
         return
     counts = ", ".join(f"{label!r} ({int(np.sum(labels == label))} of {len(labels)} rows)" for label in never)
     stopped = f"; early stopping ended training at epoch {estimator.n_iter_}" if options.early_stopping else ""
-    advice = "a larger --test-size (it also sizes the early-stopping validation split)" if options.early_stopping \
-        else "more --epochs"
-    if options.class_weight is None:
-        advice = f"--class-weight balanced, or {advice}"
-    warnings.warn(ImbalanceWarning(f"the trained model predicts no training row of class {counts} correctly"
-                                   f"{stopped}; try {advice}"))
+    fixes = [] if options.class_weight is not None else [Fix("class weight", "balanced")]
+    if options.early_stopping:  # the test size also sizes the early-stopping validation split
+        fixes.append(Fix("test size", verb="raise"))
+    else:
+        fixes.append(Fix("epochs", 2 * options.epochs, verb="raise"))
+    warnings.warn(ImbalanceWarning(Message(f"the trained model predicts no training row of class {counts} correctly"
+                                           f"{stopped}", Fixes(*fixes, before="; try ", after="", joiner=", or "))))
 
 
 def fit_table(frame: pd.DataFrame, options: Options, source: str):

@@ -85,13 +85,13 @@ class Imputation:
         return {"strategy": self.strategy, "numeric": self.numeric is not None, "text": self.text_values}, arrays
 
     @classmethod
-    def from_state(cls, state: dict, arrays: dict, prefix: str) -> "Imputation":
+    def from_state(cls, state: dict, arrays: dict, prefix: str, n_numeric: int | None = None) -> "Imputation":
         strategy = state["strategy"]
         if strategy not in STRATEGIES[1:]:
             raise ValueError(f"unknown imputation {strategy!r}; expected one of: {', '.join(STRATEGIES[1:])}")
         numeric = None
         if state["numeric"]:
-            values = np.asarray(arrays[prefix + "numeric"], dtype=np.float64)
+            values = np.asarray(arrays.take(prefix + "numeric", shape=(n_numeric,), kind="f"), dtype=np.float64)
             numeric = _imputer(strategy, text=False).fit(values[None, :])
         text = None
         if state["text"]:

@@ -20,10 +20,15 @@ with no imputer: empty cells stay errors there.
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 
+from ..engine.state_arrays import StateArrays
 from ..engine.training_range import TrainingRange
+from .. import parameters
+from ..parameters import CLI, IMPUTE, PLAYGROUND, Each, Fix, FixableError, Fixes, Interval, Options, Text
 from ..protocol import embed_state, embedded_object, register
 from ._protocol import TabularAdapter
 from ._sklearn_state import scaler_from_state, scaler_state
@@ -33,7 +38,41 @@ from .imputing import Imputation
 from .reading import text_cells
 from .target import TARGET_ENCODINGS, ClassTarget, ValueTarget, target_encoding_from_state
 
-__all__ = ["TabularModel", "scaled"]
+__all__ = ["TabularModel", "scaled", "PLAYGROUND_MARK", "loaded_settings"]
+
+# what the playground writes under "trained_by" in its model files' settings
+PLAYGROUND_MARK = "glassnet playground"
+COUNT = Interval(Integral, 0)
+# what a model file keeps beside the door's own settings: where the rows came from and how many there were
+_RECORDS = {
+    # glassnet train --chunk-rows adds the chunk size, the passes made and each pass's mean training loss
+    CLI: {"source": Text("a data source"), "rows_train": COUNT, "rows_test": COUNT, "rows_dropped": COUNT,
+          "chunk_rows": Interval(Integral, 1), "passes": COUNT, "pass_losses": Each(Interval(Real))},
+    PLAYGROUND: {"source": Text("a data source"), "rows_train": COUNT, "rows_test": COUNT, "rows_dropped": COUNT,
+                 "epochs": COUNT, "impute": Options(IMPUTE), "trained_by": Options((PLAYGROUND_MARK,))},
+}
+
+
+def settings_door(settings: dict) -> str:
+    """The door whose settings ``settings`` are: the playground's page, or glassnet train's flags."""
+    return PLAYGROUND if settings.get("trained_by") == PLAYGROUND_MARK else CLI
+
+
+def loaded_settings(settings) -> dict:
+    """The settings a model file keeps, checked as their door checks them (a
+    file may say anything): glassnet train's flags, or the playground's
+    settings when the playground wrote it, each through the one parameter
+    table; and the counts and names kept beside them. The checked values
+    (text read as the door reads it), in the file's order."""
+    if not isinstance(settings, dict):
+        raise ValueError(f"the settings must be a dict of names and values, got {type(settings).__name__}")
+    door = settings_door(settings)
+    records = _RECORDS[door]
+    for name, value in settings.items():
+        if name in records:
+            records[name].validate(name, value)
+    checked = parameters.check_settings(door, {name: value for name, value in settings.items() if name not in records})
+    return {name: checked.get(name, value) for name, value in settings.items()}
 
 def scaled(scaler, method: str, X: np.ndarray, columns: Columns, source: str) -> np.ndarray:
     """``scaler.<method>(X)``, or a ValueError naming the first column whose
@@ -49,10 +88,10 @@ def scaled(scaler, method: str, X: np.ndarray, columns: Columns, source: str) ->
     bad = ~(np.isfinite(result).all(axis=0) & statistics)
     if bad.any():
         column = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise FixableError(
             f"column {columns.input_names[column]!r} of {source} holds numbers too large to scale "
-            f"(up to {float(np.max(np.abs(X[:, column]))):.3g}); rescale that column, or choose another --scaler"
-        )
+            f"(up to {float(np.max(np.abs(X[:, column]))):.3g}); rescale that column",
+            Fixes(Fix("scaler", verb="change"), before=", or choose another scaler (", after=")"))
     return result
 
 
@@ -129,6 +168,12 @@ class TabularModel:
         return getattr(self.target_encoding, "classes", None)
 
     @property
+    def door(self) -> str:
+        """Whose settings made the model: the playground's page, or glassnet train's flags
+        (see :data:`glassnet.parameters.DOORS`); advice on it speaks their words."""
+        return settings_door(self.settings or {})
+
+    @property
     def estimator(self):
         """The trained model (its former name, from when it was always an estimator)."""
         return self.trained
@@ -139,7 +184,7 @@ class TabularModel:
         :mod:`.encoding`); ``strict=False`` marks unusable rows instead of raising.
         ``frame`` may hold numbers and missing values (NaN, None, pandas' NA)
         as well as the text cells a file is read as: they are read as text first."""
-        return encode(self.columns, self.imputation, text_cells(frame), source, strict=strict)
+        return encode(self.columns, self.imputation, text_cells(frame, renumber=False), source, strict=strict)
 
     def scale(self, X: np.ndarray, source: str = "the data") -> np.ndarray:
         """Encoded inputs (n_rows, n_inputs) as the network takes them."""
@@ -244,6 +289,11 @@ class TabularModel:
         if state["task"] not in ("classify", "regress"):
             raise ValueError(f"unknown task {state['task']!r}; expected 'classify' or 'regress'")
         columns = Columns(**state["columns"])
+        names = [*columns.features, *columns.numeric, *columns.categories,
+                 *(value for values in columns.categories.values() for value in values)]
+        if not all(isinstance(name, str) for name in names) or not set(columns.numeric) <= set(columns.features):
+            raise ValueError("the columns must be names (text), the numeric ones among the features")
+        arrays = StateArrays.of(arrays)
         if "trained" in state:
             trained = embedded_object(state["trained"], arrays, "trained.")
             target_encoding = target_encoding_from_state(state["target_encoding"])
@@ -254,11 +304,13 @@ class TabularModel:
         names = state["training_range"]
         training_range = None
         if names is not None:
-            training_range = TrainingRange(arrays["range.low"], arrays["range.high"], tuple(map(str, names)))
+            low, high = (arrays.take(name, shape=(len(names),), kind="f") for name in ("range.low", "range.high"))
+            training_range = TrainingRange(low, high, tuple(map(str, names)))
+        expected = len(columns.input_names)
         # files written before imputation and identifiers existed have neither
         imputation = None
         if state.get("imputer") is not None:
-            imputation = Imputation.from_state(state["imputer"], arrays, "imputer.")
+            imputation = Imputation.from_state(state["imputer"], arrays, "imputer.", len(columns.numeric))
             filled = (len(imputation.numeric_values), len(imputation.text_values))
             if filled != (len(columns.numeric), len(columns.categories)):
                 raise ValueError(f"the imputer fills {filled[0]} numeric and {filled[1]} text columns but the "
@@ -267,8 +319,9 @@ class TabularModel:
         if id_column is not None and not isinstance(id_column, str):
             raise ValueError(f"the identifier column must be a name, got {id_column!r}")
         return cls(target=state["target"], task=state["task"], columns=columns, scaler_name=state["scaler"]["name"],
-                   scaler=scaler_from_state(state["scaler"], arrays, "scaler."), trained=trained,
-                   target_encoding=target_encoding, training_range=training_range, settings=state["settings"],
+                   scaler=scaler_from_state(state["scaler"], arrays, "scaler.", expected), trained=trained,
+                   target_encoding=target_encoding, training_range=training_range,
+                   settings=loaded_settings(state["settings"]),
                    report=state["report"], imputation=imputation, id_column=id_column)
 
 

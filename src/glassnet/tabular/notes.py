@@ -1,9 +1,18 @@
 """What the tabular pipeline tells its user about the data, as warnings
-that ``glassnet``'s commands print as ``note:`` (or ``warning:``) lines."""
+that ``glassnet``'s commands print as ``note:`` (or ``warning:``) lines and
+the playground shows on its page.
+
+A note that suggests a setting holds a :class:`glassnet.parameters.Message`
+(``DataNote(Message(...))``): each door says the fix its own way
+(:func:`glassnet.parameters.phrased`), ``str()`` as the command line does.
+"""
 
 from __future__ import annotations
 
-__all__ = ["DataNote", "ImbalanceWarning", "rows", "imputed_note", "unseen_note", "unseen_labels_note"]
+from ..parameters import Fix, Fixes, Message
+
+__all__ = ["DataNote", "ImbalanceWarning", "rows", "imputed_note", "identifiers_note", "unseen_note",
+           "unseen_labels_note"]
 
 # how many unseen values of one column a note names before saying "..."
 _SHOWN = 5
@@ -29,8 +38,9 @@ def _cells(n: int) -> str:
     return f"{n} empty cell" + ("" if n == 1 else "s")
 
 
-def imputed_note(counts: dict[str, int], imputation, columns, where: str) -> str:
-    """``filled 13 empty cells in the training part: bill_length_mm 2 (median 44.5), sex 11 ('male')``."""
+def imputed_note(counts: dict[str, int], imputation, columns, where: str) -> Message:
+    """``filled 13 empty cells in the training part (--impute median): bill_length_mm 2 (median 44.5), sex 11
+    (most frequent 'male')``."""
     fills = dict(zip(columns.numeric, imputation.numeric_values))
     fills.update(zip(columns.text, imputation.text_values))
     strategy = imputation.strategy.replace("_", " ")
@@ -39,7 +49,18 @@ def imputed_note(counts: dict[str, int], imputation, columns, where: str) -> str
         value = fills[name]
         shown = f"{strategy} {value:g}" if name in columns.numeric else f"most frequent {value!r}"
         parts.append(f"{name} {count} ({shown})")
-    return f"filled {_cells(sum(counts.values()))} in {where} (--impute {imputation.strategy}): {', '.join(parts)}"
+    return Message(f"filled {_cells(sum(counts.values()))} in {where}", Fixes(Fix("impute", imputation.strategy)),
+                   f": {', '.join(parts)}")
+
+
+def identifiers_note(identifiers) -> Message:
+    """Text columns left out as identifier-like (:func:`~.columns.identifier_like`), and how to keep them."""
+    several = len(identifiers) > 1
+    named = ", ".join(identifier.describe() for identifier in identifiers)
+    return Message(f"text column{'s' if several else ''} {named} left out: one-hot encoded, each value would be an "
+                   "input of its own, which teaches the network its training rows rather than anything that holds "
+                   "for new ones", Fixes(Fix("keep", [identifier.name for identifier in identifiers]),
+                                         after=f" keeps {'them' if several else 'it'})"))
 
 
 def _values(counts: dict[str, int]) -> str:

@@ -4,16 +4,19 @@ and targets out, for every door (``glassnet train`` and the playground).
 :func:`prepare_table` reads the target and checks the columns, leaves out
 the rows without a target, infers the task, splits off the test rows
 (stratified for classes), leaves out the columns that are empty or constant
-in the training part, and fits on the training part only the column types,
-the text categories, the fill values of empty cells (the imputer), the
-scaler, the target encoding (:mod:`.target`) and the training range. Then it
-encodes both parts. Nothing fitted ever sees the test rows, as for data that
+in the training part and the text columns like identifiers (unless kept),
+checks the encoded table's size against its limits, and fits on the
+training part only the column types, the text categories, the fill values
+of empty cells (the imputer), the scaler, the target encoding
+(:mod:`.target`) and the training range. Then it encodes both parts. Nothing fitted ever sees the test rows, as for data that
 arrives after training.
 
 What a user should know about the data (columns left out, cells filled,
-rows without a target, likely identifiers, categories only the test part
-has) is said with :class:`~.notes.DataNote` warnings, which the command
-line prints as ``note:`` lines and the playground shows on its page.
+rows without a target, identifiers left out, categories only the test part
+has) is said with :class:`~.notes.DataNote` warnings, and what stops it with
+a ValueError; both hold their fixes as settings of the parameter table
+(:class:`glassnet.parameters.Message`), which the command line says as flags
+(``note:`` and ``error:`` lines) and the playground as its page's controls.
 
 What comes out, a :class:`PreparedTable`, is trained by each door its own
 way (an estimator, or a :class:`~glassnet.NeuralNetwork` in ticks) and
@@ -22,6 +25,7 @@ becomes a :class:`~.model.TabularModel` with :meth:`PreparedTable.model`.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field
 
@@ -29,18 +33,19 @@ import numpy as np
 import pandas as pd
 
 from ..engine.training_range import TrainingRange
+from ..parameters import Fix, FixableError, Fixes, Named
 from ..preprocessing import make_scaler
-from .columns import (ColumnSurvey, Columns, check_has_columns, drop_missing_rows, identifier_columns, left_out_reasons,
-                      missing_cells, survey)
+from .columns import (MAX_CELLS, MAX_INPUTS, ColumnSurvey, Columns, check_has_columns, check_size, drop_missing_rows,
+                      identifiers_of, left_out_reasons, missing_cells, survey)
 from .encoding import encode, parse, parse_numbers
 from .imputing import Imputation
 from .model import TabularModel, scaled
-from .notes import DataNote, imputed_note, rows, unseen_note
+from .notes import DataNote, identifiers_note, imputed_note, rows, unseen_note
 from .target import ClassTarget, ValueTarget, fit_target_encoding
 
 __all__ = ["TableOptions", "Preprocessing", "PreparedTable", "prepare_table", "infer_task", "TaskEvidence",
            "target_labels", "kept_features", "kept_of", "table_features", "check_classes", "no_target_note",
-           "note_identifiers", "training_targets", "MAX_CLASSES_INFERRED", "MIN_ROWS"]
+           "leave_out_identifiers", "training_targets", "MAX_CLASSES_INFERRED", "MIN_ROWS"]
 
 # a numeric target with at most this many distinct whole numbers is taken for
 # class labels (0/1, grades 1-5, ...); anything else numeric is regressed
@@ -58,7 +63,10 @@ class TableOptions:
     test_size : the share of rows held out; seed : the split's random state;
     impute : "median", "mean", "most_frequent" or "none"; drop_missing :
     drop rows with an empty feature cell instead of filling them; ignore :
-    columns left out; id_column : a column left out and copied into predictions.
+    columns left out; id_column : a column left out and copied into predictions;
+    keep : text columns kept even when they look like identifiers
+    (:func:`~.columns.identifier_like`); max_inputs and max_cells : the limits
+    of the encoded table's width and size (:func:`~.columns.check_size`).
     """
 
     target: str
@@ -70,6 +78,9 @@ class TableOptions:
     drop_missing: bool = False
     ignore: list = field(default_factory=list)
     id_column: str | None = None
+    keep: list = field(default_factory=list)
+    max_inputs: int = MAX_INPUTS
+    max_cells: int = MAX_CELLS
 
 
 @dataclass
@@ -117,8 +128,9 @@ def target_labels(frame: pd.DataFrame, target: str, task: str) -> np.ndarray:
     values, _, bad = parse_numbers(column)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"row {int(frame.index[position]) + 1}, column {target!r}: "
-                         f"{column.iloc[position].strip()!r} is not a finite number, and the target is regressed")
+        raise FixableError(f"row {int(frame.index[position]) + 1}, column {target!r}: "
+                           f"{column.iloc[position].strip()!r} is not a finite number, and the target is regressed",
+                           Fixes(Fix("task", "classify")))
     return values
 
 
@@ -126,31 +138,42 @@ def check_classes(classes, target: str) -> None:
     """ValueError for a target of fewer than two classes (``classes``: the distinct labels)."""
     classes = np.unique(np.asarray(list(classes), dtype=object).astype(str))
     if classes.size < 2:
-        raise ValueError(f"the target column {target!r} has a single class {str(classes[0])!r}; "
-                         "classification needs at least two (or use --task regress for numbers)")
+        raise FixableError(f"the target column {target!r} has a single class {str(classes[0])!r}; "
+                           "classification needs at least two",
+                           Fixes(Fix("task", "regress"), Fix("target", verb="change"), joiner=", or "))
 
 
 def table_features(frame: pd.DataFrame, options: TableOptions, source: str) -> list[str]:
     """Every column but the target, --ignore'd ones and the --id column."""
-    check_has_columns(frame, [options.target], source, what="the --target")
-    check_has_columns(frame, options.ignore, source, what="the --ignore")
+    check_has_columns(frame, [options.target], source, setting="target")
+    check_has_columns(frame, options.ignore, source, setting="ignore")
+    check_has_columns(frame, options.keep, source, setting="keep")
     if options.id_column is not None:
-        check_has_columns(frame, [options.id_column], source, what="the --id")
-    for option, names in (("--ignore", options.ignore), ("--id", [options.id_column])):
+        check_has_columns(frame, [options.id_column], source, setting="id column")
+    for setting, names in (("ignore", options.ignore), ("id column", [options.id_column])):
         if options.target in names:
-            raise ValueError(f"{option} names the target {options.target!r}; the target cannot be left out")
+            raise FixableError(Named(setting), f" names the target {options.target!r}; the target cannot be left out")
+    both = [name for name in options.keep if name in options.ignore or name == options.id_column]
+    if both:
+        raise FixableError(Named("keep"), " and ", Named("ignore" if both[0] in options.ignore else "id column"),
+                           f" both name {both[0]!r}; a column is either kept or left out")
     kept_out = {options.target, options.id_column, *options.ignore}
     features = [name for name in frame.columns if name not in kept_out]
     if not features:
         raise ValueError(f"{source} has no column besides the target {options.target!r} (and those left out); "
                          "a model needs inputs")
+    if len(features) > options.max_inputs:
+        # every column is one input at least: refused before any work per column
+        raise ValueError(f"the table would be encoded {len(features)} inputs wide at least (one per feature column of "
+                         f"{source}), more than the limit of {options.max_inputs}")
     return features
 
 
 def no_target_note(count: int, target: str, rows_left: int, source: str) -> None:
     """ValueError when no row has a target; a note counting the rows without one."""
     if not rows_left:
-        raise ValueError(f"the target column {target!r} of {source} is entirely empty; nothing to learn")
+        raise FixableError(f"the target column {target!r} of {source} is entirely empty; nothing to learn",
+                           Fixes(Fix("target", verb="change")))
     if count:
         warnings.warn(DataNote(f"{rows(count)} with an empty target {target!r} left out of training and testing"))
 
@@ -168,11 +191,33 @@ def _split(frame: pd.DataFrame, labels, task: str, options: TableOptions, source
     if len(frame) < MIN_ROWS:
         raise ValueError(f"{source} has {len(frame)} usable row(s); splitting off a test part needs at least {MIN_ROWS}")
     stratify = labels if task == "classify" else None
+    if stratify is not None:
+        _check_stratifiable(labels, len(frame), options)
     try:
         return train_test_split(frame, test_size=options.test_size, random_state=options.seed, stratify=stratify)
     except ValueError as error:
-        # e.g. a class with one row, or fewer test rows than classes
-        raise ValueError(f"too few rows for a stratified split with --test-size {options.test_size}: {error}") from None
+        raise FixableError("too few rows for a stratified split with ", Named("test size"),
+                           f" {options.test_size}: {error}") from None
+
+
+def _check_stratifiable(labels, n_rows: int, options: TableOptions) -> None:
+    """A stratified split puts rows of every class in each part (in the
+    pipeline's words rather than scikit-learn's): a class of one row cannot
+    be split, nor can more classes share fewer rows of a part."""
+    classes, counts = np.unique(labels, return_counts=True)
+    if counts.min() < 2:
+        rare = [str(label) for label in classes[counts < 2]]
+        raise FixableError(f"too few rows for a stratified split: class(es) {', '.join(map(repr, rare[:5]))}"
+                           f"{' and more' if len(rare) > 5 else ''} of the target have a single row, and each "
+                           "part needs one of every class; leave such rows out or label more of them")
+    # train_test_split's sizes: the test part rounded up, the training part the rest
+    n_test = math.ceil(options.test_size * n_rows)
+    n_train = n_rows - n_test
+    if n_test < classes.size or n_train < classes.size:
+        part, count = ("test", n_test) if n_test < classes.size else ("training", n_train)
+        raise FixableError(f"too few rows for a stratified split: a {part} part of {count} row(s) cannot hold one "
+                           f"of each of the {classes.size} classes",
+                           Fixes(Fix("test size", verb="raise" if part == "test" else "lower")))
 
 
 def _columns(names) -> str:
@@ -204,11 +249,19 @@ def kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
     return kept_of(survey(train, features))
 
 
-def note_identifiers(surveys: dict[str, ColumnSurvey], columns: Columns) -> None:
-    """A note for each text column that looks like an identifier."""
-    for name in identifier_columns(surveys, columns):
-        warnings.warn(DataNote(f"column {name!r} has a different value in every row, like an identifier; "
-                               f"one-hot encoded it teaches nothing (--id {name} or --ignore {name} leaves it out)"))
+def leave_out_identifiers(surveys: dict[str, ColumnSurvey], columns: Columns, keep=()) -> Columns:
+    """``columns`` without the text columns that look like identifiers
+    (:func:`~.columns.identifiers_of`, but those in ``keep``), noted;
+    ValueError when no column is left."""
+    identifiers = identifiers_of(surveys, columns, keep)
+    if not identifiers:
+        return columns
+    warnings.warn(DataNote(identifiers_note(identifiers)))
+    columns = columns.without(identifier.name for identifier in identifiers)
+    if not columns.features:
+        raise FixableError("every feature column looks like an identifier; a model needs inputs",
+                           Fixes(Fix("keep", [identifier.name for identifier in identifiers]), after=" keeps them)"))
+    return columns
 
 
 def check_parts_left(rows_train: int, rows_test: int, source: str) -> None:
@@ -334,8 +387,8 @@ def prepare_table(frame: pd.DataFrame, options: TableOptions, source: str) -> Pr
         train, test, dropped = _drop_missing(train, test, features, source)
         surveys = survey(train, features)
     surveys = {name: surveys[name] for name in features}
-    columns = Columns.of(surveys)
-    note_identifiers(surveys, columns)
+    columns = leave_out_identifiers(surveys, Columns.of(surveys), options.keep)
+    check_size(columns, len(train) + len(test), options.max_inputs, options.max_cells)
     imputation, scaler, X_train, encoded = _fit_preprocessing(train, columns, options, source)
     # a bad cell in the test part stops us before training, not after
     test_encoded = encode(columns, imputation, test, source)

@@ -18,12 +18,14 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .._registry import Registry
+from ..parameters import ANY, Fix, FixableError, Fixes
 
 __all__ = ["read_table", "read_bytes", "read_chunks", "text_cells", "READERS", "SEPARATORS", "separator",
            "sniff_separator", "separator_hint"]
@@ -71,18 +73,21 @@ def sniff_separator(sample: str) -> str:
         return SEPARATORS[-best[1]] if best[0] > 0 else ","
 
 
-def separator_hint(columns) -> str:
-    """A sentence for a table read as one column whose name holds another
-    separator (``'species;island;...'``), else ""."""
+def separator_hint(columns) -> tuple:
+    """The parts of a message (see :class:`glassnet.parameters.Message`) for a
+    table read as one column whose name holds another separator
+    (``'species;island;...'``): the separator as a fix; () otherwise."""
     if len(columns) != 1:
-        return ""
+        return ()
     name = str(columns[0])
     found = [candidate for candidate in SEPARATORS if candidate in name]
     if not found:
-        return ""
+        return ()
     likely = max(found, key=name.count)
     return (f"; the header was read as one column {name[:60]!r}{'...' if len(name) > 60 else ''}, so the separator "
-            f"looks like {_shown(likely)}: pass --sep {'tab' if likely == chr(9) else repr(likely)}")
+            f"looks like {_shown(likely)}",
+            Fixes(Fix("separator", "tab" if likely == "\t" else likely), before=": pass ", after="",
+                  otherwise=": save the file with commas between its cells"))
 
 
 @dataclass(frozen=True)
@@ -135,10 +140,10 @@ def _decode_error(path: _Source, encoding: str, error: UnicodeDecodeError) -> Va
     seen = f"byte 0x{bad.hex()} " if bad else ""
     likely = _likely_encoding(data)
     shown = "UTF-8" if codecs.lookup(encoding).name == "utf-8" or encoding == _DEFAULT_ENCODING else encoding
-    return ValueError(
+    return FixableError(
         f"{path.name!r} is not {shown} text ({seen}at position {error.start} cannot be decoded); it looks like "
-        f"{_ENCODING_NAMES[likely]} text: pass --encoding {likely}"
-    )
+        f"{_ENCODING_NAMES[likely]} text",
+        Fixes(Fix("encoding", likely), before=": pass ", after="", otherwise=": save it as UTF-8 text"))
 
 
 def _text_head(path: _Source, encoding: str) -> str:
@@ -181,10 +186,10 @@ def _parse_errors(path: _Source, sep: str, encoding: str):
     except pd.errors.EmptyDataError:
         raise ValueError(f"{path.name!r} is empty; expected a header line and rows of data") from None
     except pd.errors.ParserError as error:
-        reason = str(error).strip().splitlines()[-1]
-        raise ValueError(
-            f"{path.name!r} is not a well-formed table with separator {_shown(sep)}: {reason} "
-            "(pass --sep to choose the separator)"
+        raise FixableError(
+            f"{path.name!r} is not a well-formed table with separator {_shown(sep)}: {_parser_reason(error)}",
+            Fixes(Fix("separator", ANY), before=" (pass ", after=" to choose the separator)",
+                  otherwise=" (a quoted cell may lack its closing quote, or the separator is another)")
         ) from None
 
 
@@ -198,6 +203,20 @@ def _read_text(path: _Source, table_format: _Format, sep: str | None, encoding: 
     with path.open() as handle, _parse_errors(path, sep, encoding):
         frame = pd.read_csv(handle, **_csv_options(sep, encoding))
     return frame.fillna("")
+
+
+# pandas' C parser: "Error tokenizing data. C error: Expected 3 fields in line 4, saw 4"
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _parser_reason(error: Exception) -> str:
+    """pandas' reason a table does not parse, in the reader's words (its line, its cells)."""
+    text = str(error).strip().splitlines()[-1]
+    counted = _FIELDS.search(text)
+    if counted:
+        expected, line, saw = counted.groups()
+        return f"line {line} has {saw} cells where the header has {expected}"
+    return re.sub(r"^(Error tokenizing data\. )?C error: ", "", text)
 
 
 def _text_chunks(path: _Source, table_format: _Format, sep, encoding, rows: int):
@@ -216,15 +235,6 @@ def _needs_pyarrow() -> None:
         raise ValueError("reading Parquet needs pyarrow: pip install 'glassnet[parquet]'") from None
 
 
-def text_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` as a table of text cells, "" for missing (what a CSV file
-    reads as); a frame that already is one comes back as it is."""
-    if all(dtype == object or pd.api.types.is_string_dtype(dtype) for dtype in frame.dtypes) \
-            and not frame.isna().to_numpy().any():
-        return frame
-    return frame.astype(object).where(frame.notna(), "").astype(str)
-
-
 def _read_parquet(path: _Source, table_format: _Format, sep, encoding) -> pd.DataFrame:
     _needs_pyarrow()
     try:
@@ -232,8 +242,24 @@ def _read_parquet(path: _Source, table_format: _Format, sep, encoding) -> pd.Dat
             frame = pd.read_parquet(handle)
     except Exception as error:  # pyarrow raises its own ArrowInvalid and OSError types
         raise ValueError(f"{path.name!r} is not a readable Parquet file: {error}") from None
-    # the same view as a CSV: text cells, "" for missing
-    return frame.astype(object).where(frame.notna(), "").astype(str)
+    return text_cells(frame)
+
+
+def text_cells(frame: pd.DataFrame, *, renumber: bool = True) -> pd.DataFrame:
+    """``frame`` as a CSV file reads: text cells ("" for missing), column
+    names as text, rows numbered 0, 1, 2, ... (a number's text is its
+    shortest round-trip form, so nothing is lost). ``renumber=False`` keeps
+    the frame's own row numbers (a chunk's, counted on from the rows before
+    it). A frame that already is text cells is not copied; ``frame`` itself
+    is never changed."""
+    # infer_dtype scans in C: "string" only for a column of str values with no missing ones
+    text = all(pd.api.types.infer_dtype(frame.iloc[:, i], skipna=False) == "string" for i in range(frame.shape[1]))
+    cells = frame if text else frame.astype(object).where(frame.notna(), "").astype(str)
+    names = [str(column).strip() for column in cells.columns]
+    index = pd.RangeIndex(len(cells)) if renumber else cells.index
+    if names != list(cells.columns) or not cells.index.equals(index):
+        cells = cells.set_axis(names, axis=1).set_axis(index, axis=0)  # a new frame: the caller's is untouched
+    return cells
 
 
 def _parquet_chunks(path: _Source, table_format: _Format, sep, encoding, rows: int):
@@ -245,8 +271,7 @@ def _parquet_chunks(path: _Source, table_format: _Format, sep, encoding, rows: i
         try:
             batches = parquet.ParquetFile(handle).iter_batches(batch_size=rows)
             for batch in batches:
-                frame = batch.to_pandas()
-                yield frame.astype(object).where(frame.notna(), "").astype(str)
+                yield text_cells(batch.to_pandas(), renumber=False)
         except Exception as error:  # pyarrow raises its own ArrowInvalid and OSError types
             raise ValueError(f"{path.name!r} is not a readable Parquet file: {error}") from None
 

@@ -12,6 +12,7 @@ file's columns.
 
 from __future__ import annotations
 
+import functools
 import glob
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +52,10 @@ class TableSource:
     sep: str | None = None
     encoding: str | None = None
 
-    @property
+    @functools.cached_property
     def paths(self) -> list[Path]:
+        """The table's files, found once: every pass reads the same files, even
+        if one appears meanwhile (say, an output written next to them)."""
         return table_paths(self.data)
 
     @property

@@ -24,8 +24,13 @@ statistics gathered pass by pass instead of from a table in memory.
   encoded too, so that a bad cell there stops the run before training.
 
 Nothing is ever held but a chunk, the sample, and per column at most
-:data:`MAX_CATEGORIES` distinct values: peak memory is set by the chunk size,
-not by the file. What comes out, a :class:`StreamedTable`, is a
+:data:`COUNTED_VALUES` distinct values (or the table's ``max_inputs``, if
+larger): peak memory is set by the chunk size, not by the file. A text
+column with more values is one that could never be encoded (wider than the
+widest table allowed): it is left out as too many values, as in memory
+(:func:`~.columns.identifiers_of`), and refused if ``keep`` names it. The
+encoded table's width is checked as in memory (:func:`~.columns.check_size`),
+its size per chunk, the most rows ever encoded at once. What comes out, a :class:`StreamedTable`, is a
 :class:`~.pipeline.Preprocessing` like the in-memory pipeline's, so the
 trained model is the same :class:`~.model.TabularModel`, and its file the same.
 """
@@ -41,25 +46,27 @@ import numpy as np
 import pandas as pd
 
 from ..engine.training_range import TrainingRange
+from ..parameters import Fix, FixableError, Fixes, Named
 from ..preprocessing import make_scaler
-from .columns import ColumnSurvey, Columns, missing_cells
+from .columns import MAX_CATEGORIES, ColumnSurvey, Columns, check_size, missing_cells
 from .encoding import encode, parse
 from .imputing import Imputation
 from .model import scaled
 from .notes import DataNote, imputed_note, unseen_note
 from .pipeline import (MIN_ROWS, Preprocessing, TableOptions, TaskEvidence, check_classes, check_parts_left, kept_of,
-                       no_target_note, note_identifiers, table_features, target_labels)
+                       leave_out_identifiers, no_target_note, table_features, target_labels)
 from .rowhash import RowHash
 from .sources import TableSource
 from .target import ClassTarget, ValueTarget
 
-__all__ = ["StreamedTable", "prepare_stream", "SAMPLE_ROWS", "MAX_CATEGORIES", "MAX_CLASSES"]
+__all__ = ["StreamedTable", "prepare_stream", "SAMPLE_ROWS", "COUNTED_VALUES", "MAX_CLASSES"]
 
 # training rows kept for the fill values (and the robust scaler)
 SAMPLE_ROWS = 20_000
-# distinct values counted per column: a text column with more cannot be
-# one-hot encoded in bounded memory (and would teach little)
-MAX_CATEGORIES = 10_000
+# distinct values counted per column (at least): a text column with more is
+# wider than the widest table allowed (columns.MAX_INPUTS), so it could not
+# be one-hot encoded anyway, and its counts would grow with the file
+COUNTED_VALUES = 10_000
 # distinct labels counted for a class target
 MAX_CLASSES = 10_000
 
@@ -93,13 +100,14 @@ class _Survey:
 
     features: list
     keys: object
+    limit: int
     columns: dict = field(init=False)
     sample: _Sample = field(init=False)
     rows_train: int = 0
     rows_test: int = 0
 
     def __post_init__(self):
-        self.columns = {name: ColumnSurvey(MAX_CATEGORIES) for name in self.features}
+        self.columns = {name: ColumnSurvey(self.limit) for name in self.features}
         self.sample = _Sample(SAMPLE_ROWS, self.keys)
 
     def add(self, train: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -166,7 +174,7 @@ def _survey(table, options, split, features, progress, drop_features=None):
         if features is None:
             features = table_features(chunk, options, table.name)
         if found is None:
-            found = _Survey(features, split.sample_keys)
+            found = _Survey(features, split.sample_keys, max(COUNTED_VALUES, options.max_inputs, MAX_CATEGORIES))
         for train, test in _parts([chunk], options.target, split, drop_features, counts):
             found.add(train, test)
             for part, rows in (("train", train), ("test", test)):
@@ -182,24 +190,26 @@ def _check_rows(found: _Survey, options: TableOptions, source: str) -> None:
     if rows < MIN_ROWS:
         raise ValueError(f"{source} has {rows} usable row(s); splitting off a test part needs at least {MIN_ROWS}")
     if not found.rows_train or not found.rows_test:
-        raise ValueError(f"too few rows for --test-size {options.test_size}: the row numbers' hash put every one "
-                         f"of the {rows} rows of {source} in the {'test' if not found.rows_train else 'training'} part")
+        raise FixableError("too few rows for ", Named("test size"), f" {options.test_size}: the row numbers' hash put "
+                           f"every one of the {rows} rows of {source} in the "
+                           f"{'test' if not found.rows_train else 'training'} part")
 
 
-def _check_categories(surveys: dict, columns: Columns, source: str) -> None:
+def _check_kept(surveys: dict, columns: Columns, source: str) -> None:
+    """A kept text column whose values were too many to count: wider than any table allowed."""
     for name in columns.text:
         if surveys[name].overflow:
-            raise ValueError(f"column {name!r} of {source} is text with more than {MAX_CATEGORIES:,} distinct values "
-                             f"in the training part, too many to one-hot encode (--id {name} or --ignore {name} "
-                             "leaves it out)")
+            raise FixableError(f"column {name!r} of {source} has more than {surveys[name].limit:,} distinct values "
+                               "in the training part, too many to one-hot encode",
+                               Fixes(Fix("ignore", [name]), before=" (", after=" leaves it out)"))
 
 
 def _check_labels(task, labels, source, target) -> None:
     """A class target: at most :data:`MAX_CLASSES` labels, at least two (in the whole table, as in memory)."""
     if task == "classify":
         if len(labels["train"]) > MAX_CLASSES:
-            raise ValueError(f"the target {target!r} of {source} has more than {MAX_CLASSES:,} classes; is it "
-                             "a number to regress (--task regress)?")
+            raise FixableError(f"the target {target!r} of {source} has more than {MAX_CLASSES:,} classes; is it "
+                               "a number to regress?", Fixes(Fix("task", "regress"), before=" (", after=")"))
         check_classes(set(labels["train"]) | set(labels["test"]), target)
 
 
@@ -236,9 +246,10 @@ def prepare_stream(table: TableSource, options: TableOptions, progress=None) -> 
         dropped = drops["dropped"]
         check_parts_left(found.rows_train, found.rows_test, source)
     surveys = {name: found.columns[name] for name in features}
-    columns = Columns.of(surveys)
-    _check_categories(surveys, columns, source)
-    note_identifiers(surveys, columns)
+    columns = leave_out_identifiers(surveys, Columns.of(surveys), options.keep)
+    _check_kept(surveys, columns, source)
+    # the most rows encoded at once: a chunk (the shuffle buffer adds at most as many again)
+    check_size(columns, table.chunk_rows, options.max_inputs, options.max_cells)
     sample = found.sample.frame
     parsed = parse(columns, sample, source)
     imputation = Imputation.fit(options.impute, parsed.numbers, parsed.texts)

@@ -25,6 +25,7 @@ extrapolation      rows outside the training range
 
 from __future__ import annotations
 
+from ...parameters import DOORS
 from ...protocol import adapt
 # imported in the order their findings are listed within one severity
 from . import history, data, gradients, units  # noqa: F401  (register the checks)
@@ -35,7 +36,7 @@ from .report import SEVERITIES, Diagnosis, Finding
 __all__ = ["diagnose", "Diagnosis", "Finding", "CHECKS", "check", "Skip"]
 
 
-def diagnose(model, X, y=None, *, checks=None) -> Diagnosis:
+def diagnose(model, X, y=None, *, checks=None, door=None) -> Diagnosis:
     """Look for the usual reasons a network does not learn.
 
     Parameters
@@ -53,6 +54,11 @@ def diagnose(model, X, y=None, *, checks=None) -> Diagnosis:
         checks that need a loss or a gradient are skipped.
     checks : list of str, optional
         Names of the checks to run (default: all of :data:`CHECKS`).
+    door : str, optional
+        Whose words the suggestions speak: one of
+        :data:`glassnet.parameters.DOORS` (default: the model's own door; an
+        estimator is advised in its keywords, ``learning_rate_init=0.0001``,
+        a model ``glassnet train`` wrote in its flags, ``--learning-rate 0.0001``).
 
     Returns
     -------
@@ -60,6 +66,8 @@ def diagnose(model, X, y=None, *, checks=None) -> Diagnosis:
         Findings most serious first (``print`` it for a table, ``as_dict()``
         for plain data); ``ok`` when nothing was found.
     """
+    if door is not None and door not in DOORS:
+        raise ValueError(f"unknown door {door!r}; expected one of: {', '.join(DOORS)}")
     adapter = adapt(model, "diagnose")
     rows = adapter.encode(X, y)
     if rows.X.shape[0] == 0:
@@ -74,7 +82,8 @@ def diagnose(model, X, y=None, *, checks=None) -> Diagnosis:
         except Skip as reason:
             skipped[name] = str(reason)
     findings.sort(key=lambda finding: SEVERITIES.index(finding.severity))
-    return Diagnosis(adapter.kind, findings, _summary(evidence), ran, skipped)
+    diagnosis = Diagnosis(adapter.kind, findings, _summary(evidence), ran, skipped)
+    return diagnosis.spoken_in(door or adapter.door)
 
 
 def _summary(evidence) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...parameters import Code, Fix
+from .fixes import scale_inputs
 from .registry import Skip, check
 from .report import Finding
 
@@ -72,18 +74,20 @@ def input_scaling(evidence) -> list:
                          {"large_features": _names(evidence, large), "largest_rms": float(rms[worst])}))
     if not problems:
         return []
+    fixes = ()
     if evidence.view.scales_inputs:
         suggestion = "The model's own scaler does not bring these rows to unit scale: they differ from its training rows."
     elif _training_rows_scaled(evidence.view.training_range):
         suggestion = ("The training rows were on comparable scales and these are not: give them the same "
                       "preprocessing as the training rows.")
     else:
-        suggestion = "Fit a StandardScaler on the training rows and use it on every input."
+        suggestion = "Fit a scaler on the training rows and use it on every input."
+        fixes = (*scale_inputs(evidence), Code("StandardScaler()"))
     numbers = {}
     for _, figures in problems:
         numbers.update(figures)
     message = "the inputs are not scaled for the network: " + "; ".join(phrase for phrase, _ in problems)
-    return [Finding("input_scaling", "medium", message, suggestion, numbers)]
+    return [Finding("input_scaling", "medium", message, suggestion, numbers, fixes=fixes)]
 
 
 def _training_rows_scaled(training_range) -> bool:
@@ -114,14 +118,15 @@ def class_imbalance(evidence) -> list:
     rare = classes[np.argmin(counts)]
     weighted = evidence.view.class_weight is not None
     severity = "low" if weighted else ("high" if ratio >= SEVERE_IMBALANCE else "medium")
-    suggestion = ("class_weight already reweighs the classes; judge the model by balanced accuracy or f1 per class."
+    suggestion = ("The classes are weighted already; judge the model by balanced accuracy or f1 per class."
                   if weighted else
-                  "Weigh the classes (class_weight='balanced' on the estimators, sample weights otherwise) and judge "
-                  "by balanced accuracy or f1 per class.")
+                  "Weigh the classes inversely to their frequency (or weigh the rows) and judge by balanced accuracy "
+                  "or f1 per class.")
     return [Finding("class_imbalance", severity,
                     f"the classes are imbalanced: the largest has {ratio:.3g} times the rows of the smallest "
                     f"({rare!s}: {counts.min()} of {counts.sum()})", suggestion,
-                    {"counts": {str(c): int(n) for c, n in zip(classes, counts)}, "ratio": ratio})]
+                    {"counts": {str(c): int(n) for c, n in zip(classes, counts)}, "ratio": ratio},
+                    fixes=() if weighted else (Fix("class weight", "balanced"),))]
 
 
 @check("extrapolation")
@@ -147,7 +152,8 @@ def extrapolation(evidence) -> list:
     return [Finding("extrapolation", severity,
                     f"{far.size} of {X.shape[0]} rows ({share:.0%}) lie beyond the training range by more than "
                     f"{MARGIN:.0%} of its width, most in {named}",
-                    "Clip the inputs to the training range (MinMaxScaler(clip=True)) or train on data that covers "
-                    "these rows.",
+                    "Clip the inputs to the training range, or train on data that covers these rows.",
                     {"rows_far_outside": int(far.size), "share_far_outside": share, "rows_outside": int(rows),
-                     "features": {_name(evidence, j): int(per_feature[j]) for j in worst}})]
+                     "features": {_name(evidence, j): int(per_feature[j]) for j in worst}},
+                    # the command line's minmax scaler clips to the training range
+                    fixes=(Fix("scaler", "minmax"), Code("MinMaxScaler(clip=True)")))]

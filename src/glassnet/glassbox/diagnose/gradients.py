@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...parameters import Fix
+from .fixes import lower_rate, scale_inputs
 from .registry import Skip, check
 from .report import Finding
 
@@ -47,9 +49,11 @@ def gradient_flow(evidence) -> list:
     updates = update_ratios(evidence, ratios)
     if updates is not None:
         numbers["update_to_weight"] = updates
+    rate = evidence.view.learning_rate
     if not all(np.isfinite(grads)):
         return [Finding("gradient_flow", "high", "the gradient is not finite in some layer",
-                        "Lower the learning rate and scale the inputs.", numbers)]
+                        "Lower the learning rate and scale the inputs.", numbers,
+                        fixes=(lower_rate(rate), *scale_inputs(evidence)))]
     findings = []
     if updates is not None and max(updates) > TOO_LARGE_UPDATE:
         l = int(np.argmax(updates)) + 1
@@ -57,14 +61,15 @@ def gradient_flow(evidence) -> list:
             "gradient_flow", "high",
             f"each step changes layer {l}'s weights by {max(updates):.3g} times their own size, so training "
             "jumps about instead of descending",
-            "Lower the learning rate (by 10x or more) and scale the inputs.", numbers, layer=l))
+            "Lower the learning rate (by 10x or more) and scale the inputs.", numbers, layer=l,
+            fixes=(lower_rate(rate), *scale_inputs(evidence))))
     worst = int(np.argmax(ratios))
     if ratios[worst] > EXPLODING_NORM:
         findings.append(Finding(
             "gradient_flow", "high",
             f"the gradient explodes: layer {worst + 1}'s gradient is {ratios[worst]:.3g} times its weights",
-            "Use a smaller initialisation (init='glorot'), scale the inputs, or lower the learning rate.",
-            numbers, layer=worst + 1))
+            "Use a smaller initialisation, scale the inputs, or lower the learning rate.",
+            numbers, layer=worst + 1, fixes=(Fix("init", "glorot"), *scale_inputs(evidence), lower_rate(rate))))
         return findings
     last = ratios[-1]
     if last == 0:
@@ -76,16 +81,18 @@ def gradient_flow(evidence) -> list:
                 "gradient_flow", "medium" if factor > VANISHING**2 else "high",
                 f"the gradient vanishes towards the input: hidden layer {l} gets {factor:.2g} of the output "
                 "layer's gradient relative to its weights",
-                "Use relu-like activations, init='he' or 'glorot', fewer layers, or scale the inputs.",
-                {**numbers, "ratio_to_output_layer": factor}, layer=l))
+                "Use ReLU-like activations, He's or Glorot's initialisation, fewer layers, or scaled inputs.",
+                {**numbers, "ratio_to_output_layer": factor}, layer=l,
+                fixes=(Fix("hidden activation", "relu"), Fix("init", "he"), *scale_inputs(evidence))))
             break
         if factor > EXPLODING:
             findings.append(Finding(
                 "gradient_flow", "high",
                 f"the gradient explodes towards the input: hidden layer {l} gets {factor:.3g} times the output "
                 "layer's gradient relative to its weights",
-                "Use a smaller initialisation (init='glorot'), a lower learning rate, or fewer layers.",
-                {**numbers, "ratio_to_output_layer": factor}, layer=l))
+                "Use a smaller initialisation, a lower learning rate, or fewer layers.",
+                {**numbers, "ratio_to_output_layer": factor}, layer=l,
+                fixes=(Fix("init", "glorot"), lower_rate(rate))))
             break
     return findings
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...parameters import Fix
+from .fixes import lower_rate, raise_rate, scale_inputs
 from .registry import Skip, check
 from .report import Finding
 
@@ -53,13 +55,15 @@ def learning_rate(evidence) -> list:
     if first is not None and first != rate:
         numbers["initial_learning_rate"] = first
         lower = (f"Lower the learning rate: it started at {first:g} (the schedule has lowered it to {rate:g} "
-                 f"since); start at {first / 10:g}, and scale the inputs.")
+                 f"since); start lower, and scale the inputs.")
+        fixes = (lower_rate(first), *scale_inputs(evidence))
     else:
-        lower = "Lower the learning rate" + (f" (it is {rate:g}; try {rate / 10:g})" if rate else "") + " and scale the inputs."
+        lower = "Lower the learning rate" + (f" (it is {rate:g})" if rate else "") + " and scale the inputs."
+        fixes = (lower_rate(rate), *scale_inputs(evidence))
     rose = f"the loss rose from {losses[0]:.4g} (lowest {losses.min():.4g}, epoch {int(losses.argmin()) + 1}) to " \
            f"{losses[-1]:.4g}: the steps overshoot"
     if losses[-1] > (1 + RISING) * losses[0]:
-        return [Finding("learning_rate", "high", rose, lower, numbers)]
+        return [Finding("learning_rate", "high", rose, lower, numbers, fixes=fixes)]
     recent = losses[losses.size // 2:]
     steps = np.diff(recent)
     share_up = float(np.mean(steps > 0)) if steps.size else 0.0
@@ -68,23 +72,24 @@ def learning_rate(evidence) -> list:
         numbers.update(share_of_epochs_up=share_up, swing=swing)
         return [Finding("learning_rate", "high",
                         f"the loss oscillates: it went up in {share_up:.0%} of the last {steps.size} epochs and "
-                        f"swung over {swing:.0%} of its lowest value", lower, numbers)]
+                        f"swung over {swing:.0%} of its lowest value", lower, numbers, fixes=fixes)]
     if losses[-1] > (1 + RISING_AFTER_MINIMUM) * losses.min():
-        return [Finding("learning_rate", "high", rose, lower, numbers)]
+        return [Finding("learning_rate", "high", rose, lower, numbers, fixes=fixes)]
     moved = abs(losses[0] - losses[-1]) / max(abs(losses[0]), 1e-300)
     history = evidence.history
     updates = history.records[-1].get("layer_update_ratio") if "layer_update_ratio" in history else None
-    raise_rate = "Raise the learning rate" + (f" (it is {rate:g}; try {rate * 10:g})" if rate else "") + "."
+    higher = "Raise the learning rate" + (f" (it is {rate:g})" if rate else "") + "."
     if updates is not None and max(updates) < TINY_UPDATE:
         numbers["update_to_weight"] = [float(u) for u in updates]
         return [Finding("learning_rate", "medium",
                         f"each step changes the weights by less than {TINY_UPDATE:g} of their size "
-                        f"(largest {max(updates):.2g}), too little to matter", raise_rate, numbers)]
+                        f"(largest {max(updates):.2g}), too little to matter", higher, numbers,
+                        fixes=(raise_rate(rate),))]
     if losses.size >= 2 * MIN_EPOCHS and moved < STALLED:
         numbers["relative_change"] = float(moved)
         return [Finding("learning_rate", "medium",
                         f"the loss moved by {moved:.2g} of its value in {losses.size} epochs: the steps are too "
-                        "small to matter (or the gradient vanishes)", raise_rate, numbers)]
+                        "small to matter (or the gradient vanishes)", higher, numbers, fixes=(raise_rate(rate),))]
     return []
 
 
@@ -119,9 +124,11 @@ def _validation_curve(history) -> list:
         return [Finding("fit", "medium",
                         f"overfitting: the validation loss was lowest at epoch {best + 1} ({val[best]:.4g}) and rose "
                         f"{rise:.0%} to {val[-1]:.4g} while the training loss kept falling",
-                        "Stop earlier (early_stopping with restore_best_weights), add L2 (alpha/l2), or use more data.",
+                        "Stop earlier (keeping the best epoch's weights), add an L2 penalty, or use more data.",
                         {"best_epoch": best + 1, "best_val_loss": float(val[best]), "final_val_loss": float(val[-1]),
-                         "final_train_loss": float(train[-1])})]
+                         "final_train_loss": float(train[-1])},
+                        fixes=(Fix("early stopping", True), Fix("restore_best_weights", True),
+                               Fix("l2", verb="raise")))]
     return []
 
 
@@ -135,9 +142,15 @@ def _still_falling(train) -> list:
         return [Finding("fit", "low",
                         f"training stopped while the loss was still falling: the last {window} epochs made "
                         f"{share:.0%} of its whole descent",
-                        "Train for more epochs (max_iter, epochs) until the loss levels off.",
-                        {"last_epochs": window, "share_of_descent": float(share), "final_loss": float(train[-1])})]
+                        "Train for more epochs, until the loss levels off.",
+                        {"last_epochs": window, "share_of_descent": float(share), "final_loss": float(train[-1])},
+                        fixes=(_more_epochs(train),))]
     return []
+
+
+def _more_epochs(history) -> Fix:
+    """Twice the epochs trained so far."""
+    return Fix("epochs", 2 * len(history), verb="raise")
 
 
 def _against_baseline(evidence, history) -> list:
@@ -148,7 +161,8 @@ def _against_baseline(evidence, history) -> list:
                         f"underfitting: the loss on these rows ({loss:.4g}) is {loss / baseline:.0%} of a constant "
                         f"guess's ({baseline:.4g}); the network has learnt next to nothing",
                         "Train longer, with a larger learning rate or network, once any learning-rate, scaling or "
-                        "saturation problem listed here is fixed.", numbers)]
+                        "saturation problem listed here is fixed.", numbers,
+                        fixes=(_more_epochs(history),) if history is not None else ())]
     # a summed training loss cannot be compared per row without the training set's size
     if history is not None and "loss" in history and evidence.network.reduction == "mean":
         per_row = float(history["loss"][-1])
@@ -157,6 +171,7 @@ def _against_baseline(evidence, history) -> list:
             return [Finding("fit", "medium",
                             f"the loss on these rows ({loss:.4g}) is {loss / per_row:.1f} times the final training "
                             f"loss ({per_row:.4g}): the model does much worse on them than on its training rows",
-                            "If these rows are new data, the model overfits (add L2, stop earlier, get more data) "
-                            "or they come from elsewhere than the training rows.", numbers)]
+                            "If these rows are new data, the model overfits (add an L2 penalty, stop earlier, get more "
+                            "data) or they come from elsewhere than the training rows.", numbers,
+                            fixes=(Fix("l2", verb="raise"), Fix("early stopping", True)))]
     return []

@@ -1,16 +1,22 @@
 """Findings and the report that holds them.
 
 A :class:`Finding` is one problem: which check found it, how serious it is,
-what was seen (a sentence), the numbers behind it and what to do (one
-sentence). A :class:`Diagnosis` is every finding on one model and data set,
-with the key numbers of the run, printable as a rich table and as a dict.
+what was seen (a sentence), the numbers behind it and what to do: one
+sentence in words every door understands, and the fixes as settings of the
+parameter table (:class:`~glassnet.parameters.Fix`), which each door phrases
+its own way (``--learning-rate 0.0001`` on the command line,
+``learning_rate_init=0.0001`` for an estimator). A :class:`Diagnosis` is
+every finding on one model and data set, with the key numbers of the run,
+printable as a rich table and as a dict, in the words of its door.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from ...parameters import Fixes
 
 __all__ = ["Finding", "Diagnosis", "SEVERITIES"]
 
@@ -29,9 +35,14 @@ class Finding:
     severity : "high" (training cannot work this way), "medium" (it works
         worse than it should) or "low" (worth knowing).
     message : what was seen, in a sentence with its figures.
-    suggestion : what to do about it, in one sentence.
+    suggestion : what to do about it, in one sentence of words every door
+        understands (no flag, keyword or control).
     numbers : the figures behind it, JSON-ready.
     layer : the weight layer concerned (1 = first hidden layer), or None.
+    fixes : the settings that would do it (:class:`~glassnet.parameters.Fix`,
+        or :class:`~glassnet.parameters.Code` for Python only), most likely first.
+    door : the door whose words :meth:`advice` speaks by default (one of
+        :data:`glassnet.parameters.DOORS`: the model's own, or the caller's).
     """
 
     check: str
@@ -40,14 +51,32 @@ class Finding:
     suggestion: str
     numbers: dict = field(default_factory=dict)
     layer: int | None = None
+    fixes: tuple = ()
+    door: str | None = None
 
     def __post_init__(self):
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}; expected one of: {', '.join(SEVERITIES)}")
 
+    def advice(self, door: str | None = None) -> str:
+        """The suggestion with its fixes as ``door`` says them ("Lower the
+        learning rate and scale the inputs (--learning-rate 0.0001)." on the
+        command line); the words alone where the door can take none of them."""
+        door = door or self.door
+        fixes = Fixes(*self.fixes).phrase(door) if door else ""
+        if not fixes:
+            return self.suggestion
+        return self.suggestion.rstrip(".") + fixes + "."
+
+    def spoken_in(self, door: str) -> "Finding":
+        """This finding, advising in ``door``'s words."""
+        return replace(self, door=door)
+
     def as_dict(self) -> dict:
+        said = [fix for fix in self.fixes if self.door is None or fix.phrase(self.door)]
         return {"check": self.check, "severity": self.severity, "layer": self.layer, "message": self.message,
-                "suggestion": self.suggestion, "numbers": _json_ready(self.numbers)}
+                "suggestion": self.advice(), "fixes": _json_ready([fix.as_dict(self.door) for fix in said]),
+                "numbers": _json_ready(self.numbers)}
 
 
 @dataclass(frozen=True)
@@ -59,6 +88,8 @@ class Diagnosis:
         baseline loss, epochs trained, ...), shown when nothing is wrong.
     checks : the names of the checks that ran; skipped : those that could
         not run, with the reason (e.g. no targets given).
+    door : the door whose words the suggestions speak (one of
+        :data:`glassnet.parameters.DOORS`).
     """
 
     model: str
@@ -66,6 +97,7 @@ class Diagnosis:
     summary: dict
     checks: list
     skipped: dict
+    door: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -76,8 +108,13 @@ class Diagnosis:
         """The findings of one check."""
         return [finding for finding in self.findings if finding.check == name]
 
+    def spoken_in(self, door: str) -> "Diagnosis":
+        """The same diagnosis, its suggestions in ``door``'s words (the command
+        line's flags, an estimator's keywords, the page's controls)."""
+        return replace(self, door=door, findings=[finding.spoken_in(door) for finding in self.findings])
+
     def as_dict(self) -> dict:
-        return {"model": self.model, "ok": self.ok, "findings": [f.as_dict() for f in self.findings],
+        return {"model": self.model, "ok": self.ok, "door": self.door, "findings": [f.as_dict() for f in self.findings],
                 "summary": _json_ready(self.summary), "checks": list(self.checks), "skipped": dict(self.skipped)}
 
     # --- printing ---------------------------------------------------------------------
@@ -103,7 +140,7 @@ class Diagnosis:
             if numbers:
                 found.append("\n" + numbers, style="dim")
             table.add_row(Text(finding.severity, style=_STYLE[finding.severity]), finding.check + where, found,
-                          finding.suggestion)
+                          finding.advice(self.door))
         return [table, Text(f"key numbers: {key_numbers}", style="dim")]
 
     def __rich_console__(self, console, options):

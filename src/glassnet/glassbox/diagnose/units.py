@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...engine.stats import RELU_LIKE, SATURATED_SHARE, SATURATION_Z, saturation_applies
+from ...parameters import Fix
+from .fixes import lower_rate, scale_inputs
 from .registry import check
 from .report import Finding
 
@@ -34,12 +36,20 @@ def dead_units(evidence) -> list:
                 "dead_units", _severity(share),
                 f"{dead.size} of {Z.shape[1]} {activation.name} units of hidden layer {l} are never active on "
                 f"the {Z.shape[0]} rows, so their weights get no gradient",
-                "Lower the learning rate, use leaky_relu or elu, or initialise with init='he' and small positive biases.",
+                "Lower the learning rate, use a leaky ReLU or an ELU, or initialise with He's scheme and small "
+                "positive biases.",
                 {"dead_units": int(dead.size), "units": int(Z.shape[1]), "dead_share": share,
                  "rows": int(Z.shape[0]), "which": dead.tolist()},
                 layer=l,
+                fixes=(lower_rate(evidence.view.learning_rate), Fix("hidden activation", "leaky_relu"),
+                       Fix("init", "he"), Fix("bias", True)),
             ))
     return findings
+
+
+def _cross_entropy(network) -> Fix:
+    """The cross-entropy for the network's outputs: binary for one, categorical for several."""
+    return Fix("loss", "binary_crossentropy" if network.n_outputs == 1 else "categorical_crossentropy")
 
 
 @check("saturated_units")
@@ -64,10 +74,12 @@ def saturated_units(evidence) -> list:
                 "saturated_units", _severity(share),
                 f"{saturated.size} of {Z.shape[1]} {activation.name} units of {where} have |z| > {SATURATION_Z:g} on "
                 f"more than {SATURATED_SHARE:.0%} of the rows, where their slope is nearly zero",
-                "Scale the inputs (StandardScaler), lower the learning rate, or use a smaller initialisation"
+                "Scale the inputs, lower the learning rate, or use a smaller initialisation"
                 + (" or a cross-entropy loss, whose gradient does not vanish at a saturated output." if output else "."),
                 {"saturated_units": int(saturated.size), "units": int(Z.shape[1]), "saturated_share": share,
                  "median_abs_z": float(np.median(np.abs(Z))), "which": saturated.tolist()},
                 layer=l,
+                fixes=(*scale_inputs(evidence), lower_rate(evidence.view.learning_rate), Fix("init", "glorot"),
+                       *((_cross_entropy(network),) if output else ())),
             ))
     return findings

@@ -1,6 +1,10 @@
 // The decision-boundary plot: the output heat map, the training-range box,
 // the train and test points, axes in the file's units; click picks a point.
+// new Boundary(canvas) draws on a canvas; setData(description), then setOutputs(frame's boundary).
 import { classColour, css, diverging, outputImage } from "./heatmap.js";
+import { format, labels, ticks } from "./ticks.js";
+
+export { format };
 
 const MARGIN = { left: 54, right: 8, top: 8, bottom: 34 };
 
@@ -107,20 +111,24 @@ export class Boundary {
     c.font = "10px system-ui, sans-serif";
     const [x0, x1, y0, y1] = d.extent;
     const [ax, ay] = d.axes;
-    // round ticks in the file's units (scaled value × scale + mean)
+    // round, distinct ticks in the file's units (scaled value × scale + mean)
     c.textAlign = "center";
-    for (const value of ticks(x0 * ax.scale + ax.mean, x1 * ax.scale + ax.mean)) {
-      const [px] = this.toPixel((value - ax.mean) / ax.scale, y0);
+    const xs = ticks(x0 * ax.scale + ax.mean, x1 * ax.scale + ax.mean);
+    const ys = ticks(y0 * ay.scale + ay.mean, y1 * ay.scale + ay.mean);
+    // the labels printed on each axis (tests read them)
+    this.printed = [labels(xs), labels(ys)];
+    this.printed[0].forEach((text, i) => {
+      const [px] = this.toPixel((xs[i] - ax.mean) / ax.scale, y0);
       c.fillRect(px, p.y + p.h, 1, 3);
-      c.fillText(format(value), px, p.y + p.h + 13);
-    }
+      c.fillText(text, px, p.y + p.h + 13);
+    });
     c.fillText(ax.name, p.x + p.w / 2, p.y + p.h + 27);
     c.textAlign = "right";
-    for (const value of ticks(y0 * ay.scale + ay.mean, y1 * ay.scale + ay.mean)) {
-      const [, py] = this.toPixel(x0, (value - ay.mean) / ay.scale);
+    this.printed[1].forEach((text, i) => {
+      const [, py] = this.toPixel(x0, (ys[i] - ay.mean) / ay.scale);
       c.fillRect(p.x - 3, py, 3, 1);
-      c.fillText(format(value), p.x - 5, py + 3);
-    }
+      c.fillText(text, p.x - 5, py + 3);
+    });
     c.save();
     c.translate(10, p.y + p.h / 2);
     c.rotate(-Math.PI / 2);
@@ -176,21 +184,4 @@ export class Boundary {
     }
     return lines.join("\n");
   }
-}
-
-// about five round values (1, 2 or 5 × 10^k apart) between low and high
-function ticks(low, high) {
-  const raw = (high - low) / 5;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) || raw;
-  const values = [];
-  for (let v = Math.ceil(low / step) * step; v <= high; v += step) values.push(Math.abs(v) < step / 1e6 ? 0 : v);
-  return values;
-}
-
-export function format(value) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5)) return value.toExponential(2);
-  return Number(value.toPrecision(4)).toString();
 }

@@ -1,13 +1,20 @@
 // The network as SVG: a column per layer, an edge per weight (width |w|,
 // blue positive, orange negative), a small heat map per hidden and output
 // neuron (a canvas in a foreignObject). Hover shows the numbers.
+// new NetworkView(svg, tooltip): setData(description) lays it out to fit the
+// svg's parent's width, update(frame) draws a frame's values and weights.
 import { classImage, css, diverging, image, neuronImage, outputImage } from "./heatmap.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const XHTML = "http://www.w3.org/1999/xhtml";
 const COLUMN = 150;
 const MAX_EDGES = 4096;
+// up to this many inputs each gets a box with its (shortened) name; more are drawn smaller, unnamed
 const COMPACT_INPUTS = 40;
+// more inputs than this are drawn as one block
+const MANY_INPUTS = 200;
+// room left of the inputs for their names
+const LABELS = 96;
 
 function element(name, attributes, parent) {
   const node = document.createElementNS(SVG, name);
@@ -28,37 +35,40 @@ export class NetworkView {
     const svg = this.svg;
     svg.replaceChildren();
     const sizes = data.layers;
-    // many inputs (wide data) are drawn smaller, spread over the height of the other layers
-    const compact = sizes[0] > COMPACT_INPUTS;
-    const widest = Math.max(...(compact ? sizes.slice(1) : sizes));
+    // the hidden and output units set the size of a unit; inputs that do not fit
+    // beside them at that size are drawn smaller, spread over the same height
+    const inputs = sizes[0];
+    const named = inputs <= COMPACT_INPUTS;
+    const many = inputs > MANY_INPUTS;
+    const widest = Math.max(...sizes.slice(1));
     this.node = Math.max(10, Math.min(36, Math.floor(520 / widest) - 6));
     this.gap = this.node + 6;
-    const span = Math.max(widest * this.gap, 320);
-    const inputGap = compact ? span / sizes[0] : this.gap;
-    const inputNode = compact ? Math.max(2, Math.min(this.node, inputGap - 1)) : this.node;
-    const height = Math.max(160, (compact ? span : widest * this.gap) + 50);
-    this.left = data.inputs.length <= 24 ? 110 : 20;  // room for the inputs' names
+    // named inputs keep 14 px each, room for their names
+    const span = Math.max(widest * this.gap, 320, named ? inputs * 14 : 0);
+    const inputGap = Math.min(this.gap, span / inputs);
+    const inputNode = inputGap >= this.gap ? this.node : Math.max(2, Math.min(this.node, inputGap - 2));
+    const height = span + 50;
+    this.left = named ? LABELS : 20;  // room for the inputs' names
     // the layers spread over the panel's width, closer together when there are many
     const room = (svg.parentElement.clientWidth || 560) - this.left - this.node - 60;
     const column = Math.max(70, Math.min(COLUMN, room / Math.max(1, sizes.length - 1)));
     const width = this.left + (sizes.length - 1) * column + this.node + 60;
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
-    // [x, y, size] of every unit: its box's top-left corner and side
+    // [x, y, size] of every unit: its box's top-left corner and side, each layer centred in the span
     this.positions = sizes.map((size, l) => {
       const x = this.left + l * column;
-      if (l === 0 && compact) {
-        return Array.from({ length: size }, (_, i) => [x + this.node - inputNode, 30 + i * inputGap, inputNode]);
-      }
-      const top = 30 + ((compact ? span : widest * this.gap) - size * this.gap) / 2;
-      return Array.from({ length: size }, (_, i) => [x, top + i * this.gap, this.node]);
+      const gap = l === 0 ? inputGap : this.gap;
+      const side = l === 0 ? inputNode : this.node;
+      const top = 30 + (span - size * gap) / 2 + (gap - side) / 2;
+      return Array.from({ length: size }, (_, i) => [x + this.node - side, top + i * gap, side]);
     });
     this.edgeLayer = element("g", {}, svg);
     this.edges = [];
     for (let l = 0; l < sizes.length - 1; l++) {
       const layerEdges = [];
       // thousands of curves would slow every frame: such a layer's edges are left out
-      if (sizes[l] * sizes[l + 1] > MAX_EDGES) {
+      if (sizes[l] * sizes[l + 1] > MAX_EDGES || (l === 0 && many)) {
         this.edges.push(layerEdges);
         continue;
       }
@@ -82,31 +92,11 @@ export class NetworkView {
     }
     // inputs: a labelled box; the two plotted inputs are marked
     const plotted = [data.settings.feature_x, data.settings.feature_y];
-    this.positions[0].forEach(([x, y, size], i) => {
-      const group = element("g", { class: "input" }, svg);
-      const axis = plotted.indexOf(i);
-      // too small for a ramp, a plotted input is filled in
-      element("rect", { x, y, width: size, height: size, fill: axis >= 0 && size < 8 ? "#0877bd" : "#fff", stroke: "#999" }, group);
-      if (axis >= 0 && size >= 8) {
-        // a plotted input is a ramp across the plot: left to right, or bottom to top
-        const holder = element("foreignObject", { x, y, width: size, height: size }, group);
-        const canvas = document.createElementNS(XHTML, "canvas");
-        canvas.width = size;
-        canvas.height = size;
-        canvas.style.display = "block";
-        holder.appendChild(canvas);
-        const g = data.grid_size;
-        this.paint(canvas, image(g, (cell) => diverging(axis === 0 ? (2 * (cell % g)) / (g - 1) - 1
-          : 1 - (2 * Math.floor(cell / g)) / (g - 1))));
-      }
-      if (data.inputs.length <= 24) {
-        const label = element("text", { x: x - 4, y: y + this.node / 2 + 3, "text-anchor": "end" }, group);
-        label.textContent = shorten(data.inputs[i]);
-      }
-      group.addEventListener("mousemove", (event) => this.show(event, `input ${data.inputs[i]}` +
-        (plotted.includes(i) ? " (plotted)" : " (held at its training median in the plots)")));
-      group.addEventListener("mouseleave", () => this.hide());
-    });
+    if (many) {
+      this.manyInputs(data, plotted, span);
+    } else {
+      this.positions[0].forEach(([x, y, size], i) => this.input(data, plotted, x, y, size, i, named));
+    }
     // hidden and output units: a heat map each
     this.canvases = [];
     for (let l = 1; l < sizes.length; l++) {
@@ -128,6 +118,49 @@ export class NetworkView {
       caption.textContent = l === sizes.length - 1 ? `output (${data.activations[l - 1]})` : `${sizes[l]} · ${data.activations[l - 1]}`;
       this.canvases.push(layerCanvases);
     }
+  }
+
+  // one input: a box (a ramp across the plot when plotted), its shortened name, its full name on hover
+  input(data, plotted, x, y, size, i, named) {
+    const group = element("g", { class: "input", "data-input": i }, this.svg);
+    const axis = plotted.indexOf(i);
+    // too small for a ramp, a plotted input is filled in
+    element("rect", { x, y, width: size, height: size, fill: axis >= 0 && size < 8 ? "#0877bd" : "#fff", stroke: "#999" }, group);
+    if (axis >= 0 && size >= 8) {
+      // a plotted input is a ramp across the plot: left to right, or bottom to top
+      const holder = element("foreignObject", { x, y, width: size, height: size }, group);
+      const canvas = document.createElementNS(XHTML, "canvas");
+      canvas.width = size;
+      canvas.height = size;
+      canvas.style.display = "block";
+      holder.appendChild(canvas);
+      const g = data.grid_size;
+      this.paint(canvas, image(g, (cell) => diverging(axis === 0 ? (2 * (cell % g)) / (g - 1) - 1
+        : 1 - (2 * Math.floor(cell / g)) / (g - 1))));
+    }
+    const name = data.inputs[i];
+    element("title", {}, group).textContent = name;
+    if (named) {
+      const label = element("text", { x: x - 4, y: y + size / 2 + 3, "text-anchor": "end" }, group);
+      label.textContent = shorten(name, this.left - 8);
+    }
+    group.addEventListener("mousemove", (event) => this.show(event, `input ${name}` +
+      (plotted.includes(i) ? " (plotted)" : " (held at its training median in the plots)")));
+    group.addEventListener("mouseleave", () => this.hide());
+  }
+
+  // a table of many inputs: one block, naming the plotted two
+  manyInputs(data, plotted, span) {
+    const x = this.left + this.node - 12;
+    const group = element("g", { class: "input many" }, this.svg);
+    element("rect", { x, y: 30, width: 12, height: span, fill: "#eef2f4", stroke: "#999" }, group);
+    const names = plotted.map((i) => data.inputs[i]).join(" and ");
+    const text = `${data.inputs.length} inputs; ${names} plotted, the others held at their training median`;
+    element("title", {}, group).textContent = text;
+    group.addEventListener("mousemove", (event) => this.show(event, text));
+    group.addEventListener("mouseleave", () => this.hide());
+    const caption = element("text", { x: x + 6, y: 24, "text-anchor": "middle" }, this.svg);
+    caption.textContent = `${data.inputs.length} inputs`;
   }
 
   // draw one frame: grid values per layer, weights, biases
@@ -204,6 +237,8 @@ export class NetworkView {
   }
 }
 
-function shorten(name) {
-  return name.length > 16 ? `${name.slice(0, 15)}…` : name;
+// a name cut to fit `room` pixels of 10 px text (about 5.6 px a character)
+function shorten(name, room = LABELS) {
+  const most = Math.max(4, Math.floor(room / 5.6));
+  return name.length > most ? `${name.slice(0, most - 1)}…` : name;
 }

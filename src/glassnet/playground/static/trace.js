@@ -1,6 +1,10 @@
 // The trace panel: every number of one row's forward and backward pass, laid
 // out as `glassnet trace` prints it. Each cell keeps its full-precision
 // values in data-values (JSON) and shows them as the terminal does.
+// showTrace(panel, trace) fills a DOM element; clearTrace(panel, why) empties it.
+
+const HINT = "Click a data point to see every number of its forward and backward pass: the numbers " +
+  "glassnet trace prints.";
 
 function number(value, fixed) {
   return fixed ? value.toFixed(4) : value.toExponential(3);
@@ -37,11 +41,24 @@ function row(table, cells, section) {
   }
 }
 
-export function showTrace(panel, trace) {
+function title(panel) {
   panel.replaceChildren();
-  const title = document.createElement("h2");
-  title.textContent = "Trace";
-  panel.appendChild(title);
+  const heading = document.createElement("h2");
+  heading.textContent = "Trace";
+  panel.appendChild(heading);
+}
+
+// the panel without a trace: `why` says what happened to the last one (or nothing)
+export function clearTrace(panel, why) {
+  title(panel);
+  const note = document.createElement("p");
+  note.className = "note";
+  note.textContent = why ? `${why} ${HINT}` : HINT;
+  panel.appendChild(note);
+}
+
+export function showTrace(panel, trace) {
+  title(panel);
   const summary = document.createElement("p");
   summary.dataset.row = trace.row;
   summary.dataset.part = trace.part;
@@ -49,6 +66,11 @@ export function showTrace(panel, trace) {
   const loss = trace.loss === null ? "–" : trace.loss.toPrecision(6);
   summary.textContent = `row ${trace.row} of the file (${trace.part} part), target ${trace.target} = ${trace.label}; ` +
     `loss ${loss}${trace.l2 ? " (L2 penalty included)" : ""}`;
+  // the epoch of the weights traced, when the trace says it
+  if (trace.epoch !== undefined) {
+    summary.dataset.epoch = trace.epoch;
+    summary.textContent += `, with the weights after epoch ${trace.epoch}`;
+  }
   panel.appendChild(summary);
   const table = document.createElement("table");
   row(table, ["layer", "", "values"]);

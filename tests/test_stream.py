@@ -140,7 +140,8 @@ def test_a_text_column_with_more_values_than_counted_is_left_out_and_cannot_be_k
     assert "code" not in table.columns.features and "colour" in table.columns.features
     notes = [str(w.message) for w in caught if "'code'" in str(w.message)]
     assert len(notes) == 1 and notes[0].startswith("text column 'code' (more than 1000 distinct values in ")
-    with pytest.raises(ValueError) as refused:
+    with warnings.catch_warnings(), pytest.raises(ValueError) as refused:
+        warnings.simplefilter("ignore", DataNote)
         prepare_stream(TableSource(str(files["small"]), 3000), TableOptions(target="label", keep=["code"],
                                                                              max_inputs=1000))
     assert phrased(refused.value, "cli") == (f"column 'code' of {str(files['small'])!r} has more than 1,000 distinct "
@@ -296,3 +297,16 @@ def test_the_progress_line_says_the_pass_the_rows_and_their_rate():
     surveying, training = console.file.getvalue().splitlines()
     assert surveying.startswith("surveying") and " 7 rows " in surveying and "rows/s" in surveying
     assert training.startswith("training, pass 1 of 2") and "7/7 rows" in training and "rows/s" in training
+
+
+def test_text_cells_keep_a_chunks_row_numbers_when_asked():
+    """A chunk's index is its rows' numbers in the file (messages name them): text_cells(renumber=False)
+    keeps it, and a chunk that already is text cells is not copied."""
+    from glassnet.tabular.reading import text_cells
+
+    frame = pd.DataFrame({"a": [1.5, np.nan], 7: ["x", None]}, index=[1000, 1001])
+    cells = text_cells(frame, renumber=False)
+    assert list(cells.index) == [1000, 1001] and cells.to_dict("list") == {"a": ["1.5", ""], "7": ["x", ""]}
+    assert list(text_cells(frame).index) == [0, 1] and list(frame.columns) == ["a", 7]
+    chunk = pd.DataFrame({"a": ["1", "2"]}, index=[5, 6])
+    assert text_cells(chunk, renumber=False) is chunk

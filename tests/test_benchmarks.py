@@ -186,3 +186,27 @@ def test_the_playground_uploads_benchmark_measures_what_it_says(tmp_path):
     figures = measure_upload("fruit", open(FRUIT, "rb").read())
     assert figures["outcome"] == "trained" and figures["inputs"] > 0
     assert figures["peak_mb"] >= figures["rss_before_mb"] > 0 and figures["other_page_frames_meanwhile"] >= 0
+
+
+def test_the_revisions_benchmark_times_both_codes_in_their_own_processes(tmp_path, capsys):
+    """``python -m benchmarks.revisions`` checks the earlier commit out, runs each side's own glassnet (the
+    child refuses an installed copy) on the same rows, and reports the ratio of the medians; the worktree is
+    removed afterwards."""
+    import subprocess
+
+    from benchmarks.revisions import ROOT
+    from benchmarks.revisions import main as revisions
+
+    def worktrees():
+        return subprocess.run(["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True).stdout
+
+    listed = worktrees()
+    path = tmp_path / "revisions.json"
+    assert revisions(["--before", "HEAD", "--quick", "--rounds", "1", "--workloads", "tutorial",
+                      "--json", str(path)]) == 0
+    [row] = json.loads(path.read_text())["results"].values()
+    assert row["after_over_before"] == pytest.approx(row["after_median_s"] / row["before_median_s"])
+    # the same commit trains the same network on the same rows: the same accuracy on both sides
+    assert row["accuracy"]["before"] == row["accuracy"]["after"] and len(row["rounds"]["before"]) == 1
+    assert "after/before" in capsys.readouterr().out and worktrees() == listed
+    assert revisions(["--before", "no-such-revision"]) == 2

@@ -129,21 +129,27 @@ def test_the_page_says_problems_in_its_own_words(server):
     """The reproduction: the page showed pandas' raw "C error: Expected 3 fields", and the command
     line's flags (pass --sep, --target column(s)); now its own words and its own controls."""
     ragged = b"a,b,label\n1,2,x\n3,4,y\n5,6,7,z\n"
-    status, body, _ = request(server, "POST", f"/upload?name=ragged.csv&token={server.token}", body=ragged)
-    assert status == 400 and json.loads(body)["error"] == (
-        "'ragged.csv' is not a well-formed table with separator ',': line 4 has 4 cells where the header has 3 "
-        "(a quoted cell may lack its closing quote, or the separator is another)")
     # a table whose name column is like an identifier, and a target spelt wrong (as a link may)
     rows = b"".join(b"car %d,%d,%d\n" % (i, i % 9, 3 * (i % 9) + i % 2) for i in range(60))
-    status, _, _ = request(server, "POST", f"/upload?name=sales.csv&token={server.token}", body=b"name,TV,Sales\n" + rows)
-    assert status == 200
     with websocket(server, f"http://{server.netloc}") as connection:
-        until(connection, "hello")
-        connection.send(json.dumps({"type": "settings", "settings": {"dataset": "file", "target": "Slaes"}}))
+        query = f"session={until(connection, 'hello')['session']}&token={server.token}"
+        status, body, _ = request(server, "POST", f"/upload?name=ragged.csv&{query}", body=ragged)
+        assert status == 400 and json.loads(body)["error"] == (
+            "'ragged.csv' is not a well-formed table with separator ',': line 4 has 4 cells where the header has 3 "
+            "(a quoted cell may lack its closing quote, or the separator is another)")
+        status, body, _ = request(server, "POST", f"/upload?name=sales.csv&{query}", body=b"name,TV,Sales\n" + rows)
+        assert status == 200
+        upload = json.loads(body)["upload"]
+        # the page's first settings are its link's; these are a user's own, after
+        connection.send(json.dumps({"type": "settings", "settings": {"dataset": "circle"}}))
+        until(connection, "data")
+        connection.send(json.dumps({"type": "settings",
+                                    "settings": {"dataset": "upload", "upload": upload, "target": "Slaes"}}))
         message = until(connection, "error")["message"]
         assert message.startswith("'sales.csv' lacks the Target column(s) 'Slaes' (did you mean 'Sales'? set the "
                                   "Target to Sales); it has: 'name', 'TV', 'Sales'")
-        connection.send(json.dumps({"type": "settings", "settings": {"dataset": "file", "target": "Sales"}}))
+        connection.send(json.dumps({"type": "settings",
+                                    "settings": {"dataset": "upload", "upload": upload, "target": "Sales"}}))
         data = until(connection, "data")
         assert data["inputs"] == ["TV"]
         [note] = [note for note in data["notes"] if "identifier" in note]

@@ -240,7 +240,7 @@ class Runner:
         change = await in_thread(self.session.plan, dict(self.start))
         async with self.lock:
             await self.worker.run(self.session.commit, change)
-            await self.send_json({"type": "note", "message": f"The link's settings could not be used ({error}); "
+            await self.send_json({"type": "note", "message": f"The link's settings could not be used ({page_text(error)}); "
                                                              "the page starts where a new page starts."})
             await self._describe(change)
 

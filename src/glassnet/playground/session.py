@@ -34,6 +34,7 @@ from ..engine.training import DivergenceWarning
 from ..parameters import PLAYGROUND
 from ..tabular import TabularModel
 from ..tabular.model import PLAYGROUND_MARK
+from ..tabular.columns import check_has_columns
 from ..tabular.pipeline import PreparedTable
 from . import controls, datasets, frames
 from .caught import collected
@@ -281,9 +282,8 @@ class Session:
         columns = [str(name) for name in frame.columns]
         target = settings.target or columns[-1]
         settings.values["target"] = target
-        if target not in frame.columns:
-            raise ValueError(f"{source} has no column {target!r}; choose the target among its columns: "
-                             f"{', '.join(map(repr, columns[:20]))}{' ...' if len(columns) > 20 else ''}")
+        # the table pipeline's rule and words (a close name offered as the page's fix)
+        check_has_columns(frame, [target], source, setting="target")
         notes = []
         # the target is never left out; a column no longer there needs no leaving out
         ignore = [name for name in settings.ignore if name in frame.columns and name != target]

@@ -19,6 +19,16 @@ from .systems import FLOOR, LAYOUT_SYSTEMS, SYSTEMS
 from .workloads import WORKLOADS
 
 
+def _stream(quick: bool, json_path: str | None) -> int:
+    from . import stream
+
+    return stream.main(quick, json_path)
+
+
+# workloads measured their own way (files, processes, peak memory), by name
+FILE_WORKLOADS = {"stream": _stream}
+
+
 # a workload's rounds go on past --repeats until this much time has passed
 # (not in --quick mode), up to MAX_ROUNDS
 MIN_SECONDS = 4.0
@@ -31,9 +41,11 @@ def parse(argv):
     parser.add_argument("--repeats", type=int, default=None, help="interleaved repeats at least (default: 5; quick: 1); a "
                         "workload whose rounds are short gets more, for at least 4 s of rounds")
     parser.add_argument("--threads", type=int, default=1, help="BLAS/torch threads for every system (default: 1)")
-    parser.add_argument("--workloads", nargs="+", choices=[*WORKLOADS, "tabular"], default=list(WORKLOADS),
-                        help="the timing workloads (default: all of them), or tabular: cross-validated scores "
-                             "on real tables (see benchmarks/README.md)")
+    parser.add_argument("--workloads", nargs="+", choices=[*WORKLOADS, "tabular", *FILE_WORKLOADS],
+                        default=list(WORKLOADS),
+                        help="the timing workloads (default: all of them); tabular: cross-validated scores on "
+                             "real tables (see benchmarks/README.md); stream: glassnet train on generated files "
+                             "of 1M and 10M rows read in chunks (see benchmarks/stream.py)")
     parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--no-memory", action="store_true", help="skip the (slower) peak-memory runs")
     parser.add_argument("--json", metavar="PATH", help="write the results as JSON")
@@ -131,6 +143,12 @@ def run_tabular(args) -> dict:
 
 def main(argv=None) -> int:
     args = parse(argv)
+    for name in [name for name in args.workloads if name in FILE_WORKLOADS]:
+        # a workload of its own kind: command-line runs on files, not systems on arrays
+        FILE_WORKLOADS[name](args.quick, args.json if args.workloads == [name] else None)
+        args.workloads.remove(name)
+    if not args.workloads:
+        return 0
     if "tabular" in args.workloads:
         scores = run_tabular(args)
         print(tabular.table(scores))

@@ -65,3 +65,29 @@ class Terminal:
         code = self.process.wait(timeout=max(1.0, deadline - time.monotonic()))
         os.close(self.master)
         return code
+
+
+def glassnet_peak(*args, cwd=None, timeout=300):
+    """``python -m glassnet ARGS`` in a fresh process: ``(CompletedProcess, peak resident memory in bytes)``,
+    the peak read from the kernel's account of that one child (``wait4``'s ``ru_maxrss``, in KiB on Linux)."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen([sys.executable, "-m", "glassnet", *map(str, args)], stdout=out, stderr=err,
+                                   cwd=cwd, env=ENV, text=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                raise AssertionError(f"glassnet {' '.join(map(str, args))} ran past {timeout} s")
+            time.sleep(0.05)
+        # reaped here, so Popen must not wait for it again
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
+    return done, usage.ru_maxrss * 1024

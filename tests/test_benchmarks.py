@@ -183,6 +183,27 @@ def test_the_tabular_tables_ship_with_installed_packages_with_empty_cells_and_te
         assert len(features) == len(target) >= 100 and target.notna().all(), name
 
 
+def test_the_stream_workload_runs_and_deletes_its_files(monkeypatch, tmp_path, capsys):
+    """The 'stream' workload at tiny sizes: three glassnet train runs on generated files, its figures, nothing left."""
+    from benchmarks import stream
+
+    monkeypatch.setattr(stream, "QUICK_ROWS", (2000, 20_000))
+    monkeypatch.setattr(stream, "QUICK_CHUNK_ROWS", 1000)
+    monkeypatch.setattr(stream.tempfile, "mkdtemp", lambda prefix, dir=None: str(tmp_path / "work"))
+    (tmp_path / "work").mkdir()
+    path = tmp_path / "stream.json"
+    assert main(["--quick", "--workloads", "stream", "--json", str(path)]) == 0
+    results = json.loads(path.read_text())
+    assert results["plan"] == ["in memory, 2k", "streamed, 2k", "streamed, 20k"]
+    for label, row in results["runs"].items():
+        assert row["passes"] == 2 and 0.5 < row["accuracy"] <= 1 and row["peak_mb"] > 0
+        assert row["rows_per_second"] == pytest.approx(row["rows_train"] * 2 / row["seconds"])
+    assert results["peak_ratio_10x"] == pytest.approx(
+        results["runs"]["streamed, 20k"]["peak_mb"] / results["runs"]["streamed, 2k"]["peak_mb"])
+    assert not (tmp_path / "work").exists()
+    assert "goal: at most 0.01" in capsys.readouterr().out
+
+
 def test_the_playground_uploads_benchmark_measures_what_it_says(tmp_path):
     """The uploads ``python -m benchmarks.playground --uploads`` measures are those it describes, and one
     measurement (on a small table here) gives its figures: a trained table, the server's peak memory,

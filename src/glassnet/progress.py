@@ -15,14 +15,18 @@ the same way. It never stops training (it returns None).
 notebook cell; :func:`progress_display` chooses between them
 (``NeuralNetwork.train(..., live=True)``, the estimators'
 ``progress="live"``): the curve in a notebook, the bar elsewhere.
+
+:class:`RowProgress` counts rows instead of epochs, for passes over a table
+read in chunks (``glassnet train --chunk-rows``).
 """
 
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-__all__ = ["ProgressBar", "LiveCurve", "format_figures", "in_notebook", "progress_display"]
+__all__ = ["ProgressBar", "RowProgress", "LiveCurve", "format_figures", "in_notebook", "progress_display"]
 
 
 def format_figures(record: dict) -> str:
@@ -78,6 +82,57 @@ class ProgressBar:
 
     def __enter__(self) -> "ProgressBar":
         return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _RowsColumn(ProgressColumn):
+    """``400,000/800,000 rows  183,204 rows/s`` (the total once known; the speed once measured)."""
+
+    def render(self, task) -> Text:
+        done = f"{int(task.completed):,}" + (f"/{int(task.total):,}" if task.total is not None else "") + " rows"
+        speed = task.finished_speed or task.speed
+        return Text(done + (f"  {speed:,.0f} rows/s" if speed else ""))
+
+
+class RowProgress:
+    """A live line for passes over a table read in chunks (``glassnet train
+    --chunk-rows``): what the pass does, the rows done (of the total, once a
+    first pass has counted them), rows per second and the elapsed time::
+
+        training, pass 2 of 5  ━━━━━━━━━━  400,000/800,000 rows  183,204 rows/s  0:00:02
+
+    console : a ``rich.console.Console`` (default: standard error).
+    """
+
+    def __init__(self, console: Console | None = None, transient: bool = False):
+        self.console = console if console is not None else Console(stderr=True)
+        self.transient = transient
+        self._progress = None
+        self._task = None
+
+    def rows(self, chunks, description: str, total: int | None = None):
+        """Yield the items of ``chunks`` (DataFrames or arrays), counting their
+        rows on one line that says ``description``."""
+        if self._progress is None:
+            self._progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(bar_width=20), _RowsColumn(),
+                                      TimeElapsedColumn(), console=self.console, transient=self.transient)
+            self._progress.start()
+        if self._task is not None:
+            self._progress.stop_task(self._task)
+        self._task = self._progress.add_task(description, total=total)
+        for chunk in chunks:
+            yield chunk
+            self._progress.update(self._task, advance=len(chunk))
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def __enter__(self) -> "RowProgress":
+        return self
 
     def __exit__(self, *exc) -> None:
         self.close()

@@ -9,7 +9,8 @@ import warnings
 
 from . import CliError
 
-__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "PLOT_SUFFIXES", "note_extrapolation"]
+__all__ = ["read_data", "read_model", "notes_on_stderr", "note", "PLOT_SUFFIXES", "note_extrapolation",
+           "note_outside", "table_source", "data_inputs"]
 
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -60,7 +61,31 @@ def notes_on_stderr(ignore=(), show: bool = True):
 def note_extrapolation(model, frame, source, encoded=None) -> None:
     """A ``note:`` counting the rows beyond the training range, and naming the features."""
     rows, excursions = model.outside(frame if encoded is None else encoded, source)
+    note_outside(rows, len(frame), {item.name: item.rows for item in excursions})
+
+
+def note_outside(rows: int, total: int, by_feature: dict) -> None:
+    """The ``note:`` of :func:`note_extrapolation` from its counts: ``rows`` of
+    ``total`` outside, and how many rows each feature took outside."""
     if rows:
-        features = ", ".join(f"{item.name} ({item.rows} row{'s' if item.rows != 1 else ''})" for item in excursions)
-        note(f"{rows} of {len(frame)} rows lie outside the training range of some feature, so their "
+        features = ", ".join(f"{name} ({count} row{'s' if count != 1 else ''})" for name, count in by_feature.items())
+        note(f"{rows} of {total} rows lie outside the training range of some feature, so their "
              f"predictions are extrapolations: {features}")
+
+
+def data_inputs(args) -> list[tuple[str, str]]:
+    """The command's DATA as inputs no output may be (``_outputs.check_outputs``):
+    with --chunk-rows every file of the folder or glob, else the one file."""
+    if getattr(args, "chunk_rows", None) and args.data:
+        from ..tabular.sources import table_paths
+
+        return [("DATA", str(path)) for path in table_paths(args.data)]
+    return [("DATA", args.data)]
+
+
+def table_source(args):
+    """The --chunk-rows reader of a command's DATA (a file, a folder or a glob)."""
+    from ..tabular.sources import TableSource
+
+    return TableSource(args.data, args.chunk_rows, sep=getattr(args, "sep", None),
+                       encoding=getattr(args, "encoding", None))

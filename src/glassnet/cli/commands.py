@@ -156,6 +156,14 @@ def _force_argument(group, replaces: str):
                             "allowed to be one of the command's input files)")
 
 
+def _chunk_argument(group, what: str):
+    """--chunk-rows: read DATA (a file, a glob or a folder of them) in chunks of N rows."""
+    group.add_argument("--chunk-rows", type=_count("--chunk-rows"), metavar="N",
+                       help=f"read DATA in chunks of N rows, so that {what} a table larger than memory; DATA may "
+                            "then also be a folder or a glob ('parts/*.csv') of files with the same columns "
+                            "(default: read the whole file)")
+
+
 def _demo_arguments(parser):
     add_setting(parser, "--seed", help="seed of the initial weights (default: 0)")
     add_setting(parser, "--scaler", default="minmax",
@@ -178,6 +186,8 @@ def _train_arguments(parser):
     for flag in ("--target", "--ignore", "--keep", "--id", "--impute", "--drop-missing"):
         add_setting(source, flag)
     _reading_arguments(source)
+    # how DATA is read, not what the model file keeps: a group of its own
+    _chunk_argument(parser.add_argument_group("larger than memory"), "training streams")
     model = parser.add_argument_group("model")
     # every model setting: its type, default, choices and help from the one table
     # and what scikit-learn's MLP lacks: dropout, normalisation, decay, clipping, schedules, label smoothing
@@ -205,6 +215,7 @@ def _evaluate_arguments(parser):
     parser.add_argument("--drop-missing", action="store_true",
                         help="drop rows with an empty cell instead of filling it as in training")
     _reading_arguments(parser)
+    _chunk_argument(parser, "the metrics are tallied over")
 
 
 def _predict_arguments(parser):
@@ -220,6 +231,7 @@ def _predict_arguments(parser):
     # predict never drops a row; the option is refused with the reason
     parser.add_argument("--drop-missing", action="store_true", help=argparse.SUPPRESS)
     _reading_arguments(parser)
+    _chunk_argument(parser, "predictions are written chunk by chunk for")
 
 
 def _trace_arguments(parser):
@@ -284,7 +296,10 @@ _TABLE = (
      "for classification), fits the filling of empty cells, the scaler and the one-hot encoding of\n"
      "text columns on the training part only, trains, prints the test report and writes MODEL.\n"
      "Columns that are empty or constant, and text columns like identifiers (unless --keep), are\n"
-     "left out, with a note. Ctrl-C stops training and saves the last completed epoch.\n\n"
+     "left out, with a note. Ctrl-C stops training and saves the last completed epoch. With\n"
+     "--chunk-rows N the file (or a folder or glob of files) is read N rows at a time, in passes,\n"
+     "and the held-out rows are chosen by a hash of the row number: peak memory is set by N, not\n"
+     "by the file (docs/beyond-one-machine.md).\n\n"
      "example:\n  glassnet train penguins.csv --target species --ignore year -o penguins.glassnet"),
     ("evaluate", "report a saved model's metrics on a labelled CSV file", _evaluate_arguments,
      "Classification: confusion matrix (tp/tn/fp/fn for two classes), accuracy, precision,\n"

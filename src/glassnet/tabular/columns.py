@@ -18,7 +18,8 @@ by, unless the user keeps it. The encoded table is at most
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,9 +28,9 @@ from .. import parameters
 from ..parameters import Each, Fix, FixableError, Fixes, Named
 from .reading import separator_hint
 
-__all__ = ["Columns", "row_number", "check_has_columns", "close_names", "missing_cells", "drop_missing_rows",
-           "left_out_columns", "identifier_like", "Identifier", "check_size", "MAX_CATEGORIES", "MAX_INPUTS",
-           "MAX_CELLS"]
+__all__ = ["Columns", "ColumnSurvey", "survey", "row_number", "check_has_columns", "close_names", "missing_cells",
+           "drop_missing_rows", "left_out_columns", "left_out_reasons", "identifier_like", "identifiers_of", "Identifier",
+           "check_size", "MAX_CATEGORIES", "MAX_INPUTS", "MAX_CELLS"]
 
 # how alike two column names must be (difflib's ratio, case ignored) for
 # one to be offered as "did you mean": 'fruits' for 'fruit' (0.91), not
@@ -124,60 +125,151 @@ def _filled(column: pd.Series) -> pd.Series:
     return cells[cells != ""]
 
 
+@dataclass
+class ColumnSurvey:
+    """What the column rules read of one feature column, gathered from one
+    table or chunk by chunk (:meth:`add`): both give the same answers, so a
+    file read whole and a file streamed follow one set of rules.
+
+    limit : the most distinct filled values counted (None: all). Beyond it
+        the counts stop (``overflow``): a column of numbers has as many
+        values as rows, and only a text column's categories are wanted.
+    """
+
+    limit: int | None = None
+    rows: int = 0
+    filled: int = 0
+    finite: int = 0
+    # every filled cell parses as a number (inf included), and up to two of those numbers
+    all_numbers: bool = True
+    numbers: set = field(default_factory=set)
+    first: str | None = None
+    counts: Counter = field(default_factory=Counter)
+    overflow: bool = False
+
+    def add(self, column: pd.Series) -> "ColumnSurvey":
+        """Count the cells of ``column`` (text cells, "" for empty)."""
+        self.rows += len(column)
+        filled = _filled(column)
+        if filled.empty:
+            return self
+        if self.first is None:
+            self.first = str(filled.iloc[0])
+        values = pd.to_numeric(filled, errors="coerce")
+        self.filled += len(filled)
+        self.finite += int(np.isfinite(values).sum())
+        self.all_numbers = self.all_numbers and bool(values.notna().all())
+        if self.all_numbers and len(self.numbers) < 2:
+            # '1' and '1.0' are one number
+            self.numbers.update(values.drop_duplicates().head(2).tolist())
+        if not self.overflow:
+            self.counts.update(filled.value_counts().to_dict())
+            if self.limit is not None and len(self.counts) > self.limit:
+                self.overflow, self.counts = True, Counter()
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        """At least half of the filled cells are finite numbers (an empty column counts as numeric)."""
+        return self.filled == 0 or self.finite / self.filled >= 0.5
+
+    @property
+    def empty(self) -> bool:
+        return self.filled == 0
+
+    @property
+    def constant(self) -> bool:
+        """One value in every filled cell: numbers compared as numbers, text as written."""
+        if self.all_numbers:
+            return len(self.numbers) == 1
+        return not self.overflow and len(self.counts) == 1
+
+    @property
+    def categories(self) -> list[str]:
+        """The distinct filled values, sorted (a text column's one-hot categories)."""
+        return sorted(self.counts)
+
+    @property
+    def single(self) -> int:
+        """How many values fill one cell only (0 once the counts stopped)."""
+        return sum(1 for count in self.counts.values() if count == 1)
+
+
+def survey(frame: pd.DataFrame, features, limit: int | None = None) -> dict[str, ColumnSurvey]:
+    """A :class:`ColumnSurvey` of each feature column of ``frame``."""
+    return {name: ColumnSurvey(limit).add(frame[name]) for name in features}
+
+
+def left_out_reasons(surveys: dict[str, ColumnSurvey]) -> dict[str, str | None]:
+    """Columns that carry nothing to learn: name -> None when entirely
+    empty, or the one value of every filled cell."""
+    reasons = {}
+    for name, column in surveys.items():
+        if column.empty:
+            reasons[name] = None
+        elif column.constant:
+            reasons[name] = column.first
+    return reasons
+
+
 def left_out_columns(frame: pd.DataFrame, features) -> dict[str, str | None]:
     """Columns of ``frame`` among ``features`` that carry nothing to learn:
     name -> None when entirely empty, or the one value of every filled cell."""
-    reasons = {}
-    for name in features:
-        filled = _filled(frame[name])
-        if filled.empty:
-            reasons[name] = None
-            continue
-        values = pd.to_numeric(filled, errors="coerce")
-        # '1' and '1.0' are one number; text compares as written
-        distinct = values.nunique() if values.notna().all() else filled.nunique()
-        if distinct == 1:
-            reasons[name] = str(filled.iloc[0])
-    return reasons
+    return left_out_reasons(survey(frame, features))
 
 
 @dataclass(frozen=True)
 class Identifier:
     """A text column that looks like an identifier: its ``distinct`` values
     over ``filled`` cells of the training part, ``single`` of which hold a
-    value no other row has."""
+    value no other row has. ``exact`` is False for a column whose values
+    were counted only up to a limit (a table read in chunks): it has more
+    than ``distinct`` values, and ``single`` is unknown."""
 
     name: str
     distinct: int
     single: int
     filled: int
+    exact: bool = True
 
     @property
     def unique_per_row(self) -> bool:
         """Whether most of its rows hold a value of their own (else: it has too many values)."""
-        return self.filled >= IDENTIFIER_MIN_ROWS and self.single > IDENTIFIER_SHARE * self.filled
+        return self.exact and self.filled >= IDENTIFIER_MIN_ROWS and self.single > IDENTIFIER_SHARE * self.filled
 
     def describe(self) -> str:
         if self.unique_per_row:
             return (f"{self.name!r} ({self.distinct} distinct values in {self.filled} rows, {self.single} of them in "
                     "one row only, like an identifier)")
+        if not self.exact:
+            return f"{self.name!r} (more than {self.distinct} distinct values in {self.filled} rows)"
         return f"{self.name!r} ({self.distinct} distinct values, more than {MAX_CATEGORIES})"
+
+
+def identifiers_of(surveys: dict[str, ColumnSurvey], columns: "Columns", keep=()) -> list[Identifier]:
+    """The text columns of ``columns`` (but those in ``keep``) that look like
+    identifiers by their surveys of the training part: more than
+    :data:`IDENTIFIER_SHARE` of at least :data:`IDENTIFIER_MIN_ROWS` filled
+    cells hold a value no other row has, or more than :data:`MAX_CATEGORIES`
+    values (a survey that stopped counting has more than its limit)."""
+    found = []
+    for name in columns.categories:
+        if name in keep:
+            continue
+        column = surveys[name]
+        if column.overflow:
+            identifier = Identifier(name, column.limit, 0, column.filled, exact=False)
+        else:
+            identifier = Identifier(name, len(column.counts), column.single, column.filled)
+        if identifier.unique_per_row or identifier.distinct > MAX_CATEGORIES:
+            found.append(identifier)
+    return found
 
 
 def identifier_like(frame: pd.DataFrame, columns: "Columns", keep=()) -> list[Identifier]:
     """The text columns of ``columns`` (but those in ``keep``) that look like
-    identifiers in ``frame`` (the training part): more than
-    :data:`IDENTIFIER_SHARE` of at least :data:`IDENTIFIER_MIN_ROWS` filled
-    cells hold a value no other row has, or more than :data:`MAX_CATEGORIES` values."""
-    found = []
-    for name, categories in columns.categories.items():
-        if name in keep:
-            continue
-        counts = _filled(frame[name]).value_counts()
-        identifier = Identifier(name, len(categories), int((counts == 1).sum()), int(counts.sum()))
-        if identifier.unique_per_row or identifier.distinct > MAX_CATEGORIES:
-            found.append(identifier)
-    return found
+    identifiers in ``frame`` (the training part), by :func:`identifiers_of`."""
+    return identifiers_of(survey(frame, columns.text), columns, keep)
 
 
 def check_size(columns: "Columns", rows: int, max_inputs: int = MAX_INPUTS, max_cells: int = MAX_CELLS) -> None:
@@ -202,13 +294,6 @@ def check_size(columns: "Columns", rows: int, max_inputs: int = MAX_INPUTS, max_
         Fixes(Fix("ignore", widest), before=" (leave columns out: ", after=")") if widest else "")
 
 
-def _is_numeric(column: pd.Series) -> bool:
-    filled = _filled(column)
-    if filled.empty:
-        return True
-    return bool(np.isfinite(pd.to_numeric(filled, errors="coerce")).mean() >= 0.5)
-
-
 @dataclass
 class Columns:
     """The feature columns in file order, which are numeric, and the text
@@ -220,10 +305,14 @@ class Columns:
 
     @classmethod
     def infer(cls, frame: pd.DataFrame, features) -> "Columns":
-        features = list(features)
-        numeric = [name for name in features if _is_numeric(frame[name])]
-        categories = {name: sorted(set(_filled(frame[name]))) for name in features if name not in numeric}
-        return cls(features, numeric, categories)
+        return cls.of(survey(frame, features))
+
+    @classmethod
+    def of(cls, surveys: dict[str, ColumnSurvey]) -> "Columns":
+        """The columns' kinds and categories from their surveys (in their order)."""
+        features = list(surveys)
+        numeric = [name for name in features if surveys[name].numeric]
+        return cls(features, numeric, {name: surveys[name].categories for name in features if name not in numeric})
 
     def without(self, names) -> "Columns":
         """These columns but ``names``."""

@@ -19,7 +19,7 @@ import pandas as pd
 from ..engine.splitting import SplitError
 from ..parameters import Fix, Fixes, Message
 from .notes import ImbalanceWarning
-from .pipeline import MAX_CLASSES_INFERRED, PreparedTable, TableOptions, infer_task, prepare_table
+from .pipeline import MAX_CLASSES_INFERRED, TableOptions, infer_task, prepare_table, training_targets
 
 __all__ = ["Options", "fit_table", "infer_task", "MAX_CLASSES_INFERRED"]
 
@@ -98,15 +98,6 @@ def _warn_unrecognised_classes(estimator, X, labels, options: Options) -> None:
                                            f"{stopped}", Fixes(*fixes, before="; try ", after="", joiner=", or "))))
 
 
-def _training_targets(prepared: PreparedTable) -> np.ndarray:
-    """What the estimator fits: the labels of a classifier (its LabelBinarizer
-    encodes them as the pipeline's class encoding does), the standardised
-    values of a regressor, shape (n_train,)."""
-    if prepared.task == "classify":
-        return prepared.labels_train
-    return prepared.target_encoding.encode(prepared.labels_train)[:, 0]
-
-
 def fit_table(frame: pd.DataFrame, options: Options, source: str):
     """``(model, test_frame, dropped)``: a trained :class:`~.model.TabularModel`, the
     held-out rows it has not seen, and how many rows --drop-missing dropped.
@@ -114,7 +105,8 @@ def fit_table(frame: pd.DataFrame, options: Options, source: str):
     prepared = prepare_table(frame, options, source)
     options.task = prepared.task
     estimator = _estimator(options)
-    X_train, y_train = prepared.X_train, _training_targets(prepared)
+    X_train = prepared.X_train
+    y_train = training_targets(prepared.task, prepared.target_encoding, prepared.labels_train)
     try:
         estimator.fit(X_train, y_train)
     except SplitError as error:

@@ -20,7 +20,7 @@ with no imputer: empty cells stay errors there.
 
 from __future__ import annotations
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -28,13 +28,14 @@ import pandas as pd
 from ..engine.state_arrays import StateArrays
 from ..engine.training_range import TrainingRange
 from .. import parameters
-from ..parameters import CLI, IMPUTE, PLAYGROUND, Fix, FixableError, Fixes, Interval, Options, Text
+from ..parameters import CLI, IMPUTE, PLAYGROUND, Each, Fix, FixableError, Fixes, Interval, Options, Text
 from ..protocol import embed_state, embedded_object, register
 from ._protocol import TabularAdapter
 from ._sklearn_state import scaler_from_state, scaler_state
 from .columns import Columns
 from .encoding import Encoded, encode, parse_numbers
 from .imputing import Imputation
+from .reading import text_cells
 from .target import TARGET_ENCODINGS, ClassTarget, ValueTarget, target_encoding_from_state
 
 __all__ = ["TabularModel", "scaled", "PLAYGROUND_MARK", "loaded_settings"]
@@ -44,7 +45,9 @@ PLAYGROUND_MARK = "glassnet playground"
 COUNT = Interval(Integral, 0)
 # what a model file keeps beside the door's own settings: where the rows came from and how many there were
 _RECORDS = {
-    CLI: {"source": Text("a data source"), "rows_train": COUNT, "rows_test": COUNT, "rows_dropped": COUNT},
+    # glassnet train --chunk-rows adds the chunk size, the passes made and each pass's mean training loss
+    CLI: {"source": Text("a data source"), "rows_train": COUNT, "rows_test": COUNT, "rows_dropped": COUNT,
+          "chunk_rows": Interval(Integral, 1), "passes": COUNT, "pass_losses": Each(Interval(Real))},
     PLAYGROUND: {"source": Text("a data source"), "rows_train": COUNT, "rows_test": COUNT, "rows_dropped": COUNT,
                  "epochs": COUNT, "impute": Options(IMPUTE), "trained_by": Options((PLAYGROUND_MARK,))},
 }
@@ -178,8 +181,10 @@ class TabularModel:
     # --- from a table to the network's inputs and targets ----------------------------------
     def encode(self, frame: pd.DataFrame, source: str = "the data", *, strict: bool = True) -> Encoded:
         """``frame``'s feature columns parsed, filled and one-hot encoded (see
-        :mod:`.encoding`); ``strict=False`` marks unusable rows instead of raising."""
-        return encode(self.columns, self.imputation, frame, source, strict=strict)
+        :mod:`.encoding`); ``strict=False`` marks unusable rows instead of raising.
+        ``frame`` may hold numbers and missing values (NaN, None, pandas' NA)
+        as well as the text cells a file is read as: they are read as text first."""
+        return encode(self.columns, self.imputation, text_cells(frame, renumber=False), source, strict=strict)
 
     def scale(self, X: np.ndarray, source: str = "the data") -> np.ndarray:
         """Encoded inputs (n_rows, n_inputs) as the network takes them."""

@@ -35,16 +35,17 @@ import pandas as pd
 from ..engine.training_range import TrainingRange
 from ..parameters import Fix, FixableError, Fixes, Named
 from ..preprocessing import make_scaler
-from .columns import (MAX_CELLS, MAX_INPUTS, Columns, check_has_columns, check_size, drop_missing_rows,
-                      identifier_like, left_out_columns, missing_cells)
+from .columns import (MAX_CELLS, MAX_INPUTS, ColumnSurvey, Columns, check_has_columns, check_size, drop_missing_rows,
+                      identifiers_of, left_out_reasons, missing_cells, survey)
 from .encoding import encode, parse, parse_numbers
 from .imputing import Imputation
 from .model import TabularModel, scaled
 from .notes import DataNote, identifiers_note, imputed_note, rows, unseen_note
 from .target import ClassTarget, ValueTarget, fit_target_encoding
 
-__all__ = ["TableOptions", "PreparedTable", "prepare_table", "infer_task", "target_labels", "kept_features",
-           "MAX_CLASSES_INFERRED", "MIN_ROWS"]
+__all__ = ["TableOptions", "Preprocessing", "PreparedTable", "prepare_table", "infer_task", "TaskEvidence",
+           "target_labels", "kept_features", "kept_of", "table_features", "check_classes", "no_target_note",
+           "leave_out_identifiers", "training_targets", "MAX_CLASSES_INFERRED", "MIN_ROWS"]
 
 # a numeric target with at most this many distinct whole numbers is taken for
 # class labels (0/1, grades 1-5, ...); anything else numeric is regressed
@@ -82,14 +83,40 @@ class TableOptions:
     max_cells: int = MAX_CELLS
 
 
+@dataclass
+class TaskEvidence:
+    """What :func:`infer_task` reads of a target column, gathered from one
+    table or chunk by chunk (:meth:`add`, on filled cells): whether every
+    cell is a number, whether all are whole, and up to
+    ``MAX_CLASSES_INFERRED + 1`` distinct values."""
+
+    not_numbers: bool = False
+    whole: bool = True
+    values: set = field(default_factory=set)
+
+    def add(self, column: pd.Series) -> "TaskEvidence":
+        if self.not_numbers or column.empty:
+            return self
+        values = pd.to_numeric(column.str.strip(), errors="coerce")
+        if values.isna().any():
+            self.not_numbers = True
+            return self
+        self.whole = self.whole and bool(np.all(np.mod(values, 1) == 0))
+        if len(self.values) <= MAX_CLASSES_INFERRED:
+            self.values.update(values.unique()[:MAX_CLASSES_INFERRED + 1].tolist())
+        return self
+
+    @property
+    def task(self) -> str:
+        """"classify" for text labels or a few whole numbers, else "regress"."""
+        if self.not_numbers:
+            return "classify"
+        return "classify" if self.whole and len(self.values) <= MAX_CLASSES_INFERRED else "regress"
+
+
 def infer_task(column: pd.Series) -> str:
     """"classify" for text labels or a few whole numbers, else "regress"."""
-    cells = column.str.strip()
-    values = pd.to_numeric(cells, errors="coerce")
-    if values.isna().any():
-        return "classify"
-    whole = bool(np.all(np.mod(values, 1) == 0))
-    return "classify" if whole and values.nunique() <= MAX_CLASSES_INFERRED else "regress"
+    return TaskEvidence().add(column).task
 
 
 def target_labels(frame: pd.DataFrame, target: str, task: str) -> np.ndarray:
@@ -107,15 +134,16 @@ def target_labels(frame: pd.DataFrame, target: str, task: str) -> np.ndarray:
     return values
 
 
-def _check_classes(labels: np.ndarray, target: str) -> None:
-    classes = np.unique(labels)
+def check_classes(classes, target: str) -> None:
+    """ValueError for a target of fewer than two classes (``classes``: the distinct labels)."""
+    classes = np.unique(np.asarray(list(classes), dtype=object).astype(str))
     if classes.size < 2:
         raise FixableError(f"the target column {target!r} has a single class {str(classes[0])!r}; "
                            "classification needs at least two",
                            Fixes(Fix("task", "regress"), Fix("target", verb="change"), joiner=", or "))
 
 
-def _features(frame: pd.DataFrame, options: TableOptions, source: str) -> list[str]:
+def table_features(frame: pd.DataFrame, options: TableOptions, source: str) -> list[str]:
     """Every column but the target, --ignore'd ones and the --id column."""
     check_has_columns(frame, [options.target], source, setting="target")
     check_has_columns(frame, options.ignore, source, setting="ignore")
@@ -141,17 +169,20 @@ def _features(frame: pd.DataFrame, options: TableOptions, source: str) -> list[s
     return features
 
 
+def no_target_note(count: int, target: str, rows_left: int, source: str) -> None:
+    """ValueError when no row has a target; a note counting the rows without one."""
+    if not rows_left:
+        raise FixableError(f"the target column {target!r} of {source} is entirely empty; nothing to learn",
+                           Fixes(Fix("target", verb="change")))
+    if count:
+        warnings.warn(DataNote(f"{rows(count)} with an empty target {target!r} left out of training and testing"))
+
+
 def _with_target(frame: pd.DataFrame, target: str, source: str) -> pd.DataFrame:
     """``frame`` without the rows whose target is empty (noted)."""
     no_target = missing_cells(frame, [target])[:, 0]
-    if no_target.all():
-        raise FixableError(f"the target column {target!r} of {source} is entirely empty; nothing to learn",
-                           Fixes(Fix("target", verb="change")))
-    if no_target.any():
-        warnings.warn(DataNote(f"{rows(int(no_target.sum()))} with an empty target {target!r} "
-                               f"left out of training and testing"))
-        frame = frame[~no_target]
-    return frame
+    no_target_note(int(no_target.sum()), target, int((~no_target).sum()), source)
+    return frame[~no_target] if no_target.any() else frame
 
 
 def _split(frame: pd.DataFrame, labels, task: str, options: TableOptions, source: str):
@@ -193,9 +224,9 @@ def _columns(names) -> str:
     return ("column " if len(names) == 1 else "columns ") + ", ".join(map(repr, names))
 
 
-def kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
-    """``features`` without the columns the training part makes useless (noted)."""
-    reasons = left_out_columns(train, features)
+def kept_of(surveys: dict[str, ColumnSurvey]) -> list[str]:
+    """The surveyed features without the columns the training part makes useless (noted)."""
+    reasons = left_out_reasons(surveys)
     empty = [name for name, value in reasons.items() if value is None]
     constant = {name: value for name, value in reasons.items() if value is not None}
     if empty:
@@ -207,34 +238,54 @@ def kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
     elif constant:
         shown = ", ".join(f"{name!r} ({value!r})" for name, value in constant.items())
         warnings.warn(DataNote(f"columns {shown} left out: one value in every filled cell in the training part"))
-    kept = [name for name in features if name not in reasons]
+    kept = [name for name in surveys if name not in reasons]
     if not kept:
         raise ValueError("every feature column is empty or constant in the training part; a model needs inputs")
     return kept
+
+
+def kept_features(train: pd.DataFrame, features: list[str]) -> list[str]:
+    """``features`` without the columns the training part makes useless (noted)."""
+    return kept_of(survey(train, features))
+
+
+def leave_out_identifiers(surveys: dict[str, ColumnSurvey], columns: Columns, keep=()) -> Columns:
+    """``columns`` without the text columns that look like identifiers
+    (:func:`~.columns.identifiers_of`, but those in ``keep``), noted;
+    ValueError when no column is left."""
+    identifiers = identifiers_of(surveys, columns, keep)
+    if not identifiers:
+        return columns
+    warnings.warn(DataNote(identifiers_note(identifiers)))
+    columns = columns.without(identifier.name for identifier in identifiers)
+    if not columns.features:
+        raise FixableError("every feature column looks like an identifier; a model needs inputs",
+                           Fixes(Fix("keep", [identifier.name for identifier in identifiers]), after=" keeps them)"))
+    return columns
+
+
+def check_parts_left(rows_train: int, rows_test: int, source: str) -> None:
+    """--drop-missing: ValueError when it left a part without rows."""
+    if not rows_train or not rows_test:
+        raise ValueError(f"every row of the {'training' if not rows_train else 'test'} part of {source} has an "
+                         "empty cell; nothing is left (leave out --drop-missing to fill empty cells instead)")
 
 
 def _drop_missing(train, test, features, source):
     """--drop-missing: both parts without their rows with an empty feature cell; ``(train, test, dropped)``."""
     train, dropped_train = drop_missing_rows(train, features)
     test, dropped_test = drop_missing_rows(test, features)
-    if train.empty or test.empty:
-        raise ValueError(f"every row of the {'training' if train.empty else 'test'} part of {source} has an "
-                         "empty cell; nothing is left (leave out --drop-missing to fill empty cells instead)")
+    check_parts_left(len(train), len(test), source)
     return train, test, dropped_train + dropped_test
 
 
 @dataclass
-class PreparedTable:
-    """A table split, with everything fitted on its training part, and both
-    parts encoded for the network.
-
-    ``train`` and ``test`` are the rows as read (their index is the file's
-    row number minus one); ``X_train`` (n_train, n_inputs) and ``X_test`` the
-    network inputs, scaled; ``labels_train`` and ``labels_test`` the target as
-    the file gives it (str labels, or float64 values); ``dropped`` the rows
-    ``drop_missing`` dropped; ``filled`` the empty cells filled per part
-    ("train", "test"), per column.
-    """
+class Preprocessing:
+    """Everything fitted on a table's training part: the column kinds and
+    categories, the imputer, the scaler, the training range and the target
+    encoding; what a :class:`~.model.TabularModel` keeps besides its network.
+    ``dropped`` counts the rows ``drop_missing`` dropped; ``filled`` the
+    empty cells filled per part ("train", "test"), per column."""
 
     source: str
     target: str
@@ -245,12 +296,6 @@ class PreparedTable:
     scaler: object
     training_range: TrainingRange | None
     target_encoding: ClassTarget | ValueTarget
-    train: pd.DataFrame
-    test: pd.DataFrame
-    X_train: np.ndarray
-    X_test: np.ndarray
-    labels_train: np.ndarray
-    labels_test: np.ndarray
     id_column: str | None = None
     dropped: int = 0
     filled: dict = field(default_factory=dict)
@@ -264,6 +309,35 @@ class PreparedTable:
         """The sorted class labels, or None for a regression."""
         return getattr(self.target_encoding, "classes", None)
 
+    def model(self, trained, settings: dict, report: dict | None = None) -> TabularModel:
+        """The :class:`TabularModel` of this preprocessing with ``trained``, a
+        glassnet estimator or a :class:`~glassnet.NeuralNetwork` trained on
+        the scaled inputs (an estimator on the labels, or on the standardised
+        values of a regression; a NeuralNetwork on the encoded targets)."""
+        return TabularModel(target=self.target, task=self.task, columns=self.columns, scaler_name=self.scaler_name,
+                            scaler=self.scaler, trained=trained, target_encoding=self.target_encoding,
+                            training_range=self.training_range, settings=settings, report=report,
+                            imputation=self.imputation, id_column=self.id_column)
+
+
+@dataclass(kw_only=True)
+class PreparedTable(Preprocessing):
+    """A table split, with everything fitted on its training part
+    (:class:`Preprocessing`), and both parts encoded for the network.
+
+    ``train`` and ``test`` are the rows as read (their index is the file's
+    row number minus one); ``X_train`` (n_train, n_inputs) and ``X_test`` the
+    network inputs, scaled; ``labels_train`` and ``labels_test`` the target as
+    the file gives it (str labels, or float64 values).
+    """
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    X_train: np.ndarray
+    X_test: np.ndarray
+    labels_train: np.ndarray
+    labels_test: np.ndarray
+
     @property
     def rows_train(self) -> np.ndarray:
         """Each training row's number in the file (1-based, as ``glassnet trace --row`` counts)."""
@@ -273,15 +347,14 @@ class PreparedTable:
     def rows_test(self) -> np.ndarray:
         return self.test.index.to_numpy() + 1
 
-    def model(self, trained, settings: dict, report: dict | None = None) -> TabularModel:
-        """The :class:`TabularModel` of this preprocessing with ``trained``, a
-        glassnet estimator or a :class:`~glassnet.NeuralNetwork` trained on
-        ``X_train`` (an estimator on the labels, or on the standardised values
-        of a regression; a NeuralNetwork on the encoded targets)."""
-        return TabularModel(target=self.target, task=self.task, columns=self.columns, scaler_name=self.scaler_name,
-                            scaler=self.scaler, trained=trained, target_encoding=self.target_encoding,
-                            training_range=self.training_range, settings=settings, report=report,
-                            imputation=self.imputation, id_column=self.id_column)
+
+def training_targets(task: str, target_encoding, labels: np.ndarray) -> np.ndarray:
+    """What an estimator fits, shape (n,): the labels of a classifier (its
+    LabelBinarizer encodes them as the pipeline's class encoding does), the
+    standardised values of a regressor."""
+    if task == "classify":
+        return labels
+    return target_encoding.encode(labels)[:, 0]
 
 
 def _fit_preprocessing(train: pd.DataFrame, columns: Columns, options: TableOptions, source: str):
@@ -300,26 +373,21 @@ def prepare_table(frame: pd.DataFrame, options: TableOptions, source: str) -> Pr
     """Split ``frame`` (a table of text cells, "" for empty) and prepare it for
     the network as the module docstring says; ValueError, naming the row or
     column, for a table that cannot be learnt."""
-    features = _features(frame, options, source)
+    features = table_features(frame, options, source)
     frame = _with_target(frame, options.target, source)
     task = options.task or infer_task(frame[options.target])
     labels = target_labels(frame, options.target, task)
     if task == "classify":
-        _check_classes(labels, options.target)
+        check_classes(labels, options.target)
     train, test = _split(frame, labels, task, options, source)
-    features = kept_features(train, features)
+    surveys = survey(train, features)
+    features = kept_of(surveys)
     dropped = 0
     if options.drop_missing:
         train, test, dropped = _drop_missing(train, test, features, source)
-    columns = Columns.infer(train, features)
-    identifiers = identifier_like(train, columns, keep=options.keep)
-    if identifiers:
-        warnings.warn(DataNote(identifiers_note(identifiers)))
-        columns = columns.without(identifier.name for identifier in identifiers)
-        if not columns.features:
-            raise FixableError("every feature column looks like an identifier; a model needs inputs",
-                               Fixes(Fix("keep", [identifier.name for identifier in identifiers]),
-                                     after=" keeps them)"))
+        surveys = survey(train, features)
+    surveys = {name: surveys[name] for name in features}
+    columns = leave_out_identifiers(surveys, Columns.of(surveys), options.keep)
     check_size(columns, len(train) + len(test), options.max_inputs, options.max_cells)
     imputation, scaler, X_train, encoded = _fit_preprocessing(train, columns, options, source)
     # a bad cell in the test part stops us before training, not after

@@ -10,16 +10,14 @@ with empty prediction cells, and its note says why. Nothing is dropped.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from .columns import check_has_columns
 from .encoding import Encoded
-from .notes import DataNote, imputed_note, rows, unseen_note
+from .tally import EncodedTally
 
-__all__ = ["prediction_table", "identifier_column", "ROW_COLUMN", "NOTE_COLUMN"]
+__all__ = ["prediction_table", "prediction_rows", "identifier_column", "ROW_COLUMN", "NOTE_COLUMN"]
 
 ROW_COLUMN = "row"
 NOTE_COLUMN = "note"
@@ -69,6 +67,18 @@ def prediction_table(model, frame: pd.DataFrame, source: str = "the data", id_co
     :class:`~.notes.DataNote` warnings) say which cells were filled, which
     categories are new and how many rows could not be predicted."""
     identifier = identifier_column(model, frame, id_column, source)
+    table, encoded = prediction_rows(model, frame, source, identifier)
+    tally = EncodedTally(model)
+    tally.add(encoded, frame, source)
+    tally.warn_filled(source)
+    tally.warn_problems(NOTE_COLUMN)
+    return table, encoded
+
+
+def prediction_rows(model, frame: pd.DataFrame, source: str, identifier: str | None):
+    """``(table, encoded)`` of :func:`prediction_table` without its notes
+    (for a table read in chunks, whose notes are added up);
+    ``identifier`` : the column that identifies rows (see :func:`identifier_column`)."""
     encoded = model.encode(frame, source, strict=False)
     positions, predicted, proba = _outputs(model, encoded, source)
     n = len(frame)
@@ -95,14 +105,4 @@ def prediction_table(model, frame: pd.DataFrame, source: str = "the data", id_co
     for position, reasons in encoded.problems.items():
         notes[position] = "not predicted: " + "; ".join(reasons)
     table[NOTE_COLUMN] = notes
-    if encoded.imputed:
-        warnings.warn(DataNote(imputed_note(encoded.imputed, model.imputation, model.columns, source)))
-    if encoded.unseen:
-        warnings.warn(DataNote(unseen_note(encoded.unseen, source)))
-    if encoded.problems:
-        first = min(encoded.problems)
-        warnings.warn(DataNote(
-            f"{rows(len(encoded.problems))} of {n} could not be predicted; their prediction cells are empty and "
-            f"their {NOTE_COLUMN!r} says why (first: row {int(frame.index[first]) + 1}, "
-            f"{'; '.join(encoded.problems[first])})"))
     return table, encoded

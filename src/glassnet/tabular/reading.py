@@ -15,6 +15,7 @@ row ``r`` is line ``r + 1``.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -26,7 +27,8 @@ import pandas as pd
 from .._registry import Registry
 from ..parameters import ANY, Fix, FixableError, Fixes
 
-__all__ = ["read_table", "read_bytes", "text_cells", "READERS", "SEPARATORS", "separator", "sniff_separator", "separator_hint"]
+__all__ = ["read_table", "read_bytes", "read_chunks", "text_cells", "READERS", "SEPARATORS", "separator",
+           "sniff_separator", "separator_hint"]
 
 # how much of a file is sniffed for NUL bytes (binary data) and for its separator
 _SNIFF_BYTES = 65536
@@ -157,7 +159,9 @@ def _text_head(path: _Source, encoding: str) -> str:
     return text[:last_line] if last_line else text
 
 
-def _read_text(path: _Source, table_format: _Format, sep: str | None, encoding: str | None) -> pd.DataFrame:
+def _text_options(path: _Source, table_format: _Format, sep: str | None, encoding: str | None) -> tuple[str, str]:
+    """``(separator, encoding)`` of a text table: the given ones, else sniffed
+    (ValueError for an empty or binary file, or one that does not decode)."""
     with path.open() as handle:
         head = handle.read(_SNIFF_BYTES)
     if encoding is None and head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
@@ -169,11 +173,14 @@ def _read_text(path: _Source, table_format: _Format, sep: str | None, encoding: 
     encoding = _check_encoding(encoding) if encoding is not None else _DEFAULT_ENCODING
     if sep is None:
         sep = table_format.separator or sniff_separator(_text_head(path, encoding))
+    return sep, encoding
+
+
+@contextlib.contextmanager
+def _parse_errors(path: _Source, sep: str, encoding: str):
+    """pandas' reading errors as ValueErrors that name the file and what to do."""
     try:
-        # every cell as text; pandas' default missing-value tokens become NaN, then ""
-        with path.open() as handle:
-            frame = pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=True, skipinitialspace=True,
-                                encoding=encoding)
+        yield
     except UnicodeDecodeError as error:
         raise _decode_error(path, encoding, error) from None
     except pd.errors.EmptyDataError:
@@ -184,6 +191,17 @@ def _read_text(path: _Source, table_format: _Format, sep: str | None, encoding: 
             Fixes(Fix("separator", ANY), before=" (pass ", after=" to choose the separator)",
                   otherwise=" (a quoted cell may lack its closing quote, or the separator is another)")
         ) from None
+
+
+def _csv_options(sep: str, encoding: str) -> dict:
+    # every cell as text; pandas' default missing-value tokens become NaN, then ""
+    return dict(sep=sep, dtype=str, keep_default_na=True, skipinitialspace=True, encoding=encoding)
+
+
+def _read_text(path: _Source, table_format: _Format, sep: str | None, encoding: str | None) -> pd.DataFrame:
+    sep, encoding = _text_options(path, table_format, sep, encoding)
+    with path.open() as handle, _parse_errors(path, sep, encoding):
+        frame = pd.read_csv(handle, **_csv_options(sep, encoding))
     return frame.fillna("")
 
 
@@ -201,11 +219,24 @@ def _parser_reason(error: Exception) -> str:
     return re.sub(r"^(Error tokenizing data\. )?C error: ", "", text)
 
 
-def _read_parquet(path: _Source, table_format: _Format, sep, encoding) -> pd.DataFrame:
+def _text_chunks(path: _Source, table_format: _Format, sep, encoding, rows: int):
+    """The text table in frames of up to ``rows`` rows, read by pandas' reader as it goes."""
+    sep, encoding = _text_options(path, table_format, sep, encoding)
+    with path.open() as handle, _parse_errors(path, sep, encoding):
+        with pd.read_csv(handle, chunksize=rows, **_csv_options(sep, encoding)) as reader:
+            for frame in reader:
+                yield frame.fillna("")
+
+
+def _needs_pyarrow() -> None:
     try:
         import pyarrow  # noqa: F401
     except ImportError:
         raise ValueError("reading Parquet needs pyarrow: pip install 'glassnet[parquet]'") from None
+
+
+def _read_parquet(path: _Source, table_format: _Format, sep, encoding) -> pd.DataFrame:
+    _needs_pyarrow()
     try:
         with path.open() as handle:
             frame = pd.read_parquet(handle)
@@ -214,14 +245,35 @@ def _read_parquet(path: _Source, table_format: _Format, sep, encoding) -> pd.Dat
     return text_cells(frame)
 
 
-def text_cells(frame: pd.DataFrame) -> pd.DataFrame:
+def text_cells(frame: pd.DataFrame, *, renumber: bool = True) -> pd.DataFrame:
     """``frame`` as a CSV file reads: text cells ("" for missing), column
     names as text, rows numbered 0, 1, 2, ... (a number's text is its
-    shortest round-trip form, so nothing is lost)."""
-    cells = frame.astype(object).where(frame.notna(), "").astype(str)
-    cells.columns = [str(column).strip() for column in cells.columns]
-    cells.index = pd.RangeIndex(len(cells))
+    shortest round-trip form, so nothing is lost). ``renumber=False`` keeps
+    the frame's own row numbers (a chunk's, counted on from the rows before
+    it). A frame that already is text cells is not copied; ``frame`` itself
+    is never changed."""
+    # infer_dtype scans in C: "string" only for a column of str values with no missing ones
+    text = all(pd.api.types.infer_dtype(frame.iloc[:, i], skipna=False) == "string" for i in range(frame.shape[1]))
+    cells = frame if text else frame.astype(object).where(frame.notna(), "").astype(str)
+    names = [str(column).strip() for column in cells.columns]
+    index = pd.RangeIndex(len(cells)) if renumber else cells.index
+    if names != list(cells.columns) or not cells.index.equals(index):
+        cells = cells.set_axis(names, axis=1).set_axis(index, axis=0)  # a new frame: the caller's is untouched
     return cells
+
+
+def _parquet_chunks(path: _Source, table_format: _Format, sep, encoding, rows: int):
+    """The Parquet table in frames of up to ``rows`` rows, read by pyarrow batch by batch."""
+    _needs_pyarrow()
+    import pyarrow.parquet as parquet
+
+    with path.open() as handle:
+        try:
+            batches = parquet.ParquetFile(handle).iter_batches(batch_size=rows)
+            for batch in batches:
+                yield text_cells(batch.to_pandas(), renumber=False)
+        except Exception as error:  # pyarrow raises its own ArrowInvalid and OSError types
+            raise ValueError(f"{path.name!r} is not a readable Parquet file: {error}") from None
 
 
 # suffix -> (reader, format); any other suffix is read as a text table with a sniffed separator
@@ -232,6 +284,8 @@ READERS.register(".tsv", (_read_text, _Format(separator="\t")))
 READERS.alias(".tab", ".tsv")
 READERS.register(".parquet", (_read_parquet, _Format()))
 READERS.alias(".pq", ".parquet")
+# the same formats read in chunks (glassnet train --chunk-rows)
+_CHUNK_READERS = {_read_text: _text_chunks, _read_parquet: _parquet_chunks}
 
 
 def read_table(path, *, sep: str | None = None, encoding: str | None = None) -> pd.DataFrame:
@@ -247,11 +301,7 @@ def read_table(path, *, sep: str | None = None, encoding: str | None = None) -> 
     ``ValueError`` for an empty, binary or malformed file or one without rows.
     The index is 0, 1, 2, ...: the file's row number minus one.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(path))
-    if not path.exists():
-        raise FileNotFoundError(2, "No such file or directory", str(path))
+    path = _checked_path(path)
     return _read(_Source(str(path), path=path), path.suffix, sep, encoding)
 
 
@@ -259,6 +309,38 @@ def read_bytes(data: bytes, name: str, *, sep: str | None = None, encoding: str 
     """The table in ``data``, the bytes of a file called ``name`` (an upload),
     read from memory exactly as :func:`read_table` reads a file."""
     return _read(_Source(name, data=bytes(data)), Path(name).suffix, sep, encoding)
+
+
+def read_chunks(path, rows: int, *, sep: str | None = None, encoding: str | None = None, start: int = 0):
+    """The table at ``path`` in DataFrames of up to ``rows`` rows each, read
+    as it goes, each as :func:`read_table` reads a whole file: strings, ""
+    for missing, stripped column names. The index counts rows from
+    ``start``: the row number minus one for the first file of a table, so
+    that a table in several files numbers its rows on across them.
+    Errors as :func:`read_table`'s."""
+    path = _checked_path(path)
+    source = _Source(str(path), path=path)
+    suffix = path.suffix.lower()
+    reader, table_format = READERS.get(suffix) if suffix in READERS else (_read_text, _Format())
+    seen = 0
+    for frame in _CHUNK_READERS[reader](source, table_format, sep, encoding, rows):
+        if frame.columns.size == 0:
+            raise ValueError(f"{source.name!r} has no columns; expected a header line")
+        frame.columns = [str(column).strip() for column in frame.columns]
+        frame.index = pd.RangeIndex(start + seen, start + seen + len(frame))
+        seen += len(frame)
+        yield frame
+    if not seen:
+        raise ValueError(f"{source.name!r} has a header but no rows of data")
+
+
+def _checked_path(path) -> Path:
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    return path
 
 
 def _read(source: _Source, suffix: str, sep, encoding) -> pd.DataFrame:

@@ -17,21 +17,29 @@ from sklearn import metrics
 from .._registry import Registry
 from .notes import DataNote, imputed_note, rows, unseen_labels_note, unseen_note
 
-__all__ = ["REPORTS", "report", "format_report", "predictions"]
+__all__ = ["REPORTS", "report", "format_report", "predictions", "class_figures", "roc_auc_notes"]
+
+
+def roc_auc_notes(present: int, unknown_rows: int, source: str, single=None) -> bool:
+    """The notes of ROC AUC on rows of ``present`` of the model's classes,
+    ``unknown_rows`` of them with labels the model never saw; False when it is undefined."""
+    if present < 2:
+        warnings.warn(DataNote(
+            f"roc_auc is not defined on {source}: it needs rows of at least two of the model's classes, and "
+            f"{'there are none' if present == 0 else f'all are {str(single)!r}'}"))
+        return False
+    if unknown_rows:
+        warnings.warn(DataNote(f"roc_auc leaves out the {rows(unknown_rows)} whose label the model never "
+                               "saw; every other figure counts them"))
+    return True
 
 
 def _roc_auc(y_true, proba, classes, source) -> float | None:
     """ROC AUC on the rows whose label the model knows; None (with a note) when undefined."""
     known = np.isin(y_true, classes)
     present = np.unique(y_true[known])
-    if present.size < 2:
-        warnings.warn(DataNote(
-            f"roc_auc is not defined on {source}: it needs rows of at least two of the model's classes, and "
-            f"{'there are none' if present.size == 0 else f'all are {str(present[0])!r}'}"))
+    if not roc_auc_notes(present.size, int((~known).sum()), source, present[0] if present.size else None):
         return None
-    if not known.all():
-        warnings.warn(DataNote(f"roc_auc leaves out the {rows(int((~known).sum()))} whose label the model never "
-                               "saw; every other figure counts them"))
     y_known, proba_known = y_true[known], proba[known]
     try:
         if len(classes) == 2:
@@ -45,14 +53,22 @@ def _roc_auc(y_true, proba, classes, source) -> float | None:
 
 def _classification(model, y_true, outputs, source) -> dict:
     classes = model.classes_
-    proba = outputs
-    y_pred = classes[np.argmax(proba, axis=1)]
+    y_pred = classes[np.argmax(outputs, axis=1)]
+    return class_figures(model, y_true, y_pred, lambda: _roc_auc(y_true, outputs, classes, source), source)
+
+
+def class_figures(model, y_true, y_pred, roc_auc, source, sample_weight=None) -> dict:
+    """The classification figures of true and predicted labels (each row
+    counted ``sample_weight`` times: a table's rows tallied as distinct
+    pairs give its figures); ``roc_auc()`` gives that figure."""
+    classes = model.classes_
+    weights = np.ones(len(y_true), dtype=np.int64) if sample_weight is None else sample_weight
     unseen = sorted(set(y_true) - set(classes))
     labels = list(classes) + unseen
-    matrix = metrics.confusion_matrix(y_true, y_pred, labels=labels)
+    matrix = metrics.confusion_matrix(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     figures = {"labels": [str(label) for label in labels], "confusion_matrix": matrix.tolist()}
     if unseen:
-        counts = {str(label): int(np.sum(y_true == label)) for label in unseen}
+        counts = {str(label): int(np.sum(weights[y_true == label])) for label in unseen}
         figures["unseen_labels"] = counts
         warnings.warn(DataNote(unseen_labels_note(counts, model.target, source)))
     binary = len(classes) == 2
@@ -62,10 +78,11 @@ def _classification(model, y_true, outputs, source) -> dict:
         figures.update(positive_label=str(classes[1]), tp=tp, tn=tn, fp=fp, fn=fn)
     # binary: the positive class's figures; else macro averages over the model's classes
     average, scored = ("micro", [classes[1]]) if binary else ("macro", list(classes))
-    figures["accuracy"] = float(metrics.accuracy_score(y_true, y_pred))
+    figures["accuracy"] = float(metrics.accuracy_score(y_true, y_pred, sample_weight=sample_weight))
     for name, score in (("precision", metrics.precision_score), ("recall", metrics.recall_score), ("f1", metrics.f1_score)):
-        figures[name] = float(score(y_true, y_pred, average=average, zero_division=0, labels=scored))
-    figures["roc_auc"] = _roc_auc(y_true, proba, classes, source)
+        figures[name] = float(score(y_true, y_pred, average=average, zero_division=0, labels=scored,
+                                    sample_weight=sample_weight))
+    figures["roc_auc"] = roc_auc()
     return figures
 
 

@@ -107,9 +107,16 @@ class ValueTarget:
         values = np.asarray(values, dtype=np.float64)
         with np.errstate(over="ignore", invalid="ignore"):
             mean, scale = float(values.mean()), float(values.std())
-        if not (math.isfinite(mean) and math.isfinite(scale)):
-            raise ValueError(f"the target's values are too large to standardise (up to {np.max(np.abs(values)):.3g})")
-        return cls(mean, scale or 1.0)
+        return cls.of_moments(mean, scale, lambda: float(np.max(np.abs(values))))
+
+    @classmethod
+    def of_moments(cls, mean: float, std: float, largest) -> "ValueTarget":
+        """From the training part's mean and (population) standard deviation,
+        however gathered; ``largest()`` gives the largest absolute value for
+        the message when they overflowed. A constant target keeps scale 1."""
+        if not (math.isfinite(mean) and math.isfinite(std)):
+            raise ValueError(f"the target's values are too large to standardise (up to {largest():.3g})")
+        return cls(mean, std or 1.0)
 
     def encode(self, values) -> np.ndarray:
         """Values (n,) -> standardised network targets (n, 1)."""

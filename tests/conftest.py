@@ -13,3 +13,22 @@ def _forget_kernel_choice():
     from glassnet import kernels
 
     kernels.reset()
+
+
+# --- the browser tests' shared fixtures (pytest-playwright's, on the system's chromium) ----------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """The system chromium: ``playwright install`` cannot download browsers here."""
+    from playground_helpers import chromium_or_skip
+
+    return {**browser_type_launch_args, "executable_path": chromium_or_skip()}
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A real ``glassnet playground`` server for a module's tests, stopped with Ctrl-C (exit 0)."""
+    from playground_helpers import Server
+
+    running = Server()
+    yield running
+    assert running.stop() == 0

@@ -119,6 +119,23 @@ def rich_trace_numbers(text: str) -> dict:
     return {key: np.array(value) for key, value in numbers.items()}
 
 
+def require_browser_tools(*modules: str) -> None:
+    """At a browser test module's import: pytest-playwright (and ``modules``)
+    importable, or the module skipped (failed under CI=true, where .ci/run
+    installs them)."""
+    import importlib
+
+    import pytest
+
+    for name in ("pytest_playwright", *modules):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            if os.environ.get("CI", "").lower() == "true":
+                raise
+            pytest.skip(f"the browser tests need {name}: pip install -e '.[test]'", allow_module_level=True)
+
+
 def chromium_or_skip():
     """The system chromium; skip (or fail under CI=true) when it is missing."""
     import shutil

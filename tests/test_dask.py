@@ -18,8 +18,10 @@ import logging
 import os
 import pickle
 import sys
+import time
 import tracemalloc
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -101,22 +103,33 @@ def test_incremental_takes_a_dask_dataframe_too(client):
     assert len(model.estimator_.loss_curve_) == 3 and model.estimator_.t_ == 3000
 
 
-def test_a_grid_search_runs_its_fits_on_the_workers_with_the_scores_of_a_search_here(client):
+def _accuracy_noting_the_process(folder: str):
+    """A scorer that notes the process each fit's score is computed in (one file per call, in a folder the
+    workers share with the test), then scores as GridSearchCV would."""
+    def score(estimator, X, y):
+        (Path(folder) / f"{os.getpid()}-{time.monotonic_ns()}").touch()
+        return estimator.score(X, y)
+
+    return score
+
+
+def test_a_grid_search_runs_its_fits_on_the_workers_with_the_scores_of_a_search_here(client, tmp_path):
     X, y = _data(n=1200, seed=2)
     grid = {"hidden_layer_sizes": [(4,), (12,)], "alpha": [1e-4, 1e-1]}
 
-    def search():
+    def search(scoring=None):
         return GridSearchCV(glassnet.MLPClassifier(max_iter=15, learning_rate_init=0.01, random_state=0), grid,
-                            cv=2, n_jobs=-1)
+                            cv=2, n_jobs=-1, scoring=scoring)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # 15 epochs do not converge
-        with get_task_stream(client) as tasks, joblib.parallel_backend("dask"):
-            distributed = search().fit(X, y)
+        with joblib.parallel_backend("dask"):
+            distributed = search(_accuracy_noting_the_process(str(tmp_path))).fit(X, y)
         here = GridSearchCV(search().estimator, grid, cv=2, n_jobs=1).fit(X, y)
-    workers = {task["worker"] for task in tasks.data}
-    # 4 candidates × 2 folds, and the refit of the best: every fit a task on a worker of the cluster
-    assert len(tasks.data) >= 8 and workers and workers <= _workers(client)
+    # 4 candidates × 2 folds: each fit scored once, in a worker process of the cluster (never in this one)
+    processes = [int(path.name.split("-")[0]) for path in tmp_path.iterdir()]
+    workers = set(client.run(os.getpid).values())
+    assert len(processes) == 8 and set(processes) <= workers and os.getpid() not in processes
     np.testing.assert_array_equal(distributed.cv_results_["mean_test_score"], here.cv_results_["mean_test_score"])
     assert distributed.best_params_ == here.best_params_
 

@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
-try:
-    import pytest_playwright  # noqa: F401
-    import anywidget  # noqa: F401
-    import jupyterlab  # noqa: F401
-except ImportError:
-    if os.environ.get("CI", "").lower() == "true":
-        raise
-    pytest.skip("the notebook tests need pytest-playwright, anywidget and jupyterlab: pip install -e '.[test]'",
-                allow_module_level=True)
+from playground_helpers import require_browser_tools  # noqa: E402
+
+require_browser_tools("anywidget", "jupyterlab")
 
 from notebook_helpers import JupyterLab, write_notebook  # noqa: E402
-from playground_helpers import chromium_or_skip  # noqa: E402
 
 CELLS = [
     'import glassnet\nw = glassnet.widget(dataset="circle")\nw',
@@ -34,12 +27,6 @@ CELLS = [
     "nn.train(data.X_train / 10, data.y_train, 300, live=True)\nnn",
 ]
 WAIT = 120_000  # ms: a kernel's first import of scikit-learn on a busy machine
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """The system chromium: ``playwright install`` cannot download browsers here."""
-    return {**browser_type_launch_args, "executable_path": chromium_or_skip()}
 
 
 @pytest.fixture(scope="module")

@@ -3,35 +3,18 @@ against the real ``glassnet playground`` server in a subprocess."""
 
 import io
 import json
-import os
 
 import numpy as np
 import pandas as pd
 import pytest
 
-try:
-    import pytest_playwright  # noqa: F401
-except ImportError:
-    if os.environ.get("CI", "").lower() == "true":
-        raise
-    pytest.skip("the browser tests need pytest-playwright: pip install -e '.[test]'", allow_module_level=True)
+from playground_helpers import require_browser_tools  # noqa: E402
+
+require_browser_tools()
 
 from cli_helpers import glassnet  # noqa: E402
 from playground_helpers import (Server, applied, choose, chromium_or_skip, epoch, loaded,  # noqa: E402
                                 penguins_csv, rich_trace_numbers, shoot, step, upload, wait_for_frame)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """The system chromium: ``playwright install`` cannot download browsers here."""
-    return {**browser_type_launch_args, "executable_path": chromium_or_skip()}
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = Server()
-    yield running
-    assert running.stop() == 0
 
 
 @pytest.fixture

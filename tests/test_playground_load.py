@@ -4,33 +4,15 @@ page's frames, and a table of thousands of columns trains and draws. The
 server's peak memory on the uploads that used to exhaust it is stated by
 ``python -m benchmarks.playground --uploads``, not asserted here."""
 
-import os
 
 import numpy as np
 import pandas as pd
-import pytest
 
-try:
-    import pytest_playwright  # noqa: F401
-except ImportError:
-    if os.environ.get("CI", "").lower() == "true":
-        raise
-    pytest.skip("the browser tests need pytest-playwright: pip install -e '.[test]'", allow_module_level=True)
+from playground_helpers import require_browser_tools  # noqa: E402
 
-from playground_helpers import Server, chromium_or_skip, epoch, frames, shoot, step, upload, wait_for_frame  # noqa: E402
+require_browser_tools()
 
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """The system chromium: ``playwright install`` cannot download browsers here."""
-    return {**browser_type_launch_args, "executable_path": chromium_or_skip()}
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = Server()
-    yield running
-    assert running.stop() == 0
+from playground_helpers import epoch, frames, shoot, step, upload, wait_for_frame  # noqa: E402
 
 
 def open_page(context, server, errors, width=1400):

@@ -3,9 +3,7 @@ driven by Playwright, against the real server): pages that each keep their
 own upload, live edits, a trace that stays true, failed uploads that change
 nothing, the column list, a layout that fits 800 px, and Ctrl-C."""
 
-import io
 import json
-import os
 import re
 import signal
 
@@ -13,32 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-try:
-    import pytest_playwright  # noqa: F401
-except ImportError:
-    if os.environ.get("CI", "").lower() == "true":
-        raise
-    pytest.skip("the browser tests need pytest-playwright: pip install -e '.[test]'", allow_module_level=True)
+from playground_helpers import require_browser_tools  # noqa: E402
+
+require_browser_tools()
 
 from cli_helpers import FRUIT  # noqa: E402
-from playground_helpers import (Server, applied, choose, chromium_or_skip, epoch, loaded,  # noqa: E402
+from playground_helpers import (Server, applied, choose, epoch, loaded,  # noqa: E402
                                 penguins_csv, shoot, step, upload, wait_for_frame)
 
 # what Python prints for a warning it was not told otherwise about: "file.py:12: SomeWarning: ..."
 RAW_WARNING = re.compile(r"\.py:\d+: \w+(Warning|Note)\b")
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """The system chromium: ``playwright install`` cannot download browsers here."""
-    return {**browser_type_launch_args, "executable_path": chromium_or_skip()}
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = Server()
-    yield running
-    assert running.stop() == 0
 
 
 @pytest.fixture(scope="module")

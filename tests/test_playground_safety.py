@@ -11,17 +11,10 @@ import threading
 
 import pytest
 
-from playground_helpers import AppServer, Server, chromium_or_skip
+from playground_helpers import AppServer
 from test_playground_server import request, until, websocket
 
 CSV = b"a,b,label\n" + b"".join(b"%d,%d,%s\n" % (i, i % 7, b"yes" if i % 2 else b"no") for i in range(40))
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = Server()
-    yield running
-    assert running.stop() == 0
 
 
 def _file_shown(server) -> str | None:
@@ -93,12 +86,6 @@ except ImportError:
 
 browser = pytest.mark.skipif(pytest_playwright is None and os.environ.get("CI", "").lower() != "true",
                              reason="the browser tests need pytest-playwright: pip install -e '.[test]'")
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """The system chromium: ``playwright install`` cannot download browsers here."""
-    return {**browser_type_launch_args, "executable_path": chromium_or_skip()}
 
 
 @pytest.fixture

@@ -13,21 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-try:
-    import pytest_playwright  # noqa: F401
-except ImportError:
-    if os.environ.get("CI", "").lower() == "true":
-        raise
-    pytest.skip("the browser tests need pytest-playwright: pip install -e '.[test]'", allow_module_level=True)
+from playground_helpers import require_browser_tools  # noqa: E402
+
+require_browser_tools()
 
 from docs_helpers import built_site  # noqa: E402
-from playground_helpers import chromium_or_skip  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """The system chromium: ``playwright install`` cannot download browsers here."""
-    return {**browser_type_launch_args, "executable_path": chromium_or_skip()}
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -348,3 +348,26 @@ def test_every_rule_gives_the_same_model_on_both_kernel_paths(dtype, solver, res
     np.testing.assert_array_equal(plain.network_.variables, fast.network_.variables)
     assert plain.loss_curve_ == fast.loss_curve_
     assert plain.learner_.history.records == fast.learner_.history.records
+
+
+@pytest.mark.parametrize("normalization", [None, "batch", "layer"])
+def test_a_first_layer_z_given_is_the_one_the_inputs_give(normalization):
+    """The playground's grid hands the network its first layer's Z (cheaper than X·W₁ + b₁ over many inputs):
+    every layer's values and the output are those of the inputs, normalised the same way; the Z given is read,
+    not kept, by layer_values."""
+    from glassnet.engine.network import Network
+
+    rng = np.random.default_rng(3)
+    network = Network([5, 4, 3, 2], activation="tanh", output_activation="softmax", loss="categorical_crossentropy",
+                      normalization=normalization, rng=np.random.default_rng(0))
+    network.params[...] = rng.normal(size=network.params.size)  # scales and shifts away from 1 and 0
+    if network.statistics.size:
+        network.statistics[...] = rng.uniform(0.5, 2.0, size=network.statistics.size)
+    X = rng.normal(size=(7, 5))
+    first = X @ network.weights[0] + network.biases[0]
+    given = first.copy()
+    for (Z, A), (Z_given, A_given) in zip(network.layer_values(X), network.layer_values(first=given)):
+        np.testing.assert_allclose(Z_given, Z, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(A_given, A, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(given, first)
+    np.testing.assert_allclose(network.output_values(first=first.copy())[1], network.predict(X), rtol=1e-12)

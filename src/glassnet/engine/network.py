@@ -266,16 +266,23 @@ class Network(NetworkViews, NetworkLoss, NetworkState):
         """
         A = X
         for l, act in enumerate(self.activations):
-            if l == 0 and first is not None:
-                Z = first
-            else:
-                Z = _matmul(A, self._weights[l], None)
-                if self.bias:
-                    Z += self._biases[l]
-            if self.normalization is not None and l < self.n_layers - 1:
-                self._normalize_inference(l, Z)
+            Z = self._inference_z(l, A, first)
             A = act.forward(Z, Z if l < self.n_layers - 1 else np.empty_like(Z))
         return Z, A
+
+    def _inference_z(self, l, A, first=None) -> np.ndarray:
+        """Layer l's Z at prediction from the previous layer's output ``A``
+        (``first``, when given, is layer 0's Z before any normalisation, used
+        in place), normalised as prediction normalises."""
+        if l == 0 and first is not None:
+            Z = first
+        else:
+            Z = _matmul(A, self._weights[l], None)
+            if self.bias:
+                Z += self._biases[l]
+        if self.normalization is not None and l < self.n_layers - 1:
+            self._normalize_inference(l, Z)
+        return Z
 
     def _normalize_inference(self, l, P):
         """Hidden layer l's normalisation at prediction, in place over P."""
@@ -316,16 +323,11 @@ class Network(NetworkViews, NetworkLoss, NetworkState):
         if not self._plain and first is None:
             ws = self.inference_pass(X)
             return list(zip(ws.Z, ws.A))
+        if first is not None:
+            first = np.array(first, dtype=self.dtype)  # a copy: normalisation works in place
         values, A = [], X
         for l, act in enumerate(self.activations):
-            if l == 0 and first is not None:
-                Z = np.array(first, dtype=self.dtype)  # a copy: normalisation works in place
-            else:
-                Z = _matmul(A, self._weights[l], None)
-                if self.bias:
-                    Z += self._biases[l]
-            if self.normalization is not None and l < self.n_layers - 1:
-                self._normalize_inference(l, Z)
+            Z = self._inference_z(l, A, first)
             A = act.forward(Z, np.empty_like(Z))
             values.append((Z, A))
         return values

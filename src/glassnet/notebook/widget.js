@@ -223,21 +223,7 @@ async function render({ model, el }) {
     $(name).onchange = () => send({ type: "plot", feature_x: Number($("feature_x").value),
       feature_y: Number($("feature_y").value) });
   }
-  const canvasPoint = (event) => {
-    const box = canvas.getBoundingClientRect();
-    return [(event.clientX - box.left) * (canvas.width / box.width), (event.clientY - box.top) * (canvas.height / box.height)];
-  };
-  canvas.onclick = (event) => {
-    if (!state.data) return;
-    const hit = boundary.pick(...canvasPoint(event));
-    if (hit) send({ type: "trace", part: hit.part, index: state.data[hit.part].index[hit.index] });
-  };
-  canvas.onmousemove = (event) => {
-    const text = state.data ? boundary.describe(...canvasPoint(event)) : null;
-    if (text) network.show(event, text);
-    else network.hide();
-  };
-  canvas.onmouseleave = () => network.hide();
+  page.bindPointer(canvas, boundary, network, state, send);
 
   // for tests: what arrived, and where a point is drawn (as the page's window.playground)
   root.glassnet = {

@@ -185,3 +185,24 @@ export class Boundary {
     return lines.join("\n");
   }
 }
+
+// The plot's pointer, on the page and in the notebook widget alike: a click
+// traces the row drawn under it, hovering shows the values there (in the
+// network view's tooltip). ``state.data`` holds the rows' indices per part.
+export function bindPointer(canvas, boundary, network, state, send) {
+  const canvasPoint = (event) => {
+    const box = canvas.getBoundingClientRect();
+    return [(event.clientX - box.left) * (canvas.width / box.width), (event.clientY - box.top) * (canvas.height / box.height)];
+  };
+  canvas.onclick = (event) => {
+    if (!state.data) return;
+    const hit = boundary.pick(...canvasPoint(event));
+    if (hit) send({ type: "trace", part: hit.part, index: state.data[hit.part].index[hit.index] });
+  };
+  canvas.onmousemove = (event) => {
+    const text = state.data ? boundary.describe(...canvasPoint(event)) : null;
+    if (text) network.show(event, text);
+    else network.hide();
+  };
+  canvas.onmouseleave = () => network.hide();
+}

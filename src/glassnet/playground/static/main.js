@@ -3,7 +3,7 @@
 // (network.js, boundary.js, curves.js, trace.js, controls.js, columns.js),
 // so that other pages (a notebook widget) can import them; this module wires
 // them to the page's controls and to the server.
-import { Boundary } from "./boundary.js";
+import { Boundary, bindPointer } from "./boundary.js";
 import { showColumns } from "./columns.js";
 import { Controls } from "./controls.js";
 import { Curves } from "./curves.js";
@@ -349,21 +349,7 @@ $("upload").onchange = async () => {
     ignore: [], feature_x: 0, feature_y: 1 });
 };
 const canvas = $("boundary");
-function canvasPoint(event) {
-  const box = canvas.getBoundingClientRect();
-  return [(event.clientX - box.left) * (canvas.width / box.width), (event.clientY - box.top) * (canvas.height / box.height)];
-}
-canvas.onclick = (event) => {
-  if (!state.data) return;
-  const hit = boundary.pick(...canvasPoint(event));
-  if (hit) send({ type: "trace", part: hit.part, index: state.data[hit.part].index[hit.index] });
-};
-canvas.onmousemove = (event) => {
-  const text = state.data ? boundary.describe(...canvasPoint(event)) : null;
-  if (text) network.show(event, text);
-  else network.hide();
-};
-canvas.onmouseleave = () => network.hide();
+bindPointer(canvas, boundary, network, state, send);
 // a new window width: the network and the curves are laid out again
 let resizing = null;
 window.addEventListener("resize", () => {

@@ -5,7 +5,7 @@
     python -m benchmarks --json results.json --plot results.png
 
     python -m benchmarks --workloads inputs   # a DataFrame and a Fortran array against an ndarray
-    python -m benchmarks --workloads tabular  # cross-validated scores on 9 real tables (benchmarks/README.md)
+    python -m benchmarks --workloads tabular  # cross-validated scores on 9 real tables (docs/guides/performance.md)
 
 Modules: :mod:`.workloads` (the work: data, architecture, optimiser, epochs),
 :mod:`.systems` (who does it: glassnet, the article's bare NumPy loop,

@@ -44,7 +44,7 @@ def parse(argv):
     parser.add_argument("--workloads", nargs="+", choices=[*WORKLOADS, "tabular", *FILE_WORKLOADS],
                         default=list(WORKLOADS),
                         help="the timing workloads (default: all of them); tabular: cross-validated scores on "
-                             "real tables (see benchmarks/README.md); stream: glassnet train on generated files "
+                             "real tables (see docs/guides/performance.md); stream: glassnet train on generated files "
                              "of 1M and 10M rows read in chunks (see benchmarks/stream.py)")
     parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--no-memory", action="store_true", help="skip the (slower) peak-memory runs")

@@ -257,7 +257,7 @@ def _verdict_text(verdict: dict) -> str:
 
 
 def markdown(results: dict) -> str:
-    """The same table in Markdown, for benchmarks/README.md and the performance page (docs/guides/performance.md)."""
+    """The same table in Markdown, for the performance page (docs/guides/performance.md)."""
     models, names, scores = _columns(results)
     lines = ["| table | task | " + " | ".join(models) + " |", "|---|---|" + "---:|" * len(models)]
     for name in names:

@@ -32,3 +32,17 @@ def server():
     running = Server()
     yield running
     assert running.stop() == 0
+
+
+@pytest.fixture
+def app(page, server):
+    """The playground's page, loaded and holding its first frame; no script error on it by the test's end."""
+    from playground_helpers import wait_for_frame
+
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(server.url)
+    wait_for_frame(page)
+    yield page
+    assert errors == []

@@ -17,18 +17,6 @@ from playground_helpers import (Server, applied, choose, chromium_or_skip, epoch
                                 penguins_csv, rich_trace_numbers, shoot, step, upload, wait_for_frame)
 
 
-@pytest.fixture
-def app(page, server):
-    """The page, loaded and holding its first frame."""
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(server.url)
-    wait_for_frame(page)
-    yield page
-    assert errors == []
-
-
 def test_play_moves_epoch_and_loss_and_pause_stands_still(app, tmp_path):
     play = app.get_by_test_id("play")
     assert play.text_content() == "Play" and epoch(app) == 0

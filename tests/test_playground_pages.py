@@ -40,17 +40,6 @@ def open_page(context, url, errors, width=1400):
     return page
 
 
-@pytest.fixture
-def app(page, server):
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(server.url)
-    wait_for_frame(page)
-    yield page
-    assert errors == []
-
-
 def dataset_options(page) -> list[str]:
     return page.locator("#dataset option").all_text_contents()
 

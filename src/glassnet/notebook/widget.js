@@ -126,7 +126,7 @@ async function render({ model, el }) {
     boundary.selected = null;
     boundary.setData(d);
     curves.clear();
-    legend(d);
+    page.drawLegend($("legend"), d, "gw-note");
     plotted(d);
     const sampled = d.train.total > d.train.x.length ? ` (the plot shows ${d.train.x.length} of each part)` : "";
     $("data-note").textContent = `${d.source}: ${d.train.total} training and ${d.test.total} test rows${sampled}, ` +
@@ -183,27 +183,6 @@ async function render({ model, el }) {
     const shown = d[message.part].index.indexOf(message.index);
     boundary.selected = shown >= 0 ? { part: message.part, index: shown } : null;
     boundary.draw();
-  }
-
-  function legend(d) {
-    const holder = $("legend");
-    holder.replaceChildren();
-    if (d.task === "classify") {
-      d.classes.forEach((name, k) => {
-        const item = document.createElement("span");
-        const dot = document.createElement("i");
-        dot.style.background = page.css(page.classColour(k));
-        item.append(dot, `${d.target} = ${name}`);
-        holder.appendChild(item);
-      });
-    } else {
-      holder.textContent = `${d.target}: orange low, blue high ` +
-        `(${page.format(d.value_range[0])} to ${page.format(d.value_range[1])})`;
-    }
-    const key = document.createElement("div");
-    key.className = "gw-note";
-    key.textContent = "white rim: training point, black rim: test point, dashed box: training range";
-    holder.appendChild(key);
   }
 
   function plotted(d) {

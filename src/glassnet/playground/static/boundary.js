@@ -206,3 +206,25 @@ export function bindPointer(canvas, boundary, network, state, send) {
   };
   canvas.onmouseleave = () => network.hide();
 }
+
+// The plot's legend, on the page and in the notebook widget alike: a dot per
+// class in its colour (or the target's range, orange low to blue high), then
+// the key to the points' rims. ``noteClass`` is the holder's class for notes.
+export function drawLegend(holder, d, noteClass) {
+  holder.replaceChildren();
+  if (d.task === "classify") {
+    d.classes.forEach((name, k) => {
+      const item = document.createElement("span");
+      const dot = document.createElement("i");
+      dot.style.background = css(classColour(k));
+      item.append(dot, `${d.target} = ${name}`);
+      holder.appendChild(item);
+    });
+  } else {
+    holder.textContent = `${d.target}: orange low, blue high (${format(d.value_range[0])} to ${format(d.value_range[1])})`;
+  }
+  const key = document.createElement("div");
+  key.className = noteClass;
+  key.textContent = "white rim: training point, black rim: test point, dashed box: training range";
+  holder.appendChild(key);
+}

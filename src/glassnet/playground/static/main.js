@@ -3,12 +3,11 @@
 // (network.js, boundary.js, curves.js, trace.js, controls.js, columns.js),
 // so that other pages (a notebook widget) can import them; this module wires
 // them to the page's controls and to the server.
-import { Boundary, bindPointer } from "./boundary.js";
+import { Boundary, bindPointer, drawLegend } from "./boundary.js";
 import { showColumns } from "./columns.js";
 import { Controls } from "./controls.js";
 import { Curves } from "./curves.js";
 import { decodeFrame } from "./frames.js";
-import { classColour, css } from "./heatmap.js";
 import { NetworkView } from "./network.js";
 import { format } from "./ticks.js";
 import { clearTrace, showTrace } from "./trace.js";
@@ -88,7 +87,7 @@ const handlers = {
     notes(d.notes || []);
     if (d.message) showNotice(d.message);
     $("metric-name").textContent = d.task === "classify" ? "Accuracy" : "R²";
-    legend(d);
+    drawLegend($("legend"), d, "note");
     writeHash();
   },
   applied(message) {
@@ -245,24 +244,6 @@ function notes(list) {
   holder.hidden = list.length === 0;
 }
 
-function legend(d) {
-  const holder = $("legend");
-  holder.replaceChildren();
-  if (d.task === "classify") {
-    d.classes.forEach((name, k) => {
-      const item = document.createElement("span");
-      item.innerHTML = `<i style="background:${css(classColour(k))}"></i>`;
-      item.append(`${d.target} = ${name}`);
-      holder.appendChild(item);
-    });
-  } else {
-    holder.textContent = `${d.target}: orange low, blue high (${format(d.value_range[0])} to ${format(d.value_range[1])})`;
-  }
-  const key = document.createElement("div");
-  key.className = "note";
-  key.textContent = "white rim: training point, black rim: test point, dashed box: training range";
-  holder.appendChild(key);
-}
 
 function showError(message) {
   $("error").textContent = message;

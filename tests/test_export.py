@@ -10,7 +10,6 @@ import pytest
 import skl2onnx
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine, make_multilabel_classification
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, OneHotEncoder, RobustScaler, StandardScaler
@@ -25,6 +24,7 @@ from glassnet.export.steps import write_step
 from glassnet.tabular.datasets import load_dataset
 from glassnet.tabular.fitting import Options, fit_table
 from cli_helpers import FRUIT, FRUIT_TEST, glassnet as run_glassnet
+from onnx_helpers import column_feeds
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning",
                                         "ignore::glassnet.ExtrapolationWarning")
@@ -338,13 +338,7 @@ def test_a_command_line_model_with_empty_cells_imputes_them_in_onnx(tmp_path):
     frame = pd.read_csv(penguins, dtype=str).fillna("")
     empty = frame[[value.name for value in proto.graph.input]].eq("")
     assert empty.any(axis=1).sum() >= 10 and empty["sex"].sum() >= 5  # numbers and text both have holes
-    feeds = {}
-    for value in proto.graph.input:
-        cells = frame[value.name].str.strip()
-        if value.type.tensor_type.elem_type == onnx.TensorProto.STRING:
-            feeds[value.name] = cells.to_numpy(dtype=object).reshape(-1, 1)
-        else:
-            feeds[value.name] = pd.to_numeric(cells.replace("", np.nan)).astype(np.float32).to_numpy().reshape(-1, 1)
+    feeds = column_feeds(proto, frame)
     outputs = run(proto, **feeds)
     np.testing.assert_allclose(outputs["probabilities"], model.predict_proba(frame), atol=TOLERANCE)
     assert outputs["label"].tolist() == model.predict(frame).tolist()

@@ -27,6 +27,7 @@ from glassnet.tabular.target import ClassTarget, ValueTarget
 
 from cli_helpers import glassnet as run
 from playground_helpers import rich_trace_numbers
+from onnx_helpers import column_feeds
 
 LEGACY = Path(__file__).parent / "data" / "table-legacy"
 PENGUINS_SMALL = LEGACY / "penguins-small.csv"
@@ -246,13 +247,7 @@ def _onnx_outputs(onnx_path, frame):
     import onnxruntime
 
     proto = onnx.load(onnx_path)
-    feeds = {}
-    for value in proto.graph.input:
-        cells = frame[value.name].str.strip()
-        if value.type.tensor_type.elem_type == onnx.TensorProto.STRING:
-            feeds[value.name] = cells.to_numpy(dtype=object).reshape(-1, 1)
-        else:
-            feeds[value.name] = pd.to_numeric(cells.replace("", np.nan)).astype(np.float32).to_numpy().reshape(-1, 1)
+    feeds = column_feeds(proto, frame)
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
     session = onnxruntime.InferenceSession(proto.SerializeToString(), options, providers=["CPUExecutionProvider"])

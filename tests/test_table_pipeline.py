@@ -319,3 +319,23 @@ def test_every_command_reads_every_table_model_alike(kind, model_files, folder):
         probabilities = table.filter(like="probability_").to_numpy(float)
         np.testing.assert_allclose(outputs["probabilities"], probabilities, atol=1e-5)
         assert outputs["label"].tolist() == values.tolist()
+
+
+def test_a_confusion_matrix_of_long_class_names_numbers_its_columns():
+    """palmerpenguins' raw species names are 33-41 characters: as column heads they made each column that wide
+    and the matrix wrapped in a terminal; numbered, each name is written once. Short names head their columns."""
+    from glassnet.tabular.report import format_report
+
+    long = {"labels": ["Adelie Penguin (Pygoscelis adeliae)", "Chinstrap penguin (Pygoscelis antarctica)",
+                       "Gentoo penguin (Pygoscelis papua)"],
+            "confusion_matrix": [[31, 0, 0], [1, 12, 0], [0, 0, 121]], "accuracy": 0.9953}
+    assert format_report(long) == [
+        "confusion matrix (rows: true, columns: predicted)",
+        "                                                   1     2     3",
+        "  1. Adelie Penguin (Pygoscelis adeliae)          31     0     0",
+        "  2. Chinstrap penguin (Pygoscelis antarctica)     1    12     0",
+        "  3. Gentoo penguin (Pygoscelis papua)             0     0   121",
+        "accuracy 0.9953"]
+    short = {"labels": ["apple", "lemon"], "confusion_matrix": [[5, 0], [1, 4]], "accuracy": 0.9}
+    assert format_report(short)[1:4] == ["               apple     lemon", "     apple         5         0",
+                                         "     lemon         1         4"]

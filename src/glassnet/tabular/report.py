@@ -119,18 +119,38 @@ def report(model, frame, source: str = "the data") -> dict:
     return figures_of(model, y_true, predictions(model, frame, source, method), source)
 
 
+# a class name longer than this heads its column by its number, so that the matrix fits a terminal
+LONG_LABEL = 12
+
+
+def _confusion_lines(figures: dict) -> list[str]:
+    """The confusion matrix as lines: short class names head their columns;
+    long ones (more than LONG_LABEL characters) are numbered, each named once
+    at the start of its row, and the columns headed by the numbers."""
+    labels = [str(label) for label in figures["labels"]]
+    unseen = figures.get("unseen_labels", {})
+    names = [f"{label} (unseen)" if label in unseen else label for label in labels]
+    matrix = figures["confusion_matrix"]
+    lines = ["confusion matrix (rows: true, columns: predicted)"]
+    if all(len(label) <= LONG_LABEL for label in labels):
+        width = max(8, *(len(name) for name in names)) + 2
+        lines.append(" " * width + "".join(f"{label:>{width}}" for label in labels))
+        lines += [f"{name:>{width}}" + "".join(f"{count:>{width}}" for count in row) for name, row in zip(names, matrix)]
+        return lines
+    numbered = [f"{k + 1}. {name}" for k, name in enumerate(names)]
+    name_width = max(len(name) for name in numbered) + 2
+    width = max(len(str(len(labels))), *(len(str(count)) for row in matrix for count in row)) + 3
+    lines.append(" " * name_width + "".join(f"{k + 1:>{width}}" for k in range(len(labels))))
+    lines += [f"  {name:<{name_width - 2}}" + "".join(f"{count:>{width}}" for count in row)
+              for name, row in zip(numbered, matrix)]
+    return lines
+
+
 def format_report(figures: dict) -> list[str]:
     """The report as lines of text for a terminal."""
     lines = []
     if "confusion_matrix" in figures:
-        labels = figures["labels"]
-        unseen = figures.get("unseen_labels", {})
-        names = [f"{label} (unseen)" if label in unseen else label for label in labels]
-        width = max(8, *(len(name) for name in names)) + 2
-        lines.append("confusion matrix (rows: true, columns: predicted)")
-        lines.append(" " * width + "".join(f"{label:>{width}}" for label in labels))
-        for name, row in zip(names, figures["confusion_matrix"]):
-            lines.append(f"{name:>{width}}" + "".join(f"{count:>{width}}" for count in row))
+        lines += _confusion_lines(figures)
         if "tp" in figures:
             lines.append(f"positive class {figures['positive_label']!r}: TP {figures['tp']}  TN {figures['tn']}  "
                          f"FP {figures['fp']}  FN {figures['fn']}")

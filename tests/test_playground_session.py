@@ -453,3 +453,21 @@ def test_a_grid_over_a_table_without_test_rows_spans_the_training_rows():
     assert grid.extent == (-0.5, 4.5, -1.5, 1.5)
     np.testing.assert_array_equal(grid.points(2), [[-0.5, 1.5, 6.0], [4.5, 1.5, 6.0], [-0.5, -1.5, 6.0],
                                                    [4.5, -1.5, 6.0]])
+
+
+def test_a_live_rate_under_a_schedule_is_the_schedules_new_base_from_the_next_epoch():
+    """Under a cosine schedule a live edit of the rate keeps the run (no reset) and the schedule goes on
+    from the epoch reached with the new rate as its base: lr_e = lr · ½(1 + cos(π e / E))."""
+    import math
+
+    session = Session()
+    session.apply({"dataset": "xor", "optimizer": "sgd", "learning_rate": 0.1, "schedule": "cosine",
+                   "schedule_epochs": 10, "seed": 2})
+    session.train(3)
+    model = session.model
+    change = session.apply({**session.settings.as_dict(), "learning_rate": 0.2})
+    assert change.kind == "live" and session.model is model and session.epoch == 3
+    session.train(3)
+    cosine = [0.5 * (1 + math.cos(math.pi * epoch / 10)) for epoch in range(6)]
+    expected = [0.1 * factor for factor in cosine[:3]] + [0.2 * factor for factor in cosine[3:]]
+    np.testing.assert_allclose(session.model.history["learning_rate"], expected, rtol=1e-12)

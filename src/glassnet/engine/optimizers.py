@@ -128,6 +128,15 @@ class Optimizer:
             self.run_start, self.run_epochs = self.epochs, int(epochs)
             self._set_rate()
 
+    def set_base_rate(self, learning_rate: float) -> None:
+        """A new base rate from the next step on (a live edit): a constant
+        schedule steps at it; a timed one (a warm-up, cosine, one_cycle) goes
+        on from the epoch reached with it as its base, so the rate takes the
+        schedule's value there rather than jumping to the base."""
+        self.learning_rate_init = self.learning_rate = float(learning_rate)
+        if self._timed:
+            self._set_rate()
+
     def epoch_end(self, samples_seen: int) -> None:
         self.epochs += 1
         self.schedule.epoch_end(self, samples_seen)

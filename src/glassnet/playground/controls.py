@@ -75,9 +75,8 @@ def optimizer_for(settings) -> object:
 
 # --- live settings: name -> apply(model, settings), the model a NeuralNetwork ------------------------
 def _learning_rate(model, settings):
-    optimizer = model.learner.optimizer
-    # a constant schedule: the rate from now on is the new one
-    optimizer.learning_rate_init = optimizer.learning_rate = float(settings.learning_rate)
+    # the new base rate; a schedule goes on from the epoch reached with it
+    model.learner.optimizer.set_base_rate(settings.learning_rate)
 
 
 def _l2(model, settings):

@@ -93,3 +93,11 @@ def test_help_shows_the_sections():
     assert "\nParameters\n----------\nhidden_layer_sizes : array-like" in text
     assert "\nAttributes\n----------\nclasses_ : " in text
     assert "extrapolation : {'warn', 'ignore'}, default='warn'" in text
+
+
+def test_no_setting_summary_stops_at_an_abbreviation():
+    """A setting's short help is its meaning's first sentence: an "e.g." in it cut --encoding's help to
+    "the file's text encoding, e.g"."""
+    for setting in parameters.TABLE:
+        summary = setting.summary()
+        assert not summary.endswith((" e.g", " i.e", " etc", " vs")), (setting.key, summary)

@@ -408,7 +408,7 @@ TABLE: tuple[Setting, ...] = (
              "The separator of a text table: one character, or comma, semicolon, tab, pipe, space.",
              cli=Name("--sep", None, metavar="CHAR", default_text="sniffed among , ; tab |; a .tsv file: tab")),
     _setting("encoding", AnyOf(Text("an encoding's name"), NONE),
-             "The file's text encoding, e.g. latin-1 or cp1252.",
+             "The file's text encoding, such as latin-1 or cp1252.",
              cli=Name("--encoding", None, metavar="NAME", default_text="utf-8")),
     # --- the playground's data -------------------------------------------------------------------
     _setting("data set", Text("a data set's name"), "The data set: a generated 2-D set, a bundled table, "

@@ -265,7 +265,7 @@ TABLE: tuple[Setting, ...] = (
     _setting("normalization", AnyOf(NORMALIZATION, NONE),
              "Normalise each hidden layer's pre-activations, with a trained scale and shift per unit: 'batch' "
              "(by the batch's mean and variance while training, by running ones at prediction) or 'layer' (by "
-             "each row's, over the layer's units); None: neither.",
+             "each row's, over the layer's units); by default neither.",
              type="{'batch', 'layer'} or None",
              nn=Name("normalization", None), estimator=Name("normalization", None, glassnet=True),
              cli=Name("--normalization", None, default_text="none"),

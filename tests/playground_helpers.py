@@ -195,6 +195,17 @@ def upload(page, path):
     loaded(page, lambda: page.get_by_test_id("upload").set_input_files(str(path)))
 
 
+def download_history(page, tmp_path):
+    """The page's "Download history (CSV)", saved as the browser would and read back as a DataFrame."""
+    import pandas as pd
+
+    with page.expect_download() as download:
+        page.get_by_test_id("download-history").click()
+    path = tmp_path / "history.csv"
+    download.value.save_as(path)
+    return pd.read_csv(path)
+
+
 def shoot(page, tmp_path, name):
     """A full-page screenshot, to look at as a user would: kept in the folder
     GLASSNET_SCREENSHOTS names, if any, else in the test's temporary folder."""

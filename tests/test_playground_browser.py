@@ -13,8 +13,8 @@ from playground_helpers import require_browser_tools  # noqa: E402
 require_browser_tools()
 
 from cli_helpers import glassnet  # noqa: E402
-from playground_helpers import (Server, applied, choose, chromium_or_skip, epoch, loaded,  # noqa: E402
-                                penguins_csv, rich_trace_numbers, shoot, step, upload, wait_for_frame)
+from playground_helpers import (Server, applied, choose, chromium_or_skip, download_history, epoch,  # noqa: E402
+                                loaded, penguins_csv, rich_trace_numbers, shoot, step, upload, wait_for_frame)
 
 
 def test_play_moves_epoch_and_loss_and_pause_stands_still(app, tmp_path):
@@ -204,11 +204,7 @@ def test_data_and_view_controls(app):
 
 def test_history_download_has_one_row_per_epoch(app, tmp_path):
     step(app, 4)
-    with app.expect_download() as download:
-        app.get_by_test_id("download-history").click()
-    path = tmp_path / "history.csv"
-    download.value.save_as(path)
-    history = pd.read_csv(path)
+    history = download_history(app, tmp_path)
     assert history["epoch"].tolist() == [1, 2, 3, 4]
     assert {"loss", "accuracy", "test_loss"} <= set(history.columns)
     assert history["test_loss"].notna().sum() >= 1
@@ -218,11 +214,7 @@ def test_layer_stats_reach_the_history_download(app, tmp_path):
     applied(app, lambda: app.check("#record_stats"))
     assert "record_stats=true" in app.url
     step(app, 3)
-    with app.expect_download() as download:
-        app.get_by_test_id("download-history").click()
-    path = tmp_path / "history.csv"
-    download.value.save_as(path)
-    history = pd.read_csv(path)
+    history = download_history(app, tmp_path)
     # the default network, 2-4-2-1: three weight layers, a column per layer and figure
     columns = {f"layer_{figure}_{layer}" for figure in ("weight_norm", "grad_norm", "update_ratio") for layer in (1, 2, 3)}
     assert columns <= set(history.columns) and len(history) == 3
@@ -352,11 +344,7 @@ def test_the_training_rules_are_controls_in_the_link_and_the_history(app, page, 
     settings = app.evaluate("window.playground.state.data.settings")
     assert settings["normalization"] == "batch" and settings["clip_grad_norm"] == 0.5
     step(app, 4)
-    with app.expect_download() as download:
-        app.get_by_test_id("download-history").click()
-    path = tmp_path / "history.csv"
-    download.value.save_as(path)
-    history = pd.read_csv(path)
+    history = download_history(app, tmp_path)
     # the warm-up, then the cosine over the 4 epochs left of a run of 6 (the default rate 0.03)
     np.testing.assert_allclose(history["learning_rate"], [0.015, 0.03, 0.03, 0.03 * 0.5 * (1 + np.cos(np.pi / 4))])
     assert (history["grad_norm"] > 0).all() and history["clipped_share"].between(0, 1).all()

@@ -16,7 +16,7 @@ from playground_helpers import require_browser_tools  # noqa: E402
 require_browser_tools()
 
 from cli_helpers import FRUIT  # noqa: E402
-from playground_helpers import (Server, applied, choose, epoch, loaded,  # noqa: E402
+from playground_helpers import (Server, applied, choose, download_history, epoch, loaded,  # noqa: E402
                                 penguins_csv, shoot, step, upload, wait_for_frame)
 
 # what Python prints for a warning it was not told otherwise about: "file.py:12: SomeWarning: ..."
@@ -121,11 +121,7 @@ def test_rate_l2_batch_and_optimiser_apply_while_training_and_the_history_record
     app.get_by_test_id("play").click()
     app.wait_for_function("document.querySelector('[data-testid=play]').textContent === 'Play'")
     assert "learning_rate=0.1" in app.url and "optimizer=adam" in app.url
-    with app.expect_download() as download:
-        app.get_by_test_id("download-history").click()
-    path = tmp_path / "history.csv"
-    download.value.save_as(path)
-    history = pd.read_csv(path)
+    history = download_history(app, tmp_path)
     assert history["epoch"].tolist() == list(range(1, len(history) + 1)) and len(history) >= epoch(app) - 1
     changed = history.dropna(subset=["change"])
     # each edit is recorded once, at the first epoch trained with it, and the settings columns follow

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .registry import Skip, check
+from .registry import check
 from .report import Finding
 
 # a dropout rate from which the finding is worth a look; from the second it is
